@@ -1,0 +1,133 @@
+// Opens the database the service runs on (embedded SQLite by default, PostgreSQL when a
+// postgresql:// URL is given), migrates it, and owns the rules for writing to it safely.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Prisma, PrismaClient } from "../generated/sqlite/client.ts";
+import { PrismaClient as PostgresPrismaClient } from "../generated/postgres/client.ts";
+import { migratePostgres, migrateSqlite } from "./migrate.ts";
+
+export type Provider = "sqlite" | "postgresql";
+export type { PrismaClient };
+/** The client handed to a write: the transaction's client. */
+export type Tx = Prisma.TransactionClient;
+
+export interface DatabaseOptions {
+  /** postgresql://… selects PostgreSQL; otherwise the SQLite file in dataDir is used. */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Milliseconds a write may wait for the database before failing with a retryable error. */
+  busyTimeoutMs?: number;
+  poolSize?: number;
+}
+
+export interface Database {
+  provider: Provider;
+  prisma: PrismaClient;
+  /** Where the data lives, for logs: the SQLite file or the PostgreSQL URL without password. */
+  location: string;
+  /**
+   * Runs fn as one transaction. On SQLite every write of the process goes through one queue
+   * (a concurrent plain write would otherwise be rolled back with an open transaction); on
+   * PostgreSQL transactions run in parallel and `lock` serialises those touching the same keys.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Serialises concurrent writes on the same logical keys until the transaction ends. */
+  lock(tx: Tx, ...keys: string[]): Promise<void>;
+  /** Registers a listener called once per SQL statement; returns the function that removes it. */
+  onStatement(listener: (sql: string) => void): () => void;
+  close(): Promise<void>;
+}
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+  const listeners = new Set<(sql: string) => void>();
+  const log = [{ emit: "event" as const, level: "query" as const }];
+
+  let prisma: PrismaClient;
+  let provider: Provider;
+  let location: string;
+  if (isPostgresUrl(options.databaseUrl)) {
+    provider = "postgresql";
+    await migratePostgres(options.databaseUrl);
+    const adapter = new PrismaPg({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: busyTimeoutMs,
+    });
+    // Both generated clients share one model and datamodel; the SQLite client's types
+    // describe the PostgreSQL client exactly.
+    prisma = new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient;
+    location = options.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+  } else {
+    provider = "sqlite";
+    const dataDir = path.resolve(options.dataDir ?? "data");
+    mkdirSync(dataDir, { recursive: true });
+    const file = path.join(dataDir, "lineage.db");
+    migrateSqlite(file);
+    const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs });
+    prisma = new PrismaClient({ adapter, log });
+    location = file;
+  }
+  (prisma as unknown as { $on(event: "query", cb: (e: { query: string }) => void): void }).$on("query", (event) => {
+    for (const listener of listeners) listener(event.query);
+  });
+  await prisma.$connect();
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const transactionOptions = { maxWait: busyTimeoutMs, timeout: 30_000 };
+
+  const database: Database = {
+    provider,
+    prisma,
+    location,
+    write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const run = () => prisma.$transaction((tx) => fn(tx), transactionOptions);
+      if (provider !== "sqlite") return retryOnRace(run);
+      const result = queue.then(run, run);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async lock(tx: Tx, ...keys: string[]) {
+      if (provider !== "postgresql") return; // SQLite writes are already serialised
+      for (const key of [...new Set(keys)].sort()) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+      }
+    },
+    onStatement(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await queue.catch(() => undefined);
+      await prisma.$disconnect();
+    },
+  };
+  if (provider === "sqlite") {
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  }
+  return database;
+}
+
+// Codes of a PostgreSQL transaction that lost a race to a concurrent one (a unique key
+// inserted meanwhile, a serialisation failure or a deadlock): running it again is correct,
+// because every write is written as get-or-create.
+const RACE_CODES = new Set(["P2002", "P2034"]);
+
+async function retryOnRace<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= attempts || !code || !RACE_CODES.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt * Math.random()));
+    }
+  }
+}

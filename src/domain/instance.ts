@@ -1,0 +1,43 @@
+// The records every instance has from its first start: the local user that acts while
+// authentication is off, and the default storage that uploads land in.
+import path from "node:path";
+import type { PrismaClient } from "../db/database.ts";
+import { base62, UID_LENGTH } from "./uid.ts";
+
+export const LOCAL_USER_HANDLE = "local";
+
+export async function ensureLocalUser(prisma: PrismaClient) {
+  return prisma.user.upsert({
+    where: { handle: LOCAL_USER_HANDLE },
+    update: {},
+    create: { handle: LOCAL_USER_HANDLE, name: "Local user", uid: base62(UID_LENGTH.user) },
+  });
+}
+
+export function storageType(root: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(root)?.[1]?.toLowerCase();
+  if (!scheme || scheme === "file") return "local";
+  if (scheme === "https") return "http";
+  return scheme;
+}
+
+export function normaliseStorageRoot(root: string): string {
+  const trimmed = root.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed.replace(/\/+$/, "");
+  return path.resolve(trimmed);
+}
+
+export async function ensureDefaultStorage(prisma: PrismaClient, root: string, userId: number) {
+  const normalised = normaliseStorageRoot(root);
+  return prisma.storage.upsert({
+    where: { root: normalised },
+    update: {},
+    create: {
+      root: normalised,
+      type: storageType(normalised),
+      uid: base62(UID_LENGTH.storage),
+      description: "default storage of this instance",
+      createdById: userId,
+    },
+  });
+}

@@ -1,0 +1,111 @@
+// Get-or-create of transforms by uid, key or name, with versions (DESIGN.md "Versions").
+import { createHash } from "node:crypto";
+import type { Database, Tx } from "../db/database.ts";
+import { AppError, invalid, notFound } from "./errors.ts";
+import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
+
+export const TRANSFORM_TYPES = ["pipeline", "notebook", "script", "function", "upload", "glue"] as const;
+
+export interface TransformInput {
+  uid?: string | null;
+  name?: string | null;
+  key?: string | null;
+  version?: string | null;
+  type?: string | null;
+  description?: string | null;
+  sourceCode?: string | null;
+  reference?: string | null;
+  referenceType?: string | null;
+}
+
+export function hashSourceCode(sourceCode: string): string {
+  return createHash("sha256").update(sourceCode).digest("base64url").slice(0, 22);
+}
+
+/**
+ * Finds the transform a run belongs to, creating it (or a new version of its family) when
+ * needed: the same name+version or key+version returns the existing record; new source code
+ * for an unversioned family makes a new version that keeps the family's uid stem.
+ */
+export async function getOrCreateTransform(db: Database, tx: Tx, input: TransformInput, userId: number, field = "transform") {
+  if (input.uid) {
+    const transform = await tx.transform.findFirst({ where: uidWhere("transform", input.uid, `${field}.uid`) });
+    if (!transform) throw notFound("transform", input.uid, `${field}.uid`);
+    return transform;
+  }
+  const name = input.name?.trim() || input.key?.split("/").at(-1) || null;
+  if (!name) throw invalid(field, "give the transform's uid, or its name (and optionally key and version)");
+  if (input.type && !(TRANSFORM_TYPES as readonly string[]).includes(input.type)) {
+    throw invalid(`${field}.type`, `${JSON.stringify(input.type)} is not a transform type; use one of ${TRANSFORM_TYPES.join(", ")}`);
+  }
+  const key = input.key ?? null;
+  await db.lock(tx, key ? `transform:key:${key}` : `transform:name:${name}`);
+  const familyWhere = key ? { key } : { name, key: null };
+  const latest =
+    (await tx.transform.findFirst({ where: { ...familyWhere, isLatest: true, trashedAt: null } })) ??
+    (await tx.transform.findFirst({ where: familyWhere, orderBy: { id: "desc" } }));
+  const hash = input.sourceCode != null ? hashSourceCode(input.sourceCode) : null;
+
+  if (latest) {
+    if (input.version != null) {
+      const tagged = await tx.transform.findFirst({ where: { stem: latest.stem, version: input.version } });
+      if (tagged) return restoreIfTrashed(tx, tagged);
+    } else if (hash == null || hash === latest.hash) {
+      return restoreIfTrashed(tx, latest);
+    }
+  }
+  const { uid, stem } = await nextVersionUid(tx, "transform", latest?.stem ?? null, input.version);
+  if (latest) await tx.transform.updateMany({ where: { stem, isLatest: true }, data: { isLatest: false } });
+  return tx.transform.create({
+    data: {
+      uid,
+      stem,
+      name,
+      key,
+      version: input.version ?? null,
+      type: input.type ?? "pipeline",
+      description: input.description ?? null,
+      sourceCode: input.sourceCode ?? null,
+      hash,
+      reference: input.reference ?? null,
+      referenceType: input.referenceType ?? null,
+      isLatest: true,
+      createdById: userId,
+    },
+  });
+}
+
+async function restoreIfTrashed<T extends { id: number; stem: string; trashedAt: Date | null }>(tx: Tx, transform: T): Promise<T> {
+  if (!transform.trashedAt) return transform;
+  const restored = await tx.transform.update({ where: { id: transform.id }, data: { trashedAt: null } });
+  await recomputeLatest(tx, "transform", transform.stem);
+  return restored as unknown as T;
+}
+
+export async function deleteTransform(tx: Tx, uid: string, permanent: boolean) {
+  const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
+  if (!transform) throw notFound("transform", uid, "uid");
+  if (permanent) {
+    const runs = await tx.run.findMany({ where: { transformId: transform.id }, select: { uid: true }, take: 10 });
+    if (runs.length) {
+      throw new AppError(
+        "CONFLICT",
+        `transform ${transform.uid} still has runs (${runs.map((r) => r.uid).join(", ")}${runs.length === 10 ? ", …" : ""}); delete them first`,
+        { field: "uid", runUids: runs.map((r) => r.uid) },
+      );
+    }
+    await tx.transform.delete({ where: { id: transform.id } });
+  } else {
+    await tx.transform.update({ where: { id: transform.id }, data: { trashedAt: new Date() } });
+  }
+  await recomputeLatest(tx, "transform", transform.stem);
+  return transform;
+}
+
+export async function restoreTransform(tx: Tx, uid: string) {
+  const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
+  if (!transform) throw notFound("transform", uid, "uid");
+  const restored = await tx.transform.update({ where: { id: transform.id }, data: { trashedAt: null } });
+  await recomputeLatest(tx, "transform", transform.stem);
+  return restored;
+}

@@ -1,0 +1,122 @@
+// Params (declared name + dtype) and their values; defining params and attaching values.
+import { builder } from "../builder.ts";
+import { ParamRef, ParamValueRef } from "./refs.ts";
+import { addParamValues, defineParam, DTYPES } from "../domain/params.ts";
+import { findArtifacts, findRun } from "../domain/artifacts.ts";
+import { invalid } from "../domain/errors.ts";
+import { compact, orderByOf, orderInput, stringWhere, StringMatch } from "./filters.ts";
+
+builder.prismaObjectFields(ParamRef, (t) => ({
+    id: t.exposeInt("id"),
+    name: t.exposeString("name"),
+    dtype: t.exposeString("dtype", { description: `one of ${DTYPES.join(", ")}` }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdBy: t.relation("createdBy"),
+}));
+
+builder.prismaObjectFields(ParamValueRef, (t) => ({
+    id: t.exposeInt("id"),
+    param: t.relation("param"),
+    value: t.expose("value", { type: "JSON" }),
+    hash: t.exposeString("hash"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdBy: t.relation("createdBy"),
+}));
+
+const ParamFilter = builder.inputType("ParamFilter", {
+  fields: (t) => ({
+    name: t.field({ type: StringMatch, required: false }),
+    dtype: t.stringList({ required: false }),
+  }),
+});
+
+const paramOrderColumns = { NAME: "name", CREATED_AT: "createdAt", ID: "id" } as const;
+const ParamOrderBy = orderInput("ParamOrderBy", Object.keys(paramOrderColumns) as (keyof typeof paramOrderColumns)[]);
+
+function paramWhere(filter: { name?: Parameters<typeof stringWhere>[0]; dtype?: string[] | null } | null | undefined) {
+  return compact({ name: stringWhere(filter?.name), dtype: filter?.dtype ? { in: filter.dtype } : undefined });
+}
+
+builder.queryFields((t) => ({
+  param: t.prismaField({
+    type: "Param",
+    nullable: true,
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (query, _root, args, ctx) => ctx.db.prisma.param.findUnique({ ...query, where: { name: args.name } }),
+  }),
+  params: t.prismaConnection({
+    type: "Param",
+    cursor: "id",
+    args: { filter: t.arg({ type: ParamFilter }), orderBy: t.arg({ type: ParamOrderBy }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.param.findMany({ ...query, where: paramWhere(args.filter), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never }),
+    totalCount: (_conn, args, ctx) => ctx.db.prisma.param.count({ where: paramWhere(args.filter) }),
+  }),
+}));
+
+const DefineParamInput = builder.inputType("DefineParamInput", {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    dtype: t.string({ required: true, description: `one of ${DTYPES.join(", ")}` }),
+  }),
+});
+
+const AddParamValuesInput = builder.inputType("AddParamValuesInput", {
+  fields: (t) => ({
+    runUid: t.string({ required: false }),
+    artifactUid: t.string({ required: false }),
+    values: t.field({ type: "JSON", required: true, description: "object mapping param names to values" }),
+    defineMissing: t.boolean({ required: false, defaultValue: false, description: "declare unknown params with their inferred dtype" }),
+  }),
+});
+
+const AddParamValuesPayload = builder.objectRef<{ runUid: string | null; artifactUid: string | null }>("AddParamValuesPayload").implement({
+  fields: (t) => ({ runUid: t.exposeString("runUid", { nullable: true }), artifactUid: t.exposeString("artifactUid", { nullable: true }) }),
+});
+
+builder.objectField(AddParamValuesPayload, "run", (t) =>
+  t.prismaField({
+    type: "Run",
+    nullable: true,
+    resolve: (query, payload, _args, ctx) => (payload.runUid ? ctx.db.prisma.run.findUnique({ ...query, where: { uid: payload.runUid } }) : null),
+  }),
+);
+builder.objectField(AddParamValuesPayload, "artifact", (t) =>
+  t.prismaField({
+    type: "Artifact",
+    nullable: true,
+    resolve: (query, payload, _args, ctx) =>
+      payload.artifactUid ? ctx.db.prisma.artifact.findUnique({ ...query, where: { uid: payload.artifactUid } }) : null,
+  }),
+);
+
+builder.mutationFields((t) => ({
+  defineParam: t.prismaField({
+    type: "Param",
+    args: { input: t.arg({ type: DefineParamInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const param = await ctx.db.write((tx) => defineParam(tx, input, ctx.user.id));
+      return ctx.db.prisma.param.findUniqueOrThrow({ ...query, where: { id: param.id } });
+    },
+  }),
+  addParamValues: t.field({
+    type: AddParamValuesPayload,
+    args: { input: t.arg({ type: AddParamValuesInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if ((input.runUid == null) === (input.artifactUid == null)) {
+        throw invalid("runUid", "give exactly one of runUid and artifactUid");
+      }
+      return ctx.db.write(async (tx) => {
+        const options = { defineMissing: input.defineMissing ?? false, userId: ctx.user.id };
+        if (input.runUid) {
+          const run = await findRun(tx, input.runUid, "runUid");
+          await addParamValues(tx, { runId: run.id }, input.values, options);
+          return { runUid: run.uid, artifactUid: null };
+        }
+        const [artifact] = await findArtifacts(tx, [input.artifactUid!], "artifactUid");
+        await addParamValues(tx, { artifactId: artifact.id }, input.values, options);
+        return { runUid: null, artifactUid: artifact.uid };
+      });
+    },
+  }),
+}));

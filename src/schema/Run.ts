@@ -1,0 +1,264 @@
+// Runs: lookups, dashboard lists with typed param filters, and the workflow-tool mutations
+// (track, addRunInputs, finishRun, delete/restore).
+import { builder } from "../builder.ts";
+import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
+import type { Context } from "../context.ts";
+import { invalid } from "../domain/errors.ts";
+import { paramPredicatesWhere, type ParamPredicate } from "../domain/params.ts";
+import { addRunInputs, deleteRun, finishRun, restoreRun, RUN_STATUSES, track } from "../domain/runs.ts";
+import { STEM_LENGTH } from "../domain/uid.ts";
+import { uidWhere } from "../domain/versions.ts";
+import { DeletePayload } from "./Deletion.ts";
+import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
+
+export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
+
+builder.prismaObjectFields(RunRef, (t) => ({
+    id: t.exposeInt("id"),
+    uid: t.exposeString("uid"),
+    transform: t.relation("transform"),
+    startedAt: t.expose("startedAt", { type: "DateTime" }),
+    finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true }),
+    status: t.field({ type: RunStatus, select: { status: true }, resolve: (run) => run.status as (typeof RUN_STATUSES)[number] }),
+    report: t.relation("report", { nullable: true }),
+    environment: t.relation("environment", { nullable: true }),
+    isConsecutive: t.exposeBoolean("isConsecutive", { nullable: true }),
+    reference: t.exposeString("reference", { nullable: true }),
+    referenceType: t.exposeString("referenceType", { nullable: true }),
+    createdBy: t.relation("createdBy"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
+    initiatedBy: t.relation("initiatedBy", { nullable: true }),
+    initiatedRuns: t.relation("initiatedRuns", { description: "runs this run started as its steps" }),
+    params: t.field({
+      type: "JSON",
+      description: "the run's param values as an object: name → value",
+      select: { paramValues: { select: { paramValue: { select: { value: true, param: { select: { name: true } } } } } } },
+      resolve: (run) => Object.fromEntries(run.paramValues.map(({ paramValue }) => [paramValue.param.name, paramValue.value])),
+    }),
+    paramValues: t.field({
+      type: [ParamValueRef],
+      select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
+      resolve: (run) => run.paramValues.map((link) => link.paramValue),
+    }),
+    inputArtifacts: t.field({
+      type: [ArtifactRef],
+      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+      select: (args, _ctx, nestedSelection) => ({
+        inputArtifacts: {
+          where: args.includeTrashed ? {} : { artifact: { trashedAt: null } },
+          orderBy: { artifactId: "asc" },
+          select: { artifact: nestedSelection(true) },
+        },
+      }),
+      resolve: (run) => run.inputArtifacts.map((link) => link.artifact),
+    }),
+    outputArtifacts: t.relation("outputArtifacts", {
+      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+      query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
+    }),
+    recreatedArtifacts: t.field({
+      type: [ArtifactRef],
+      description: "existing artifacts this run registered again: it re-created them, it did not read them",
+      select: (_args, _ctx, nestedSelection) => ({ recreatedArtifacts: { select: { artifact: nestedSelection(true) } } }),
+      resolve: (run) => run.recreatedArtifacts.map((link) => link.artifact),
+    }),
+    inputCollections: t.field({
+      type: [CollectionRef],
+      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+      select: (args, _ctx, nestedSelection) => ({
+        inputCollections: {
+          where: args.includeTrashed ? {} : { collection: { trashedAt: null } },
+          orderBy: { collectionId: "asc" },
+          select: { collection: nestedSelection(true) },
+        },
+      }),
+      resolve: (run) => run.inputCollections.map((link) => link.collection),
+    }),
+    outputCollections: t.relation("outputCollections", {
+      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+      query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
+    }),
+}));
+
+const ParamPredicateInput = builder.inputType("ParamPredicate", {
+  description: "A typed comparison on a param's value: numbers compare as numbers, dates and datetimes as instants.",
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    eq: t.field({ type: "JSON", required: false }),
+    ne: t.field({ type: "JSON", required: false }),
+    gt: t.field({ type: "JSON", required: false }),
+    gte: t.field({ type: "JSON", required: false }),
+    lt: t.field({ type: "JSON", required: false }),
+    lte: t.field({ type: "JSON", required: false }),
+    in: t.field({ type: ["JSON"], required: false }),
+  }),
+});
+
+const RunFilter = builder.inputType("RunFilter", {
+  fields: (t) => ({
+    transformUid: t.string({ required: false, description: "a transform uid, or its 12-character stem for every version" }),
+    transformName: t.field({ type: StringMatch, required: false }),
+    transformType: t.stringList({ required: false }),
+    status: t.field({ type: [RunStatus], required: false }),
+    startedAt: t.field({ type: DateTimeRange, required: false }),
+    finishedAt: t.field({ type: DateTimeRange, required: false }),
+    createdAt: t.field({ type: DateTimeRange, required: false }),
+    createdBy: t.string({ required: false, description: "handle of the creating user" }),
+    reference: t.string({ required: false }),
+    referenceType: t.string({ required: false }),
+    initiatedByRunUid: t.string({ required: false }),
+    params: t.field({ type: [ParamPredicateInput], required: false }),
+    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
+  }),
+});
+
+type RunFilterValue = typeof RunFilter.$inferInput;
+
+async function runWhere(ctx: Context, filter: RunFilterValue | null | undefined) {
+  let transform: Record<string, unknown> | undefined;
+  if (filter?.transformUid) {
+    const uid = filter.transformUid;
+    transform = uid.length === STEM_LENGTH.transform ? { stem: uid } : uidWhere("transform", uid, "filter.transformUid");
+  }
+  if (filter?.transformName || filter?.transformType) {
+    transform = compact({
+      ...transform,
+      name: stringWhere(filter.transformName),
+      type: filter.transformType ? { in: filter.transformType } : undefined,
+    });
+  }
+  const paramConditions = await paramPredicatesWhere(ctx.db.prisma, (filter?.params ?? []) as ParamPredicate[]);
+  return compact({
+    ...visibilityWhere(filter?.visibility),
+    transform,
+    status: filter?.status ? { in: filter.status } : undefined,
+    startedAt: rangeWhere(filter?.startedAt),
+    finishedAt: rangeWhere(filter?.finishedAt),
+    createdAt: rangeWhere(filter?.createdAt),
+    createdBy: filter?.createdBy ? { handle: filter.createdBy } : undefined,
+    reference: filter?.reference ?? undefined,
+    referenceType: filter?.referenceType ?? undefined,
+    initiatedBy: filter?.initiatedByRunUid ? { uid: filter.initiatedByRunUid } : undefined,
+    AND: paramConditions.length ? paramConditions : undefined,
+  });
+}
+
+const runOrderColumns = { STARTED_AT: "startedAt", FINISHED_AT: "finishedAt", CREATED_AT: "createdAt", ID: "id" } as const;
+const RunOrderBy = orderInput("RunOrderBy", Object.keys(runOrderColumns) as (keyof typeof runOrderColumns)[]);
+
+builder.queryFields((t) => ({
+  run: t.prismaField({
+    type: "Run",
+    nullable: true,
+    args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.run.findFirst({ ...query, where: { ...uidWhere("run", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) } }),
+  }),
+  runs: t.prismaConnection({
+    type: "Run",
+    cursor: "id",
+    args: { filter: t.arg({ type: RunFilter }), orderBy: t.arg({ type: RunOrderBy }) },
+    resolve: async (query, _root, args, ctx) =>
+      ctx.db.prisma.run.findMany({
+        ...query,
+        where: (await runWhere(ctx, args.filter)) as never,
+        orderBy: orderByOf(runOrderColumns, args.orderBy, "ID") as never,
+      }),
+    totalCount: async (_conn, args, ctx) => ctx.db.prisma.run.count({ where: (await runWhere(ctx, args.filter)) as never }),
+  }),
+}));
+
+const TransformInput = builder.inputType("TransformInput", {
+  description: "Names the run's transform: its uid, or name (+ key, version) to get or create it.",
+  fields: (t) => ({
+    uid: t.string({ required: false }),
+    name: t.string({ required: false }),
+    key: t.string({ required: false }),
+    version: t.string({ required: false }),
+    type: t.string({ required: false, description: "pipeline (default), notebook, script, function, upload, glue" }),
+    description: t.string({ required: false }),
+    sourceCode: t.string({ required: false }),
+    reference: t.string({ required: false }),
+    referenceType: t.string({ required: false }),
+  }),
+});
+
+const TrackInput = builder.inputType("TrackInput", {
+  fields: (t) => ({
+    transform: t.field({ type: TransformInput, required: true }),
+    reference: t.string({ required: false, description: "external id or URL of the run (e.g. a Nextflow run id)" }),
+    referenceType: t.string({ required: false }),
+    params: t.field({ type: "JSON", required: false, description: "object mapping param names to values" }),
+    defineMissingParams: t.boolean({ required: false, defaultValue: false }),
+    inputArtifactUids: t.stringList({ required: false }),
+    inputCollectionUids: t.stringList({ required: false }),
+    initiatedByRunUid: t.string({ required: false }),
+  }),
+});
+
+const FinishRunInput = builder.inputType("FinishRunInput", {
+  fields: (t) => ({
+    uid: t.string({ required: true }),
+    status: t.field({ type: RunStatus, required: false, defaultValue: "COMPLETED" }),
+    report: t.string({ required: false, description: "uid of the run's report artifact" }),
+    environment: t.string({ required: false, description: "uid of the run's environment artifact" }),
+  }),
+});
+
+const AddRunInputsInput = builder.inputType("AddRunInputsInput", {
+  fields: (t) => ({
+    runUid: t.string({ required: true }),
+    artifactUids: t.stringList({ required: false }),
+    collectionUids: t.stringList({ required: false }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  track: t.prismaField({
+    type: "Run",
+    description: "get-or-create the transform, start a run, record its params and inputs: one transaction",
+    args: { input: t.arg({ type: TrackInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const run = await ctx.db.write((tx) => track(ctx.db, tx, input, ctx.user.id));
+      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+  finishRun: t.prismaField({
+    type: "Run",
+    args: { input: t.arg({ type: FinishRunInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const run = await ctx.db.write((tx) =>
+        finishRun(tx, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
+      );
+      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+  addRunInputs: t.prismaField({
+    type: "Run",
+    description: "records artifacts and collections as inputs of a run (its own outputs are skipped)",
+    args: { input: t.arg({ type: AddRunInputsInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
+      const run = await ctx.db.write((tx) => addRunInputs(tx, input));
+      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+  deleteRun: t.field({
+    type: DeletePayload,
+    description: "moves a run to the trash, or removes it for good (refused while outputs point to it)",
+    args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
+    resolve: async (_root, args, ctx) => {
+      const run = await ctx.db.write((tx) => deleteRun(tx, args.uid, args.permanent ?? false));
+      return { uid: run.uid, permanent: args.permanent ?? false };
+    },
+  }),
+  restoreRun: t.prismaField({
+    type: "Run",
+    args: { uid: t.arg.string({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const run = await ctx.db.write((tx) => restoreRun(tx, args.uid));
+      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+    },
+  }),
+}));

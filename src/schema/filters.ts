@@ -1,0 +1,56 @@
+// Shared pieces of list filters: visibility (trash), text matches, time ranges, ordering.
+import { builder, DateTimeRange, OrderDirection, StringMatch, Visibility } from "../builder.ts";
+import { invalid } from "../domain/errors.ts";
+
+export { DateTimeRange, OrderDirection, StringMatch, Visibility };
+
+export function visibilityWhere(visibility: "DEFAULT" | "TRASH" | "ALL" | null | undefined) {
+  if (visibility === "ALL") return {};
+  if (visibility === "TRASH") return { trashedAt: { not: null } };
+  return { trashedAt: null };
+}
+
+export function stringWhere(match: { equals?: string | null; contains?: string | null; startsWith?: string | null } | null | undefined) {
+  if (!match) return undefined;
+  const where: Record<string, string> = {};
+  if (match.equals != null) where.equals = match.equals;
+  if (match.contains != null) where.contains = match.contains;
+  if (match.startsWith != null) where.startsWith = match.startsWith;
+  return Object.keys(where).length ? where : undefined;
+}
+
+export function rangeWhere(range: { gte?: Date | null; lt?: Date | null } | null | undefined) {
+  if (!range) return undefined;
+  const where: Record<string, Date> = {};
+  if (range.gte) where.gte = range.gte;
+  if (range.lt) where.lt = range.lt;
+  return Object.keys(where).length ? where : undefined;
+}
+
+/** Removes undefined entries so that Prisma sees only the filters the caller set. */
+export function compact<T extends Record<string, unknown>>(where: T): T {
+  return Object.fromEntries(Object.entries(where).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** Builds the orderBy of a list; the id breaks ties so that cursors are stable. */
+export function orderByOf<F extends string>(
+  columns: Record<F, string>,
+  order: { field: F; direction?: "ASC" | "DESC" | null } | null | undefined,
+  fallback: F,
+) {
+  const field = order?.field ?? fallback;
+  const direction = (order?.direction ?? "DESC") === "ASC" ? "asc" : "desc";
+  const column = columns[field];
+  if (!column) throw invalid("orderBy.field", `cannot order by ${field}`);
+  return column === "id" ? [{ id: direction }] : [{ [column]: direction }, { id: direction }];
+}
+
+export function orderInput<F extends string>(name: string, fields: readonly F[]) {
+  const fieldEnum = builder.enumType(`${name}Field`, { values: fields });
+  return builder.inputType(name, {
+    fields: (t) => ({
+      field: t.field({ type: fieldEnum, required: true }),
+      direction: t.field({ type: OrderDirection, required: false, defaultValue: "DESC" }),
+    }),
+  });
+}

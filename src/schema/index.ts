@@ -1,0 +1,13 @@
+// Assembles the GraphQL schema from one module per type.
+import { lexicographicSortSchema } from "graphql";
+import { builder } from "../builder.ts";
+import "./refs.ts";
+import "./User.ts";
+import "./Storage.ts";
+import "./Transform.ts";
+import "./Run.ts";
+import "./Artifact.ts";
+import "./Collection.ts";
+import "./Param.ts";
+
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,12 @@
+// The GraphQL object types of the Prisma models, declared once so that every type module
+// can name the others; each module adds its own fields with prismaObjectFields.
+import { builder } from "../builder.ts";
+
+export const UserRef = builder.prismaObject("User", { fields: () => ({}) });
+export const StorageRef = builder.prismaObject("Storage", { fields: () => ({}) });
+export const TransformRef = builder.prismaObject("Transform", { fields: () => ({}) });
+export const RunRef = builder.prismaObject("Run", { fields: () => ({}) });
+export const ArtifactRef = builder.prismaObject("Artifact", { fields: () => ({}) });
+export const CollectionRef = builder.prismaObject("Collection", { fields: () => ({}) });
+export const ParamRef = builder.prismaObject("Param", { fields: () => ({}) });
+export const ParamValueRef = builder.prismaObject("ParamValue", { fields: () => ({}) });
