@@ -1,0 +1,119 @@
+// Test harness: a fresh service per spec on the database named by TEST_DB (a temporary
+// SQLite folder, or a new PostgreSQL database that is dropped afterwards), GraphQL through
+// yoga.fetch, and SQL statement counting.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { createService, type Service } from "../src/service.ts";
+
+export const TEST_DB = (process.env.TEST_DB ?? "sqlite") as "sqlite" | "postgres";
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export interface TestService extends Service {
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  /** Runs fn and returns how many SQL statements it issued. */
+  countStatements(fn: () => Promise<unknown>): Promise<{ count: number; statements: string[] }>;
+  /** Row counts of every table, to assert that a rejected request changed nothing. */
+  snapshot(): Promise<Record<string, number>>;
+  url?: string;
+  stop(): Promise<void>;
+}
+
+export interface GqlResult<T> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
+}
+
+function postgresUrl(database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export async function startTestService(options: { poolSize?: number } = {}): Promise<TestService> {
+  let cleanup: () => Promise<void>;
+  let service: Service;
+  if (TEST_DB === "postgres") {
+    const name = `lr_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const dataDir = mkdtempSync(path.join(tmpdir(), "lr-test-"));
+    service = await createService({ databaseUrl: postgresUrl(name), dataDir, poolSize: options.poolSize });
+    cleanup = async () => {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+  } else {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "lr-test-"));
+    service = await createService({ dataDir });
+    cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const response = await service.yoga.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GqlResult<any>;
+  };
+
+  const countStatements = async (fn: () => Promise<unknown>) => {
+    const statements: string[] = [];
+    const off = service.db.onStatement((sql) => statements.push(sql));
+    try {
+      await fn();
+    } finally {
+      off();
+    }
+    const counted = statements.filter((sql) => !/^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(sql));
+    return { count: counted.length, statements: counted };
+  };
+
+  const tables = Object.keys(service.db.prisma).filter((key) => !key.startsWith("$") && !key.startsWith("_"));
+  const snapshot = async () => {
+    const counts: Record<string, number> = {};
+    for (const table of tables) {
+      const delegate = (service.db.prisma as unknown as Record<string, { count?: () => Promise<number> }>)[table];
+      if (delegate && typeof delegate.count === "function") counts[table] = await delegate.count();
+    }
+    return counts;
+  };
+
+  return {
+    ...service,
+    gql,
+    countStatements,
+    snapshot,
+    stop: async () => {
+      await service.close();
+      await cleanup();
+    },
+  };
+}
+
+/** Asserts a GraphQL result failed with the given code and returns the first error. */
+export function expectError(result: GqlResult<unknown>, code: string) {
+  const error = result.errors?.[0];
+  if (!error || error.extensions?.code !== code) {
+    throw new Error(`expected an error with code ${code}, got ${JSON.stringify(result)}`);
+  }
+  return error;
+}
+
+/** Returns data, failing with the errors when there are any. */
+export function ok<T>(result: GqlResult<T>): T {
+  if (result.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+  return result.data as T;
+}
+
+/** A lamindb-like 22-character content hash for test content. */
+export function contentHash(seed: string): string {
+  return Buffer.from(`${seed}-------------------------`).toString("base64url").slice(0, 22);
+}

@@ -1,0 +1,26 @@
+// Every spec runs twice: against the embedded SQLite database and against PostgreSQL.
+// TEST_DATABASES=sqlite (or postgres) restricts a run to one of them.
+import { defineConfig } from "vitest/config";
+
+const selected = (process.env.TEST_DATABASES ?? "sqlite,postgres").split(",").map((name) => name.trim());
+
+export default defineConfig({
+  // One copy of graphql for the tests and for every library (its CommonJS build, which
+  // Pothos and Yoga load under Node), or instanceof checks fail across the two copies.
+  resolve: { alias: { graphql: "graphql/index.js" } },
+  test: {
+    projects: ["sqlite", "postgres"]
+      .filter((name) => selected.includes(name))
+      .map((name) => ({
+        extends: true,
+        test: {
+          name,
+          include: ["test/**/*.test.ts"],
+          env: { TEST_DB: name },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      })),
+  },
+});
