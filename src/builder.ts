@@ -3,7 +3,8 @@ import SchemaBuilder from "@pothos/core";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
-import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
+import { GraphQLScalarType } from "graphql";
+import { DateTimeResolver, GraphQLBigIntConfig, JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
 import type PrismaTypes from "./generated/pothos-types.ts";
 import { getDatamodel } from "./generated/pothos-types.ts";
@@ -37,7 +38,17 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType("DateTime", DateTimeResolver);
 builder.addScalarType("JSON", JSONResolver);
-builder.addScalarType("BigInt", GraphQLBigInt);
+// 64-bit integers: a JSON number while exact (|n| ≤ 2^53 − 1), a decimal string above that.
+builder.addScalarType(
+  "BigInt",
+  new GraphQLScalarType({
+    ...GraphQLBigIntConfig,
+    serialize(value) {
+      const big = BigInt(value as bigint | number | string);
+      return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big.toString();
+    },
+  }),
+);
 
 builder.queryType({});
 builder.mutationType({});

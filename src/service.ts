@@ -18,7 +18,7 @@ export async function createService(options: ServiceOptions = {}) {
   const storage = await ensureDefaultStorage(db.prisma, storageRoot, user.id);
   const yoga = createApp({
     db,
-    localUser: { id: user.id, uid: user.uid, handle: user.handle },
+    localUser: { id: user.id, uid: user.uid, handle: user.handle, scopes: ["read", "write", "admin"] },
     defaultStorageId: storage.id,
     graphiql: options.graphiql,
   });

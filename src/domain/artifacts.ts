@@ -1,6 +1,7 @@
 // Registering artifacts: idempotent by content hash, versioned by key within a storage,
 // with the producing run as the artifact's run (DESIGN.md "Outputs", "Versions").
 import type { Database, Tx } from "../db/database.ts";
+import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
 import { normaliseStorageRoot, storageType } from "./instance.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
@@ -143,7 +144,8 @@ export async function registerArtifact(db: Database, tx: Tx, input: RegisterArti
   });
 }
 
-export async function deleteArtifact(tx: Tx, uid: string, permanent: boolean) {
+export async function deleteArtifact(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
+  if (permanent) requireAdmin(caller, "a permanent delete");
   const artifact = await tx.artifact.findFirst({ where: uidWhere("artifact", uid) });
   if (!artifact) throw notFound("artifact", uid, "uid");
   if (permanent) {
@@ -167,9 +169,10 @@ export async function deleteArtifact(tx: Tx, uid: string, permanent: boolean) {
   return artifact;
 }
 
-export async function restoreArtifact(tx: Tx, uid: string) {
+export async function restoreArtifact(tx: Tx, uid: string, caller: Caller) {
   const artifact = await tx.artifact.findFirst({ where: uidWhere("artifact", uid) });
   if (!artifact) throw notFound("artifact", uid, "uid");
+  requireOwnerOrAdmin(caller, artifact, "restoring");
   const restored = await tx.artifact.update({ where: { id: artifact.id }, data: { trashedAt: null } });
   await recomputeLatest(tx, "artifact", artifact.stem);
   return restored;

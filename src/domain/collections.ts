@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Database, Tx } from "../db/database.ts";
 import { invalid, notFound } from "./errors.ts";
+import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
 import { findArtifacts, findRun } from "./artifacts.ts";
 import { linkRunInputs } from "./runs.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
@@ -85,7 +86,8 @@ export async function createCollection(db: Database, tx: Tx, input: CreateCollec
   return collection;
 }
 
-export async function deleteCollection(tx: Tx, uid: string, permanent: boolean) {
+export async function deleteCollection(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
+  if (permanent) requireAdmin(caller, "a permanent delete");
   const collection = await tx.collection.findFirst({ where: uidWhere("collection", uid) });
   if (!collection) throw notFound("collection", uid, "uid");
   if (permanent) {
@@ -98,9 +100,10 @@ export async function deleteCollection(tx: Tx, uid: string, permanent: boolean) 
   return collection;
 }
 
-export async function restoreCollection(tx: Tx, uid: string) {
+export async function restoreCollection(tx: Tx, uid: string, caller: Caller) {
   const collection = await tx.collection.findFirst({ where: uidWhere("collection", uid) });
   if (!collection) throw notFound("collection", uid, "uid");
+  requireOwnerOrAdmin(caller, collection, "restoring");
   const restored = await tx.collection.update({ where: { id: collection.id }, data: { trashedAt: null } });
   await recomputeLatest(tx, "collection", collection.stem);
   return restored;

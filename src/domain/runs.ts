@@ -1,6 +1,7 @@
 // The run lifecycle: track (get-or-create the transform, start a run, record params and
 // inputs), inputs added later, finishing, and deletion (DESIGN.md "Run lifecycle", "Delete").
 import type { Database, Tx } from "../db/database.ts";
+import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
 import { AppError, conflict, invalid } from "./errors.ts";
 import { findArtifacts, findRun } from "./artifacts.ts";
 import { findCollections } from "./collections.ts";
@@ -119,7 +120,8 @@ export async function finishRun(
  * outputs point to the run; otherwise it removes the run's links and param links, and its
  * report and environment artifacts when no other run uses them.
  */
-export async function deleteRun(tx: Tx, uid: string, permanent: boolean) {
+export async function deleteRun(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
+  if (permanent) requireAdmin(caller, "a permanent delete");
   const run = await findRun(tx, uid, "uid");
   if (!permanent) {
     await tx.run.update({ where: { id: run.id }, data: { trashedAt: new Date() } });
@@ -157,7 +159,8 @@ export async function deleteRun(tx: Tx, uid: string, permanent: boolean) {
   return run;
 }
 
-export async function restoreRun(tx: Tx, uid: string) {
+export async function restoreRun(tx: Tx, uid: string, caller: Caller) {
   const run = await findRun(tx, uid, "uid");
+  requireOwnerOrAdmin(caller, run, "restoring");
   return tx.run.update({ where: { id: run.id }, data: { trashedAt: null } });
 }

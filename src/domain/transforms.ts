@@ -1,6 +1,7 @@
 // Get-or-create of transforms by uid, key or name, with versions (DESIGN.md "Versions").
 import { createHash } from "node:crypto";
 import type { Database, Tx } from "../db/database.ts";
+import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
 
@@ -82,7 +83,8 @@ async function restoreIfTrashed<T extends { id: number; stem: string; trashedAt:
   return restored as unknown as T;
 }
 
-export async function deleteTransform(tx: Tx, uid: string, permanent: boolean) {
+export async function deleteTransform(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
+  if (permanent) requireAdmin(caller, "a permanent delete");
   const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
   if (!transform) throw notFound("transform", uid, "uid");
   if (permanent) {
@@ -102,9 +104,10 @@ export async function deleteTransform(tx: Tx, uid: string, permanent: boolean) {
   return transform;
 }
 
-export async function restoreTransform(tx: Tx, uid: string) {
+export async function restoreTransform(tx: Tx, uid: string, caller: Caller) {
   const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
   if (!transform) throw notFound("transform", uid, "uid");
+  requireOwnerOrAdmin(caller, transform, "restoring");
   const restored = await tx.transform.update({ where: { id: transform.id }, data: { trashedAt: null } });
   await recomputeLatest(tx, "transform", transform.stem);
   return restored;

@@ -185,7 +185,7 @@ builder.mutationFields((t) => ({
     description: "moves an artifact to the trash, or removes it for good (refused while a collection holds it)",
     args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
-      const artifact = await ctx.db.write((tx) => deleteArtifact(tx, args.uid, args.permanent ?? false));
+      const artifact = await ctx.db.write((tx) => deleteArtifact(tx, args.uid, args.permanent ?? false, ctx.user));
       return { uid: artifact.uid, permanent: args.permanent ?? false };
     },
   }),
@@ -193,7 +193,7 @@ builder.mutationFields((t) => ({
     type: "Artifact",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const artifact = await ctx.db.write((tx) => restoreArtifact(tx, args.uid));
+      const artifact = await ctx.db.write((tx) => restoreArtifact(tx, args.uid, ctx.user));
       return ctx.db.prisma.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
     },
   }),

@@ -132,7 +132,7 @@ builder.mutationFields((t) => ({
     type: DeletePayload,
     args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
-      const collection = await ctx.db.write((tx) => deleteCollection(tx, args.uid, args.permanent ?? false));
+      const collection = await ctx.db.write((tx) => deleteCollection(tx, args.uid, args.permanent ?? false, ctx.user));
       return { uid: collection.uid, permanent: args.permanent ?? false };
     },
   }),
@@ -140,7 +140,7 @@ builder.mutationFields((t) => ({
     type: "Collection",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const collection = await ctx.db.write((tx) => restoreCollection(tx, args.uid));
+      const collection = await ctx.db.write((tx) => restoreCollection(tx, args.uid, ctx.user));
       return ctx.db.prisma.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
     },
   }),

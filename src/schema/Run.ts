@@ -249,7 +249,7 @@ builder.mutationFields((t) => ({
     description: "moves a run to the trash, or removes it for good (refused while outputs point to it)",
     args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
-      const run = await ctx.db.write((tx) => deleteRun(tx, args.uid, args.permanent ?? false));
+      const run = await ctx.db.write((tx) => deleteRun(tx, args.uid, args.permanent ?? false, ctx.user));
       return { uid: run.uid, permanent: args.permanent ?? false };
     },
   }),
@@ -257,7 +257,7 @@ builder.mutationFields((t) => ({
     type: "Run",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const run = await ctx.db.write((tx) => restoreRun(tx, args.uid));
+      const run = await ctx.db.write((tx) => restoreRun(tx, args.uid, ctx.user));
       return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),

@@ -119,7 +119,7 @@ builder.mutationFields((t) => ({
     description: "moves a transform to the trash, or removes it for good (refused while it has runs)",
     args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
     resolve: async (_root, args, ctx) => {
-      const transform = await ctx.db.write((tx) => deleteTransform(tx, args.uid, args.permanent ?? false));
+      const transform = await ctx.db.write((tx) => deleteTransform(tx, args.uid, args.permanent ?? false, ctx.user));
       return { uid: transform.uid, permanent: args.permanent ?? false };
     },
   }),
@@ -127,7 +127,7 @@ builder.mutationFields((t) => ({
     type: "Transform",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const transform = await ctx.db.write((tx) => restoreTransform(tx, args.uid));
+      const transform = await ctx.db.write((tx) => restoreTransform(tx, args.uid, ctx.user));
       return ctx.db.prisma.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
     },
   }),
