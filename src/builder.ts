@@ -4,7 +4,7 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import { GraphQLScalarType } from "graphql";
-import { DateTimeResolver, GraphQLBigIntConfig, JSONResolver } from "graphql-scalars";
+import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
 import type { Context } from "./context.ts";
 import type PrismaTypes from "./generated/pothos-types.ts";
 import { getDatamodel } from "./generated/pothos-types.ts";
@@ -42,7 +42,7 @@ builder.addScalarType("JSON", JSONResolver);
 builder.addScalarType(
   "BigInt",
   new GraphQLScalarType({
-    ...GraphQLBigIntConfig,
+    ...GraphQLBigInt.toConfig(),
     serialize(value) {
       const big = BigInt(value as bigint | number | string);
       return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big.toString();
