@@ -393,3 +393,4 @@ CREATE INDEX "RunParamValue_paramValueId_idx" ON "RunParamValue"("paramValueId")
 
 -- CreateIndex
 CREATE INDEX "ArtifactParamValue_paramValueId_idx" ON "ArtifactParamValue"("paramValueId");
+

@@ -476,3 +476,4 @@ ALTER TABLE "ArtifactParamValue" ADD CONSTRAINT "ArtifactParamValue_artifactId_f
 
 -- AddForeignKey
 ALTER TABLE "ArtifactParamValue" ADD CONSTRAINT "ArtifactParamValue_paramValueId_fkey" FOREIGN KEY ("paramValueId") REFERENCES "ParamValue"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
