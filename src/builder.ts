@@ -3,9 +3,11 @@ import SchemaBuilder from "@pothos/core";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLScalarType } from "graphql";
 import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
-import type { Context } from "./context.ts";
+import type { Context, Scope } from "./context.ts";
+import { AppError } from "./domain/errors.ts";
 import type PrismaTypes from "./generated/pothos-types.ts";
 import { getDatamodel } from "./generated/pothos-types.ts";
 
@@ -13,13 +15,23 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  AuthScopes: Record<Scope, boolean>;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
     BigInt: { Input: bigint | number; Output: bigint | number };
   };
 }>({
-  plugins: [PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // Scope auth first: it wraps every resolver, so a refused field never reaches the others.
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({ read: ctx.user.scopes.includes("read"), write: ctx.user.scopes.includes("write"), admin: ctx.user.scopes.includes("admin") }),
+    unauthorizedError: (_parent, ctx, info, result) =>
+      new AppError(
+        "FORBIDDEN",
+        `${info.parentType.name}.${info.fieldName} needs the ${missingScopes(result.failure).join(" or ") || "required"} scope; this token has: ${ctx.user.scopes.join(", ") || "none"}`,
+      ),
+  },
   defaultFieldNullability: false,
   prisma: {
     client: (ctx) => ctx.db.prisma,
@@ -27,7 +39,9 @@ export const builder = new SchemaBuilder<{
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
     onUnusedQuery: process.env.NODE_ENV === "production" ? null : "error",
-    maxConnectionSize: 1000,
+    // The cap is configured per instance (ctx.limits); prismaConnection accepts a function
+    // of the request here although the builder option is typed as a plain number.
+    maxConnectionSize: ((_args: unknown, ctx: Context) => ctx.limits.maxPageSize) as unknown as number,
     defaultConnectionSize: 50,
   },
   relay: {
@@ -35,6 +49,12 @@ export const builder = new SchemaBuilder<{
     cursorType: "String",
   },
 });
+
+/** The scope names a scope-auth failure was missing, for a message a person can act on. */
+function missingScopes(failure: { kind: string; scope?: string; failures?: unknown[] }): string[] {
+  if (failure.scope) return [failure.scope];
+  return [...new Set((failure.failures ?? []).flatMap((inner) => missingScopes(inner as typeof failure)))];
+}
 
 builder.addScalarType("DateTime", DateTimeResolver);
 builder.addScalarType("JSON", JSONResolver);
@@ -50,8 +70,10 @@ builder.addScalarType(
   }),
 );
 
-builder.queryType({});
-builder.mutationType({});
+// Every query field needs the read scope and every mutation the write scope (admin includes
+// both); finer rules (admin-only fields, permanent deletes) add their own checks.
+builder.queryType({ authScopes: { read: true } });
+builder.mutationType({ authScopes: { write: true } });
 
 export const OrderDirection = builder.enumType("OrderDirection", { values: ["ASC", "DESC"] as const });
 

@@ -1,5 +1,7 @@
-// What one request carries: the database, the acting user with their scopes, and the
-// instance's default storage.
+// What one request carries: the database, the acting user with their scopes, the instance's
+// default storage, the configured limits (resolvers cap their own arguments with them) and
+// the request id that ties log lines together.
+import type { Limits } from "./config.ts";
 import type { Database } from "./db/database.ts";
 
 export type Scope = "read" | "write" | "admin";
@@ -15,4 +17,6 @@ export interface Context {
   db: Database;
   user: Actor;
   defaultStorageId: number;
+  limits: Limits;
+  requestId: string;
 }

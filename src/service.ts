@@ -1,28 +1,58 @@
 // Wires a running instance together: database (migrated), local user, default storage and
-// the GraphQL application. Used by the server and by the tests alike.
+// the GraphQL application with its security settings. Used by the server and the tests alike.
 import path from "node:path";
+import { resolveLimits, type AuthMode, type Limits } from "./config.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./db/database.ts";
 import { ensureDefaultStorage, ensureLocalUser } from "./domain/instance.ts";
+import type { Logger } from "./log.ts";
 import { createApp } from "./yoga.ts";
 
 export interface ServiceOptions extends DatabaseOptions {
   /** Root of the default storage; defaults to <dataDir>/storage. */
   storageRoot?: string;
   graphiql?: boolean;
+  /** Default "off" (the embedded, loopback-only mode); the server refuses "off" off loopback. */
+  auth?: AuthMode;
+  /** Overrides of the defaults and LIMIT_* environment variables. */
+  limits?: Partial<Limits>;
+  introspection?: boolean;
+  csrfPrevention?: boolean;
+  logger?: Logger;
+  processMetrics?: boolean;
 }
 
 export async function createService(options: ServiceOptions = {}) {
+  const limits = resolveLimits(options.limits);
   const db: Database = await openDatabase(options);
   const user = await ensureLocalUser(db.prisma);
   const storageRoot = options.storageRoot ?? path.join(path.resolve(options.dataDir ?? "data"), "storage");
   const storage = await ensureDefaultStorage(db.prisma, storageRoot, user.id);
+  let shuttingDown = false;
   const yoga = createApp({
     db,
     localUser: { id: user.id, uid: user.uid, handle: user.handle, scopes: ["read", "write", "admin"] },
     defaultStorageId: storage.id,
     graphiql: options.graphiql,
+    auth: options.auth ?? "off",
+    limits,
+    introspection: options.introspection,
+    csrfPrevention: options.csrfPrevention,
+    logger: options.logger,
+    processMetrics: options.processMetrics,
+    isShuttingDown: () => shuttingDown,
   });
-  return { db, yoga, user, storage, close: () => db.close() };
+  return {
+    db,
+    yoga,
+    user,
+    storage,
+    limits,
+    /** From now on /ready answers 503, so a load balancer stops sending new requests. */
+    beginShutdown: () => {
+      shuttingDown = true;
+    },
+    close: () => db.close(),
+  };
 }
 
 export type Service = Awaited<ReturnType<typeof createService>>;

@@ -1,23 +1,67 @@
-// The GraphQL-over-HTTP application: schema, per-request context, error masking.
-import { createYoga, type YogaServerInstance } from "graphql-yoga";
-import type { Database } from "./db/database.ts";
+// The GraphQL-over-HTTP application: schema, per-request context (who is calling, which
+// limits apply), and the plugins that harden it — authentication, query limits, CSRF
+// prevention, error masking, metrics, request logs, readiness.
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { DEFAULT_LIMITS, type AuthMode, type Limits } from "./config.ts";
 import type { Actor, Context } from "./context.ts";
+import type { Database } from "./db/database.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { useAuthentication } from "./plugins/authentication.ts";
+import { maskError, useErrorCodes } from "./plugins/errors.ts";
+import { useLimits } from "./plugins/limits.ts";
+import { useMetrics } from "./plugins/metrics.ts";
+import { useReadiness } from "./plugins/readiness.ts";
+import { useRequestLog } from "./plugins/request-log.ts";
 import { schema } from "./schema/index.ts";
 
 export interface AppOptions {
   db: Database;
   localUser: Actor;
   defaultStorageId: number;
+  /** "off": every request acts as the local user with all scopes; "token": bearer tokens. */
+  auth?: AuthMode;
+  limits?: Limits;
+  introspection?: boolean;
   graphiql?: boolean;
+  /** Require a non-simple header on requests a browser could send cross-site without preflight. */
+  csrfPrevention?: boolean;
+  logger?: Logger;
+  /** Add process metrics (memory, event loop) to /metrics; for the one app of a server process. */
+  processMetrics?: boolean;
+  isShuttingDown?: () => boolean;
 }
 
+/** The header browsers cannot add to a cross-site request without a CORS preflight. */
+export const CSRF_HEADER = "x-graphql-yoga-csrf";
+
 export function createApp(options: AppOptions): YogaServerInstance<Record<string, unknown>, Context> {
+  const limits = options.limits ?? { ...DEFAULT_LIMITS };
+  const introspection = options.introspection ?? true;
+  const logger = options.logger ?? createLogger("warn");
+  const plugins: Plugin<Context>[] = [
+    useRequestLog(logger),
+    useErrorCodes() as Plugin<Context>,
+    useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
+    useMetrics({ processMetrics: options.processMetrics }).plugin,
+    ...useLimits(limits, { hideSuggestions: !introspection }),
+    useAuthentication({ mode: options.auth ?? "off", db: options.db, localUser: options.localUser }),
+  ];
+  if (options.csrfPrevention ?? true) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin<Context>);
+  if (!introspection) plugins.push(useDisableIntrospection() as Plugin<Context>);
+
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
+    healthCheckEndpoint: "/health",
     graphiql: options.graphiql ?? true,
-    maskedErrors: true,
     landingPage: false,
-    context: () => ({ db: options.db, user: options.localUser, defaultStorageId: options.defaultStorageId }),
+    maskedErrors: { maskError },
+    logging: logger,
+    plugins,
+    // user and requestId are set by the authentication and request-log plugins; there is no
+    // default user, so a request never runs as someone it was not authenticated as.
+    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, requestId: "" }) as Partial<Context> as Context,
   });
 }

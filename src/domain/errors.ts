@@ -8,7 +8,9 @@ export type ErrorCode =
   | "CONFLICT"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
-  | "RETRYABLE";
+  | "RETRYABLE"
+  /** a configured query limit (depth, cost, aliases, body size, time budget…) was exceeded */
+  | "LIMIT_EXCEEDED";
 
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, details: { field?: string; [key: string]: unknown } = {}) {

@@ -9,5 +9,7 @@ import "./Run.ts";
 import "./Artifact.ts";
 import "./Collection.ts";
 import "./Param.ts";
+import "./Lineage.ts";
+import "./Auth.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

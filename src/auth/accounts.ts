@@ -1,0 +1,106 @@
+// Users and their API tokens: creation, revocation, listing, and turning a presented bearer
+// token into the acting user — shared by the CLI, the admin GraphQL operations and requests.
+import type { Actor, Scope } from "../context.ts";
+import type { Database } from "../db/database.ts";
+import { AppError, conflict, invalid, notFound } from "../domain/errors.ts";
+import { base62, UID_LENGTH } from "../domain/uid.ts";
+import { effectiveScopes, generateTokenSecret, hashTokenSecret, parseDuration, parseScopes } from "./tokens.ts";
+
+const HANDLE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export async function createUser(db: Database, input: { handle: string; name?: string | null }) {
+  const handle = input.handle.trim();
+  if (!HANDLE.test(handle)) throw invalid("handle", "1–64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit");
+  return db.write(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { handle } });
+    if (existing) throw conflict(`user ${JSON.stringify(handle)} already exists`, { field: "handle" });
+    return tx.user.create({ data: { handle, name: input.name ?? null, uid: base62(UID_LENGTH.user) } });
+  });
+}
+
+export interface CreateTokenInput {
+  userHandle: string;
+  scopes: string | readonly string[];
+  name?: string | null;
+  /** "30d", "12h", …; no expiry when absent. */
+  expiresIn?: string | null;
+}
+
+/** Creates a token and returns its secret: the only time the secret exists outside the caller. */
+export async function createToken(db: Database, input: CreateTokenInput) {
+  const scopes = parseScopes(typeof input.scopes === "string" ? input.scopes : input.scopes.join(","));
+  const expiresAt = input.expiresIn ? new Date(Date.now() + parseDuration(input.expiresIn)) : null;
+  const name = input.name?.trim() || `${input.userHandle} ${scopes.join("+")}`;
+  if (name.length > 200) throw invalid("name", "at most 200 characters");
+  const secret = generateTokenSecret();
+  const token = await db.write(async (tx) => {
+    const user = await tx.user.findUnique({ where: { handle: input.userHandle } });
+    if (!user) throw notFound("user", input.userHandle, "user");
+    return tx.apiToken.create({
+      data: { uid: base62(UID_LENGTH.token), name, secretHash: hashTokenSecret(secret), scopes: scopes.join(","), userId: user.id, expiresAt },
+      include: { user: true },
+    });
+  });
+  return { secret, token };
+}
+
+/** Revokes a token; revoking it again is harmless and keeps the first revocation time. */
+export async function revokeToken(db: Database, uid: string) {
+  return db.write(async (tx) => {
+    const token = await tx.apiToken.findUnique({ where: { uid } });
+    if (!token) throw notFound("token", uid, "uid");
+    if (token.revokedAt) return tx.apiToken.findUniqueOrThrow({ where: { id: token.id }, include: { user: true } });
+    return tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() }, include: { user: true } });
+  });
+}
+
+export async function listTokens(db: Database, options: { userHandle?: string } = {}) {
+  return db.prisma.apiToken.findMany({
+    where: options.userHandle ? { user: { handle: options.userHandle } } : {},
+    include: { user: true },
+    orderBy: { id: "asc" },
+  });
+}
+
+export function tokenStatus(token: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()): "active" | "revoked" | "expired" {
+  if (token.revokedAt) return "revoked";
+  if (token.expiresAt && token.expiresAt <= now) return "expired";
+  return "active";
+}
+
+const unauthenticated = (message: string) =>
+  new AppError("UNAUTHENTICATED", message, { http: { status: 401, headers: { "www-authenticate": 'Bearer realm="lineage-registry"' } } });
+
+/** How often a token's lastUsedAt is written: a write per request would be the hot path's cost. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Resolves `Authorization: Bearer <token>` to the acting user and the token's scopes, or
+ * throws UNAUTHENTICATED (missing, malformed, unknown, revoked or expired token).
+ */
+export function createAuthenticator(db: Database) {
+  const lastUsedWritten = new Map<number, number>();
+  return async function authenticate(authorization: string | null): Promise<Actor> {
+    if (!authorization) throw unauthenticated("authentication required: send Authorization: Bearer <token>");
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw unauthenticated("the Authorization header must be: Bearer <token>");
+    const token = await db.prisma.apiToken.findUnique({
+      where: { secretHash: hashTokenSecret(match[1]) },
+      select: { id: true, scopes: true, expiresAt: true, revokedAt: true, user: { select: { id: true, uid: true, handle: true } } },
+    });
+    if (!token) throw unauthenticated("invalid token");
+    const status = tokenStatus(token);
+    if (status !== "active") throw unauthenticated(`token ${status}`);
+
+    const now = Date.now();
+    if (now - (lastUsedWritten.get(token.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
+      lastUsedWritten.set(token.id, now);
+      // Bookkeeping only: it must neither delay nor fail the request it belongs to.
+      db.write((tx) => tx.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } })).catch(() => undefined);
+    }
+    const granted = token.scopes.split(",").filter(Boolean) as Scope[];
+    return { id: token.user.id, uid: token.user.uid, handle: token.user.handle, scopes: effectiveScopes(granted) };
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;

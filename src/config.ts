@@ -1,0 +1,85 @@
+// The operator's settings that shape every request — authentication mode and query limits —
+// with their defaults, read from flags or environment in one place so the server, the tests
+// and the resolvers (ctx.limits) agree on them.
+
+export type AuthMode = "off" | "token";
+
+export interface Limits {
+  /** Deepest selection set a document may nest (fields, not fragments). */
+  maxDepth: number;
+  /** graphql-armor cost: objects cost 2, scalars 1, multiplied by depth. */
+  maxCost: number;
+  /** Aliases per operation (alias bombs repeat one expensive field under many names). */
+  maxAliases: number;
+  /** Lexical tokens per document (parsing itself is the cost). */
+  maxTokens: number;
+  /** Directives per operation. */
+  maxDirectives: number;
+  /** Largest `first`/`last` of a connection; larger requests are capped to it. */
+  maxPageSize: number;
+  /** Deepest lineage traversal, counted in runs; the lineage resolver caps `depth` to it. */
+  lineageMaxDepth: number;
+  /** Most nodes a lineage answer may hold; the resolver caps `maxNodes` to it. */
+  lineageMaxNodes: number;
+  /** Largest request body in bytes (413 above it). */
+  maxBodyBytes: number;
+  /** Milliseconds a query may run before it is cut off (mutations run to their end). */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxDepth: 12,
+  maxCost: 20_000,
+  maxAliases: 30,
+  maxTokens: 5_000,
+  maxDirectives: 20,
+  maxPageSize: 1_000,
+  lineageMaxDepth: 50,
+  lineageMaxNodes: 5_000,
+  maxBodyBytes: 1_000_000,
+  requestTimeoutMs: 15_000,
+});
+
+/** Environment variable of each limit, e.g. LIMIT_MAX_DEPTH=8. */
+export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = Object.freeze({
+  maxDepth: "LIMIT_MAX_DEPTH",
+  maxCost: "LIMIT_MAX_COST",
+  maxAliases: "LIMIT_MAX_ALIASES",
+  maxTokens: "LIMIT_MAX_TOKENS",
+  maxDirectives: "LIMIT_MAX_DIRECTIVES",
+  maxPageSize: "LIMIT_MAX_PAGE_SIZE",
+  lineageMaxDepth: "LIMIT_LINEAGE_MAX_DEPTH",
+  lineageMaxNodes: "LIMIT_LINEAGE_MAX_NODES",
+  maxBodyBytes: "LIMIT_MAX_BODY_BYTES",
+  requestTimeoutMs: "LIMIT_REQUEST_TIMEOUT_MS",
+});
+
+/** Defaults, overridden by LIMIT_* environment variables, overridden by explicit values. */
+export function resolveLimits(overrides: Partial<Limits> = {}, env: NodeJS.ProcessEnv = process.env): Limits {
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(LIMIT_ENV) as (keyof Limits)[]) {
+    const raw = env[LIMIT_ENV[key]];
+    if (raw !== undefined && raw !== "") limits[key] = positiveInteger(LIMIT_ENV[key], raw);
+    const given = overrides[key];
+    if (given !== undefined) limits[key] = positiveInteger(key, String(given));
+  }
+  return limits;
+}
+
+function positiveInteger(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+/** Whether a listen address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare) || /^::ffff:127(\.\d{1,3}){3}$/.test(bare);
+}
+
+export function parseAuthMode(raw: string | undefined): AuthMode | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "off" || raw === "token") return raw;
+  throw new Error(`auth mode must be "off" or "token", got ${JSON.stringify(raw)}`);
+}

@@ -1,0 +1,78 @@
+// Error masking: the service's own errors pass through; a database that is down, busy or out
+// of connections becomes a RETRYABLE error a client can act on; anything else is masked as
+// an internal error (and logged by Yoga with its details).
+import { GraphQLError } from "graphql";
+import { maskError as yogaMaskError, type Plugin, type YogaMaskedErrorOpts } from "graphql-yoga";
+import { AppError } from "../domain/errors.ts";
+
+// Prisma codes: P1001 unreachable, P1002/P1008 timed out, P1017 connection closed, P2024 pool
+// timeout, P2028 transaction could not start in time, P2034 write conflict or deadlock.
+const RETRYABLE_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028", "P2034"]);
+// SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention: shutdown,
+// statement timeout) and 40 (serialisation failure, deadlock).
+const RETRYABLE_SQLSTATE = /^(08|53|57|40)/;
+const RETRYABLE_NODE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTCONN", "SQLITE_BUSY", "SQLITE_LOCKED"]);
+const RETRYABLE_KIND = new Set(["DatabaseNotReachable", "DatabaseAccessDenied", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict", "ConnectionClosed"]);
+const RETRYABLE_MESSAGE =
+  /database is locked|SQLITE_BUSY|Connection terminated|connection timeout|timeout exceeded when trying to connect|ECONNREFUSED|Can't reach database server|Unable to start a transaction in the given time|terminating connection|the database system is (shutting down|starting up)|Client has encountered a connection error|canceling statement due to statement timeout|server closed the connection/i;
+
+/** Whether an error (or anything in its cause chain) says the database is unavailable for now. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length) {
+    const item = queue.shift();
+    if (!item || typeof item !== "object" || seen.has(item)) continue;
+    seen.add(item);
+    const candidate = item as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; meta?: unknown; errors?: unknown };
+    const code = typeof candidate.code === "string" ? candidate.code : undefined;
+    if (code && (RETRYABLE_PRISMA.has(code) || RETRYABLE_NODE.has(code) || (/^[0-9A-Z]{5}$/.test(code) && RETRYABLE_SQLSTATE.test(code)))) return true;
+    if (typeof candidate.kind === "string" && RETRYABLE_KIND.has(candidate.kind)) return true;
+    if (candidate.kind === "sqlite" && ((candidate as { extendedCode?: number }).extendedCode ?? 0) % 256 === 5) return true; // SQLITE_BUSY
+    if (typeof candidate.message === "string" && RETRYABLE_MESSAGE.test(candidate.message)) return true;
+    queue.push(candidate.cause, candidate.originalError, candidate.meta);
+    if (Array.isArray(candidate.errors)) queue.push(...candidate.errors);
+    if (candidate.meta && typeof candidate.meta === "object") queue.push((candidate.meta as { driverAdapterError?: unknown }).driverAdapterError);
+  }
+  return false;
+}
+
+export const maskError: YogaMaskedErrorOpts["maskError"] = (error, message, isDev) => {
+  const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  if (!(original instanceof GraphQLError) && isTransientDatabaseError(error)) {
+    const retryable = new AppError("RETRYABLE", "the database is unavailable or busy right now; retry the request shortly", {
+      http: { status: 503, headers: { "retry-after": "1" } },
+    });
+    if (error instanceof GraphQLError && error.path) {
+      return new GraphQLError(retryable.message, { path: error.path, nodes: error.nodes, extensions: retryable.extensions });
+    }
+    return retryable;
+  }
+  // Pothos rejects malformed connection arguments (a cursor that is not one, first < 0) with
+  // its own validation error: bad input, so the client may see it.
+  if (original instanceof Error && original.name === "PothosValidationError") {
+    return new GraphQLError(original.message, {
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: "VALIDATION_FAILED" },
+    });
+  }
+  return yogaMaskError(error, message, isDev);
+};
+
+/**
+ * Gives every error in a result a code. graphql-js reports variables that do not match their
+ * declared types without one; those are the client's input, so they get BAD_USER_INPUT.
+ */
+export function useErrorCodes(): Plugin {
+  const withCode = (error: GraphQLError) =>
+    error.extensions?.code
+      ? error
+      : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code: "BAD_USER_INPUT" } });
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
+      if (result.errors.every((error) => error.extensions?.code)) return;
+      setResult({ ...result, errors: result.errors.map((error) => withCode(error as GraphQLError)) });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// One JSON log line per HTTP request, tied together by a request id: the caller's
+// X-Request-Id when it is well formed, a fresh UUID otherwise; echoed in the response and
+// available to resolvers as ctx.requestId.
+import { randomUUID } from "node:crypto";
+import { getOperationAST } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.ts";
+import type { Logger } from "../log.ts";
+
+interface RequestInfo {
+  id: string;
+  started: number;
+  operationName?: string;
+  operationType?: string;
+  user?: string;
+  errorCodes?: string[];
+}
+
+const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function useRequestLog(logger: Logger): Plugin<Context> {
+  const requests = new WeakMap<Request, RequestInfo>();
+  const infoOf = (request: Request) => {
+    let info = requests.get(request);
+    if (!info) {
+      const given = request.headers.get("x-request-id");
+      info = { id: given && ACCEPTED_ID.test(given) ? given : randomUUID(), started: performance.now() };
+      requests.set(request, info);
+    }
+    return info;
+  };
+  return {
+    onRequest({ request }) {
+      infoOf(request);
+    },
+    onContextBuilding({ context, extendContext }) {
+      extendContext({ requestId: infoOf(context.request).id });
+    },
+    onExecute({ args }) {
+      const info = infoOf(args.contextValue.request);
+      const operation = getOperationAST(args.document, args.operationName);
+      info.operationName = operation?.name?.value ?? args.operationName ?? undefined;
+      info.operationType = operation?.operation;
+      info.user = args.contextValue.user?.handle;
+    },
+    onResultProcess({ request, result }) {
+      const results = Array.isArray(result) ? result : [result];
+      const codes = results.flatMap((item) =>
+        "errors" in item && Array.isArray(item.errors) ? item.errors.map((error) => String(error.extensions?.code ?? "UNKNOWN")) : [],
+      );
+      if (codes.length) infoOf(request).errorCodes = [...new Set(codes)];
+    },
+    onResponse({ request, response, serverContext }) {
+      const info = infoOf(request);
+      response.headers.set("x-request-id", info.id);
+      const url = new URL(request.url, "http://localhost");
+      // Probes and scrapes would drown the log: they are logged only at debug level.
+      const routine = url.pathname === "/health" || url.pathname === "/ready" || url.pathname === "/metrics";
+      logger.log(routine ? "debug" : response.status >= 500 ? "error" : "info", "request", {
+        requestId: info.id,
+        method: request.method,
+        path: url.pathname,
+        status: response.status,
+        durationMs: Math.round((performance.now() - info.started) * 10) / 10,
+        operationName: info.operationName,
+        operationType: info.operationType,
+        user: info.user,
+        errorCodes: info.errorCodes,
+        remote: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
+      });
+    },
+  };
+}
