@@ -78,15 +78,15 @@ builder.objectField(AddParamValuesPayload, "run", (t) =>
   t.prismaField({
     type: "Run",
     nullable: true,
-    resolve: (query, payload, _args, ctx) => (payload.runUid ? ctx.db.prisma.run.findUnique({ ...query, where: { uid: payload.runUid } }) : null),
+    // Without a run the lookup of "" finds nothing; it keeps the planned query in use.
+    resolve: (query, payload, _args, ctx) => ctx.db.prisma.run.findUnique({ ...query, where: { uid: payload.runUid ?? "" } }),
   }),
 );
 builder.objectField(AddParamValuesPayload, "artifact", (t) =>
   t.prismaField({
     type: "Artifact",
     nullable: true,
-    resolve: (query, payload, _args, ctx) =>
-      payload.artifactUid ? ctx.db.prisma.artifact.findUnique({ ...query, where: { uid: payload.artifactUid } }) : null,
+    resolve: (query, payload, _args, ctx) => ctx.db.prisma.artifact.findUnique({ ...query, where: { uid: payload.artifactUid ?? "" } }),
   }),
 );
 
