@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { createService, type Service } from "../src/service.ts";
+import { createService, type Service, type ServiceOptions } from "../src/service.ts";
 
 export const TEST_DB = (process.env.TEST_DB ?? "sqlite") as "sqlite" | "postgres";
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -31,7 +31,8 @@ function postgresUrl(database: string): string {
   return url.toString();
 }
 
-export async function startTestService(options: { poolSize?: number } = {}): Promise<TestService> {
+/** options go to createService (auth mode, limits, introspection…); the database is the harness's. */
+export async function startTestService(options: Omit<ServiceOptions, "databaseUrl" | "dataDir"> = {}): Promise<TestService> {
   let cleanup: () => Promise<void>;
   let service: Service;
   if (TEST_DB === "postgres") {
@@ -41,7 +42,7 @@ export async function startTestService(options: { poolSize?: number } = {}): Pro
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
     const dataDir = mkdtempSync(path.join(tmpdir(), "lr-test-"));
-    service = await createService({ databaseUrl: postgresUrl(name), dataDir, poolSize: options.poolSize });
+    service = await createService({ ...options, databaseUrl: postgresUrl(name), dataDir });
     cleanup = async () => {
       const client = new pg.Client({ connectionString: ADMIN_URL });
       await client.connect();
@@ -51,7 +52,7 @@ export async function startTestService(options: { poolSize?: number } = {}): Pro
     };
   } else {
     const dataDir = mkdtempSync(path.join(tmpdir(), "lr-test-"));
-    service = await createService({ dataDir });
+    service = await createService({ ...options, dataDir });
     cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
   }
 

@@ -1,0 +1,111 @@
+// Operator's command line for users and API tokens, on the same database as the server
+// (DATABASE_URL / --database-url for PostgreSQL, --data-dir for the embedded SQLite file).
+import { parseArgs } from "node:util";
+import { createToken, createUser, listTokens, revokeToken, tokenStatus } from "./auth/accounts.ts";
+import { openDatabase, isPostgresUrl, type Database } from "./db/database.ts";
+import { AppError } from "./domain/errors.ts";
+
+const HELP = `lineage-registry users and API tokens
+
+Usage: npm run cli -- <command> [options]
+
+Commands:
+  user create --handle <h> [--name <n>]       create a user
+  user list                                   list users
+  token create --user <h> --scopes <s,…> [--expires-in 30d] [--name <n>]
+                                              issue a token (scopes: read, write, admin); the
+                                              token is printed once and only its hash is kept
+  token revoke <uid>                          revoke a token at once
+  token list [--user <h>]                     list tokens (never their secrets)
+
+Database (as for the server):
+  --data-dir <dir>      embedded SQLite database folder [DATA_DIR] (default ./data)
+  --database-url <u>    postgresql://… [DATABASE_URL]
+  --json                print JSON instead of text
+`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    handle: { type: "string" },
+    name: { type: "string" },
+    user: { type: "string" },
+    scopes: { type: "string" },
+    "expires-in": { type: "string" },
+    "data-dir": { type: "string" },
+    "database-url": { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+  strict: true,
+});
+
+function usage(message?: string): never {
+  if (message) process.stderr.write(`error: ${message}\n\n`);
+  process.stderr.write(HELP);
+  process.exit(message ? 2 : 0);
+}
+
+const [noun, verb, argument] = positionals;
+if (values.help || !noun) usage();
+
+const databaseUrl = values["database-url"] ?? process.env.DATABASE_URL;
+if (databaseUrl && !isPostgresUrl(databaseUrl)) usage("DATABASE_URL must be a postgresql:// URL");
+
+const print = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+const date = (value: Date | null) => (value ? value.toISOString() : "-");
+
+async function run(db: Database) {
+  const command = `${noun} ${verb ?? ""}`.trim();
+  switch (command) {
+    case "user create": {
+      if (!values.handle) usage("user create needs --handle");
+      const user = await createUser(db, { handle: values.handle, name: values.name });
+      print(`created user ${user.handle} (uid ${user.uid})`, { uid: user.uid, handle: user.handle, name: user.name });
+      return;
+    }
+    case "user list": {
+      const users = await db.prisma.user.findMany({ orderBy: { id: "asc" } });
+      print(users.map((user) => `${user.uid}  ${user.handle.padEnd(20)} ${user.name ?? ""}`).join("\n"), users.map(({ uid, handle, name }) => ({ uid, handle, name })));
+      return;
+    }
+    case "token create": {
+      if (!values.user) usage("token create needs --user <handle>");
+      if (!values.scopes) usage("token create needs --scopes, e.g. --scopes read or --scopes read,write");
+      const { secret, token } = await createToken(db, { userHandle: values.user, scopes: values.scopes, name: values.name, expiresIn: values["expires-in"] });
+      print(
+        `created token ${token.uid} for ${token.user.handle} with scopes ${token.scopes}, expires ${date(token.expiresAt)}\n\n  ${secret}\n\nThis is the only time the token is shown; store it now. Send it as: Authorization: Bearer <token>`,
+        { uid: token.uid, user: token.user.handle, scopes: token.scopes.split(","), expiresAt: token.expiresAt, token: secret },
+      );
+      return;
+    }
+    case "token revoke": {
+      if (!argument) usage("token revoke needs the token's uid (see token list)");
+      const token = await revokeToken(db, argument);
+      print(`revoked token ${token.uid} of ${token.user.handle} at ${date(token.revokedAt)}`, { uid: token.uid, revokedAt: token.revokedAt });
+      return;
+    }
+    case "token list": {
+      const tokens = await listTokens(db, { userHandle: values.user });
+      print(
+        tokens.length
+          ? tokens.map((t) => `${t.uid}  ${t.user.handle.padEnd(16)} ${t.scopes.padEnd(16)} ${tokenStatus(t).padEnd(8)} expires ${date(t.expiresAt)}  last used ${date(t.lastUsedAt)}  ${t.name}`).join("\n")
+          : "no tokens",
+        tokens.map((t) => ({ uid: t.uid, name: t.name, user: t.user.handle, scopes: t.scopes.split(","), status: tokenStatus(t), createdAt: t.createdAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt })),
+      );
+      return;
+    }
+    default:
+      usage(`unknown command "${command}"`);
+  }
+}
+
+const db = await openDatabase({ databaseUrl, dataDir: values["data-dir"] ?? process.env.DATA_DIR ?? "data" });
+try {
+  await run(db);
+} catch (error) {
+  process.stderr.write(`error: ${error instanceof AppError ? `${error.message} (${String(error.extensions.code)})` : (error as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await db.close();
+}
