@@ -1,0 +1,187 @@
+// Runs the lineage walk (one recursive SQL statement, see sql.ts) and turns its rows into
+// graphs: nodes with distance and label, data-flow edges, and whether depth or the node cap
+// cut the graph.
+import type { Database } from "../db/database.ts";
+import { AppError } from "../domain/errors.ts";
+import { buildLineageSql, walkRowBudget, type DirectionCode, type LineageRow, type LineageStart, type NodeKindCode } from "./sql.ts";
+
+export type LineageDirection = "UPSTREAM" | "DOWNSTREAM" | "BOTH";
+export type NodeKind = "ARTIFACT" | "RUN" | "COLLECTION";
+
+/** Server-side caps: requests above them fail with VALIDATION_FAILED naming the cap. */
+export const MAX_DEPTH = 100;
+export const MAX_NODES = 100_000;
+
+export interface LineageNode {
+  kind: NodeKind;
+  /** internal id, valid in this database only */
+  id: number;
+  uid: string;
+  /** runs between the start and this node (the start and its own inputs/outputs: 0) */
+  distance: number;
+  label: string;
+  /** true for the node the traversal started from */
+  isStart: boolean;
+}
+
+export interface LineageEdge {
+  /** uids, in data-flow direction: input → run → output, member artifact → collection */
+  source: string;
+  target: string;
+}
+
+export interface LineageGraph {
+  start: { kind: NodeKind; id: number; uid: string } | null;
+  direction: LineageDirection;
+  depth: number;
+  nodes: LineageNode[];
+  edges: LineageEdge[];
+  truncated: boolean;
+  /** which limits cut the graph, for messages and tests */
+  truncatedBy: { depth: boolean; maxNodes: boolean };
+}
+
+export interface TraverseOptions {
+  direction: LineageDirection;
+  depth: number;
+  maxNodes: number;
+  includeTrashed?: boolean;
+}
+
+const KIND: Record<NodeKindCode, NodeKind> = { A: "ARTIFACT", R: "RUN", C: "COLLECTION" };
+export const KIND_CODE: Record<NodeKind, NodeKindCode> = { ARTIFACT: "A", RUN: "R", COLLECTION: "C" };
+
+export function directionCodes(direction: LineageDirection): DirectionCode[] {
+  return direction === "UPSTREAM" ? ["U"] : direction === "DOWNSTREAM" ? ["D"] : ["U", "D"];
+}
+
+/** Rejects arguments above the server-side caps, naming the cap. */
+export function checkLimits(depth: number, maxNodes: number): void {
+  if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) {
+    throw new AppError("VALIDATION_FAILED", `depth: must be between 0 and ${MAX_DEPTH} (the server's cap), got ${depth}`, { field: "depth", max: MAX_DEPTH });
+  }
+  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > MAX_NODES) {
+    throw new AppError("VALIDATION_FAILED", `maxNodes: must be between 1 and ${MAX_NODES} (the server's cap), got ${maxNodes}`, { field: "maxNodes", max: MAX_NODES });
+  }
+}
+
+/** "3,5,8" → ["A3", "A5", "A8"]: keys of the nodes that flow into a node. */
+function idsOf(kind: NodeKindCode, list: string | null): string[] {
+  if (!list) return [];
+  return list.split(",").map((id) => `${kind}${id}`);
+}
+
+function toDate(value: Date | string | number | null): Date | null {
+  if (value == null) return null;
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** "align.nf 1.0 · 2026-11-26 13:05" — transform name, version and start time (UTC, to the minute). */
+export function runLabel(name: string | null, version: string | null, startedAt: Date | null): string {
+  const when = startedAt ? startedAt.toISOString().slice(0, 16).replace("T", " ") : "";
+  return [name ?? "run", version ?? undefined].filter(Boolean).join(" ") + (when ? ` · ${when}` : "");
+}
+
+/** Turns the statement's rows into one graph per start (root index). */
+export function graphsFromRows(rows: LineageRow[], starts: number, options: TraverseOptions, budget: number): LineageGraph[] {
+  const graphs: LineageGraph[] = Array.from({ length: starts }, () => ({
+    start: null,
+    direction: options.direction,
+    depth: options.depth,
+    nodes: [],
+    edges: [],
+    truncated: false,
+    truncatedBy: { depth: false, maxNodes: false },
+  }));
+  const uids: Map<string, string>[] = graphs.map(() => new Map());
+  const incoming: { root: number; target: string; sources: string[] }[] = [];
+  for (const row of rows) {
+    const root = Number(row.root);
+    const graph = graphs[root];
+    if (!graph) continue;
+    if (row.t === "m") {
+      const total = Number(row.id);
+      const deepest = Number(row.distance);
+      const rawRows = Number(row.runs);
+      graph.truncatedBy.depth = deepest > options.depth;
+      graph.truncatedBy.maxNodes = total > options.maxNodes || rawRows >= budget;
+      graph.truncated = graph.truncatedBy.depth || graph.truncatedBy.maxNodes;
+      continue;
+    }
+    const kind = KIND[row.t];
+    const id = Number(row.id);
+    const uid = row.uid as string;
+    const label = kind === "RUN" ? runLabel(row.name, row.version, toDate(row.at)) : (row.name ?? uid);
+    graph.nodes.push({ kind, id, uid, distance: Number(row.distance), label, isStart: false });
+    uids[root].set(`${row.t}${id}`, uid);
+    const sources = [
+      ...idsOf("R", row.runs),
+      ...idsOf("A", row.artifacts),
+      ...idsOf("C", row.collections),
+    ];
+    if (sources.length) incoming.push({ root, target: uid, sources });
+  }
+  for (const { root, target, sources } of incoming) {
+    for (const key of sources) {
+      const source = uids[root].get(key);
+      if (source) graphs[root].edges.push({ source, target });
+    }
+  }
+  // Nodes nearest first; edges in the order of their source, then target node, so that
+  // renderings are stable and read from the start outwards.
+  for (const graph of graphs) {
+    graph.nodes.sort((a, b) => a.distance - b.distance || a.kind.localeCompare(b.kind) || a.id - b.id);
+    const position = new Map(graph.nodes.map((node, index) => [node.uid, index]));
+    const at = (uid: string) => position.get(uid) ?? 0;
+    graph.edges.sort((a, b) => at(a.source) - at(b.source) || at(a.target) - at(b.target));
+  }
+  return graphs;
+}
+
+/**
+ * The lineage of one node named by uid. Throws NOT_FOUND when no artifact, run or collection
+ * (outside the trash, unless includeTrashed) has that uid.
+ */
+export async function lineageOf(db: Database, uid: string, options: TraverseOptions): Promise<LineageGraph> {
+  checkLimits(options.depth, options.maxNodes);
+  if (uid.length !== 20 && uid.length !== 16) throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
+  const [graph] = await runWalk(db, { uid }, 1, options);
+  if (!graph.nodes.length) throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
+  return graph;
+}
+
+/** The lineage of many start nodes at once (one statement): one graph per start, in order. */
+export async function lineageOfMany(
+  db: Database,
+  starts: { kind: NodeKind; id: number }[],
+  options: TraverseOptions,
+): Promise<LineageGraph[]> {
+  checkLimits(options.depth, options.maxNodes);
+  if (starts.length === 0) return [];
+  return runWalk(db, { nodes: starts.map((s) => ({ kind: KIND_CODE[s.kind], id: s.id })) }, starts.length, options);
+}
+
+async function runWalk(db: Database, start: LineageStart, starts: number, options: TraverseOptions): Promise<LineageGraph[]> {
+  const { sql, params } = buildLineageSql(db.provider, {
+    start,
+    directions: directionCodes(options.direction),
+    depth: options.depth,
+    maxNodes: options.maxNodes,
+    includeTrashed: options.includeTrashed ?? false,
+  });
+  const rows = await db.prisma.$queryRawUnsafe<LineageRow[]>(sql, ...params);
+  const graphs = graphsFromRows(rows, starts, options, walkRowBudget(options.maxNodes, starts));
+  for (const graph of graphs) {
+    // The start is the node at distance 0 that the walk was seeded with: for a uid start the
+    // only seed; for id starts, the given node.
+    const seed = "uid" in start ? graph.nodes.find((n) => n.distance === 0 && (n.uid === start.uid || n.uid.startsWith(start.uid))) : undefined;
+    const index = graphs.indexOf(graph);
+    const wanted = "nodes" in start ? start.nodes[index] : undefined;
+    const node = seed ?? (wanted ? graph.nodes.find((n) => KIND_CODE[n.kind] === wanted.kind && n.id === wanted.id) : undefined);
+    if (node) {
+      node.isStart = true;
+      graph.start = { kind: node.kind, id: node.id, uid: node.uid };
+    }
+  }
+  return graphs;
+}

@@ -1,0 +1,278 @@
+// Lineage over GraphQL: the one-request `lineage` graph, transform-level `transformLineage`,
+// and the convenience fields Artifact/Run.upstream/downstream, batched across siblings.
+import DataLoader from "dataloader";
+import { builder } from "../builder.ts";
+import type { Context } from "../context.ts";
+import { notFound } from "../domain/errors.ts";
+import { uidWhere } from "../domain/versions.ts";
+import { toDot, toMermaid } from "../lineage/render.ts";
+import {
+  lineageOf,
+  lineageOfMany,
+  type LineageDirection as Direction,
+  type LineageEdge as Edge,
+  type LineageGraph as Graph,
+  type LineageNode as Node,
+  type NodeKind as Kind,
+} from "../lineage/traverse.ts";
+import { transformLineage, type TransformLineageEdge, type TransformLineageGraph, type TransformLineageNode } from "../lineage/transforms.ts";
+import { ArtifactRef, RunRef } from "./refs.ts";
+
+export const LineageDirection = builder.enumType("LineageDirection", {
+  values: {
+    UPSTREAM: { description: "where it came from: producing runs and their inputs" },
+    DOWNSTREAM: { description: "what was built from it: runs that read it and their outputs" },
+    BOTH: { description: "upstream and downstream of the start (not siblings)" },
+  },
+});
+
+export const NodeKind = builder.enumType("NodeKind", { values: ["ARTIFACT", "RUN", "COLLECTION"] as const });
+
+// Loaders live as long as one request: the context object is created per request.
+const requestLoaders = new WeakMap<Context, Map<string, DataLoader<number, unknown>>>();
+
+function loaderFor<V>(ctx: Context, key: string, batch: (ids: readonly number[]) => Promise<(V | null)[]>): DataLoader<number, V | null> {
+  let loaders = requestLoaders.get(ctx);
+  if (!loaders) {
+    loaders = new Map();
+    requestLoaders.set(ctx, loaders);
+  }
+  let loader = loaders.get(key) as DataLoader<number, V | null> | undefined;
+  if (!loader) {
+    loader = new DataLoader<number, V | null>(batch, { maxBatchSize: 10_000 });
+    loaders.set(key, loader as DataLoader<number, unknown>);
+  }
+  return loader;
+}
+
+/** Orders fetched rows by the requested ids (null for ids that no longer exist). */
+function inKeyOrder<T extends { id: number }>(ids: readonly number[], rows: T[]): (T | null)[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** Adds the id to a Prisma selection so that rows can be matched to their keys. */
+function withId<Q extends { select?: object }>(query: Q): Q {
+  return query.select ? { ...query, select: { ...query.select, id: true } } : query;
+}
+
+const LineageNodeRef = builder.objectRef<Node>("LineageNode");
+const LineageEdgeRef = builder.objectRef<Edge>("LineageEdge");
+const LineageGraphRef = builder.objectRef<Graph>("LineageGraph");
+
+LineageNodeRef.implement({
+  description: "an artifact, run or collection in a lineage graph",
+  fields: (t) => ({
+    uid: t.exposeString("uid"),
+    kind: t.field({ type: NodeKind, resolve: (node) => node.kind }),
+    distance: t.exposeInt("distance", { description: "runs between the start and this node; the start (and, for a run, its own inputs and outputs) is 0" }),
+    label: t.exposeString("label", { description: "runs: transform name, version and start time; artifacts and collections: key, or uid" }),
+    isStart: t.exposeBoolean("isStart"),
+    artifact: t.prismaField({
+      type: "Artifact",
+      nullable: true,
+      resolve: (query, node, _args, ctx) =>
+        node.kind !== "ARTIFACT"
+          ? null
+          : loaderFor(ctx, `lineage.artifact:${JSON.stringify(query)}`, async (ids) =>
+              inKeyOrder(ids, await ctx.db.prisma.artifact.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
+            ).load(node.id),
+    }),
+    run: t.prismaField({
+      type: "Run",
+      nullable: true,
+      resolve: (query, node, _args, ctx) =>
+        node.kind !== "RUN"
+          ? null
+          : loaderFor(ctx, `lineage.run:${JSON.stringify(query)}`, async (ids) =>
+              inKeyOrder(ids, await ctx.db.prisma.run.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
+            ).load(node.id),
+    }),
+    collection: t.prismaField({
+      type: "Collection",
+      nullable: true,
+      resolve: (query, node, _args, ctx) =>
+        node.kind !== "COLLECTION"
+          ? null
+          : loaderFor(ctx, `lineage.collection:${JSON.stringify(query)}`, async (ids) =>
+              inKeyOrder(ids, await ctx.db.prisma.collection.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
+            ).load(node.id),
+    }),
+  }),
+});
+
+LineageEdgeRef.implement({
+  description: "a data-flow edge: input → run → output, member artifact → collection (uids)",
+  fields: (t) => ({
+    source: t.exposeString("source"),
+    target: t.exposeString("target"),
+  }),
+});
+
+LineageGraphRef.implement({
+  fields: (t) => ({
+    nodes: t.field({ type: [LineageNodeRef], resolve: (graph) => graph.nodes }),
+    edges: t.field({ type: [LineageEdgeRef], resolve: (graph) => graph.edges }),
+    truncated: t.exposeBoolean("truncated", { description: "true when depth or maxNodes cut the graph" }),
+    truncatedByDepth: t.boolean({ resolve: (graph) => graph.truncatedBy.depth }),
+    truncatedByMaxNodes: t.boolean({ resolve: (graph) => graph.truncatedBy.maxNodes }),
+    mermaid: t.string({ description: "the graph as a Mermaid flowchart", resolve: (graph) => toMermaid(graph.nodes, graph.edges) }),
+    dot: t.string({ description: "the graph in Graphviz DOT", resolve: (graph) => toDot(graph.nodes, graph.edges) }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  lineage: t.field({
+    type: LineageGraphRef,
+    description: "the lineage graph around an artifact, collection or run, in one request",
+    args: {
+      uid: t.arg.string({ required: true, description: "an artifact, collection or run uid (a 16-character stem: the latest version)" }),
+      direction: t.arg({ type: LineageDirection, defaultValue: "BOTH" }),
+      depth: t.arg.int({ defaultValue: 5, description: "how many runs away from the start to go (at most 100)" }),
+      maxNodes: t.arg.int({ defaultValue: 1000, description: "at most this many nodes, nearest first (at most 100000)" }),
+      includeTrashed: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      lineageOf(ctx.db, args.uid, {
+        direction: (args.direction ?? "BOTH") as Direction,
+        depth: args.depth ?? 5,
+        maxNodes: args.maxNodes ?? 1000,
+        includeTrashed: args.includeTrashed ?? false,
+      }),
+  }),
+}));
+
+/** A sibling-batched lineage field: all parents in one request share one traversal statement. */
+function lineageLoader(ctx: Context, kind: Kind, direction: Direction, depth: number, maxNodes: number, includeTrashed: boolean) {
+  return loaderFor<Graph>(ctx, `lineage.${kind}.${direction}.${depth}.${maxNodes}.${includeTrashed}`, (ids) =>
+    lineageOfMany(ctx.db, ids.map((id) => ({ kind, id })), { direction, depth, maxNodes, includeTrashed }),
+  );
+}
+
+interface LineageFieldArgs {
+  depth?: number | null;
+  maxNodes?: number | null;
+  includeTrashed?: boolean | null;
+}
+
+function loadLineage(ctx: Context, kind: Kind, direction: Direction, id: number, args: LineageFieldArgs): Promise<Graph> {
+  return lineageLoader(ctx, kind, direction, args.depth ?? 5, args.maxNodes ?? 1000, args.includeTrashed ?? false)
+    .load(id)
+    .then((graph) => graph as Graph);
+}
+
+const UPSTREAM_DESCRIPTION = "where this came from: the lineage graph upstream (one statement for all siblings)";
+const DOWNSTREAM_DESCRIPTION = "what was built from this: the lineage graph downstream (one statement for all siblings)";
+
+builder.prismaObjectFields(ArtifactRef, (t) => {
+  const args = {
+    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (at most 100)" }),
+    maxNodes: t.arg.int({ defaultValue: 1000 }),
+    includeTrashed: t.arg.boolean({ defaultValue: false }),
+  };
+  return {
+    upstream: t.field({ type: LineageGraphRef, description: UPSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "UPSTREAM", artifact.id, a) }),
+    downstream: t.field({ type: LineageGraphRef, description: DOWNSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "DOWNSTREAM", artifact.id, a) }),
+  };
+});
+
+builder.prismaObjectFields(RunRef, (t) => {
+  const args = {
+    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (at most 100)" }),
+    maxNodes: t.arg.int({ defaultValue: 1000 }),
+    includeTrashed: t.arg.boolean({ defaultValue: false }),
+  };
+  return {
+    upstream: t.field({ type: LineageGraphRef, description: UPSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "UPSTREAM", run.id, a) }),
+    downstream: t.field({ type: LineageGraphRef, description: DOWNSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "DOWNSTREAM", run.id, a) }),
+  };
+});
+
+// ---- transform-level lineage ----
+
+const TransformLineageNodeRef = builder.objectRef<TransformLineageNode>("TransformLineageNode");
+const TransformLineageEdgeRef = builder.objectRef<TransformLineageEdge>("TransformLineageEdge");
+const TransformLineageGraphRef = builder.objectRef<TransformLineageGraph>("TransformLineageGraph");
+
+TransformLineageNodeRef.implement({
+  fields: (t) => ({
+    uid: t.exposeString("uid"),
+    name: t.exposeString("name"),
+    version: t.exposeString("version", { nullable: true }),
+    distance: t.exposeInt("distance", { description: "transform hops from the start" }),
+    runs: t.exposeInt("runs", { description: "runs of this transform" }),
+    isStart: t.exposeBoolean("isStart"),
+    transform: t.prismaField({
+      type: "Transform",
+      nullable: true,
+      resolve: (query, node, _args, ctx) =>
+        loaderFor(ctx, `lineage.transform:${JSON.stringify(query)}`, async (ids) =>
+          inKeyOrder(ids, await ctx.db.prisma.transform.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
+        ).load(node.id),
+    }),
+  }),
+});
+
+TransformLineageEdgeRef.implement({
+  description: "runs of the source transform produced data that runs of the target transform read",
+  fields: (t) => ({
+    source: t.exposeString("source"),
+    target: t.exposeString("target"),
+    runs: t.exposeInt("runs", { description: "runs of the target that read the source's outputs" }),
+    artifacts: t.exposeInt("artifacts", { description: "distinct artifacts passed along this edge" }),
+    collections: t.exposeInt("collections", { description: "distinct collections passed along this edge" }),
+  }),
+});
+
+function transformRenderNodes(graph: TransformLineageGraph) {
+  return graph.nodes.map((node) => ({
+    uid: node.uid,
+    kind: "TRANSFORM" as const,
+    label: `${node.name}${node.version ? ` ${node.version}` : ""} (${node.runs} run${node.runs === 1 ? "" : "s"})`,
+    isStart: node.isStart,
+  }));
+}
+
+function transformRenderEdges(graph: TransformLineageGraph) {
+  return graph.edges.map((edge) => ({
+    source: edge.source,
+    target: edge.target,
+    label: `${edge.runs} run${edge.runs === 1 ? "" : "s"} · ${edge.artifacts + edge.collections} input${edge.artifacts + edge.collections === 1 ? "" : "s"}`,
+  }));
+}
+
+TransformLineageGraphRef.implement({
+  description: "lineage collapsed to transforms: which pipeline feeds which",
+  fields: (t) => ({
+    nodes: t.field({ type: [TransformLineageNodeRef], resolve: (graph) => graph.nodes }),
+    edges: t.field({ type: [TransformLineageEdgeRef], resolve: (graph) => graph.edges }),
+    truncated: t.exposeBoolean("truncated"),
+    mermaid: t.string({ resolve: (graph) => toMermaid(transformRenderNodes(graph), transformRenderEdges(graph)) }),
+    dot: t.string({ resolve: (graph) => toDot(transformRenderNodes(graph), transformRenderEdges(graph)) }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  transformLineage: t.field({
+    type: TransformLineageGraphRef,
+    description: "transform-level lineage: runs collapsed to their transforms, for dashboards",
+    args: {
+      uid: t.arg.string({ required: true, description: "a transform uid (a 12-character stem: the latest version)" }),
+      direction: t.arg({ type: LineageDirection, defaultValue: "BOTH" }),
+      depth: t.arg.int({ defaultValue: 5, description: "transform hops from the start (at most 100)" }),
+      includeTrashed: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const transform = await ctx.db.prisma.transform.findFirst({
+        where: { ...uidWhere("transform", args.uid, "uid"), ...(args.includeTrashed ? {} : { trashedAt: null }) },
+        select: { id: true },
+      });
+      if (!transform) throw notFound("transform", args.uid, "uid");
+      return transformLineage(ctx.db, transform.id, {
+        direction: (args.direction ?? "BOTH") as Direction,
+        depth: args.depth ?? 5,
+        includeTrashed: args.includeTrashed ?? false,
+      });
+    },
+  }),
+}));
