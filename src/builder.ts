@@ -34,7 +34,7 @@ export const builder = new SchemaBuilder<{
   },
   defaultFieldNullability: false,
   prisma: {
-    client: (ctx) => ctx.db.prisma,
+    client: (ctx) => ctx.db.reader,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,

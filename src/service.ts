@@ -24,9 +24,9 @@ export interface ServiceOptions extends DatabaseOptions {
 export async function createService(options: ServiceOptions = {}) {
   const limits = resolveLimits(options.limits);
   const db: Database = await openDatabase(options);
-  const user = await ensureLocalUser(db.prisma);
+  const user = await db.write((tx) => ensureLocalUser(tx));
   const storageRoot = options.storageRoot ?? path.join(path.resolve(options.dataDir ?? "data"), "storage");
-  const storage = await ensureDefaultStorage(db.prisma, storageRoot, user.id);
+  const storage = await db.write((tx) => ensureDefaultStorage(tx, storageRoot, user.id));
   let shuttingDown = false;
   const yoga = createApp({
     db,

@@ -24,7 +24,13 @@ export interface DatabaseOptions {
 
 export interface Database {
   provider: Provider;
+  /** The client of the writer connection; multi-statement writes go through `write`. */
   prisma: PrismaClient;
+  /**
+   * The client for request reads. On SQLite it is a read-only connection of its own, so that
+   * a read never sees a write transaction that is still open (and may yet roll back).
+   */
+  reader: PrismaClient;
   /** Where the data lives, for logs: the SQLite file or the PostgreSQL URL without password. */
   location: string;
   /**
@@ -49,7 +55,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   const listeners = new Set<(sql: string) => void>();
   const log = [{ emit: "event" as const, level: "query" as const }];
 
-  let prisma: PrismaClient;
+  let reader: PrismaClient;
+  let writer: PrismaClient;
   let provider: Provider;
   let location: string;
   if (isPostgresUrl(options.databaseUrl)) {
@@ -62,7 +69,8 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     });
     // Both generated clients share one model and datamodel; the SQLite client's types
     // describe the PostgreSQL client exactly.
-    prisma = new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient;
+    writer = new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient;
+    reader = writer;
     location = options.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
   } else {
     provider = "sqlite";
@@ -70,24 +78,31 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, "lineage.db");
     migrateSqlite(file);
-    const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs });
-    prisma = new PrismaClient({ adapter, log });
+    writer = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs }), log });
+    // In WAL mode a reader works on the last committed snapshot and never waits for the writer.
+    reader = new PrismaClient({
+      adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true }),
+      log,
+    });
     location = file;
   }
-  (prisma as unknown as { $on(event: "query", cb: (e: { query: string }) => void): void }).$on("query", (event) => {
-    for (const listener of listeners) listener(event.query);
-  });
-  await prisma.$connect();
+  for (const client of new Set([reader, writer])) {
+    (client as unknown as { $on(event: "query", cb: (e: { query: string }) => void): void }).$on("query", (event) => {
+      for (const listener of listeners) listener(event.query);
+    });
+    await client.$connect();
+  }
 
   let queue: Promise<unknown> = Promise.resolve();
   const transactionOptions = { maxWait: busyTimeoutMs, timeout: 30_000 };
 
   const database: Database = {
     provider,
-    prisma,
+    prisma: writer,
+    reader,
     location,
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const run = () => prisma.$transaction((tx) => fn(tx), transactionOptions);
+      const run = () => writer.$transaction((tx) => fn(tx), transactionOptions);
       if (provider !== "sqlite") return retryOnRace(run);
       const result = queue.then(run, run);
       queue = result.catch(() => undefined);
@@ -105,12 +120,12 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     },
     async close() {
       await queue.catch(() => undefined);
-      await prisma.$disconnect();
+      for (const client of new Set([reader, writer])) await client.$disconnect();
     },
   };
   if (provider === "sqlite") {
-    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await prisma.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+    // The migration step already switched the file to WAL (a persistent setting).
+    await writer.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   }
   return database;
 }

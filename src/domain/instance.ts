@@ -1,12 +1,12 @@
 // The records every instance has from its first start: the local user that acts while
 // authentication is off, and the default storage that uploads land in.
 import path from "node:path";
-import type { PrismaClient } from "../db/database.ts";
+import type { Tx } from "../db/database.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
 
 export const LOCAL_USER_HANDLE = "local";
 
-export async function ensureLocalUser(prisma: PrismaClient) {
+export async function ensureLocalUser(prisma: Tx) {
   return prisma.user.upsert({
     where: { handle: LOCAL_USER_HANDLE },
     update: {},
@@ -27,7 +27,7 @@ export function normaliseStorageRoot(root: string): string {
   return path.resolve(trimmed);
 }
 
-export async function ensureDefaultStorage(prisma: PrismaClient, root: string, userId: number) {
+export async function ensureDefaultStorage(prisma: Tx, root: string, userId: number) {
   const normalised = normaliseStorageRoot(root);
   return prisma.storage.upsert({
     where: { root: normalised },

@@ -65,7 +65,7 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
       type: ["Artifact"],
       description: "every version of this artifact's family, oldest first",
       select: { stem: true },
-      resolve: (query, artifact, _args, ctx) => ctx.db.prisma.artifact.findMany({ ...query, where: { stem: artifact.stem }, orderBy: { uid: "asc" } }),
+      resolve: (query, artifact, _args, ctx) => ctx.db.reader.artifact.findMany({ ...query, where: { stem: artifact.stem }, orderBy: { uid: "asc" } }),
     }),
 }));
 
@@ -129,7 +129,7 @@ builder.queryFields((t) => ({
     description: "an artifact by uid; a 16-character stem returns the latest version",
     args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.artifact.findFirst({
+      ctx.db.reader.artifact.findFirst({
         ...query,
         where: { ...uidWhere("artifact", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) },
       }),
@@ -139,12 +139,12 @@ builder.queryFields((t) => ({
     cursor: "id",
     args: { filter: t.arg({ type: ArtifactFilter }), orderBy: t.arg({ type: ArtifactOrderBy }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.artifact.findMany({
+      ctx.db.reader.artifact.findMany({
         ...query,
         where: withoutEmptyRun(artifactWhere(args.filter)) as never,
         orderBy: orderByOf(artifactOrderColumns, args.orderBy, "ID") as never,
       }),
-    totalCount: (_conn, args, ctx) => ctx.db.prisma.artifact.count({ where: withoutEmptyRun(artifactWhere(args.filter)) as never }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.artifact.count({ where: withoutEmptyRun(artifactWhere(args.filter)) as never }),
   }),
 }));
 
@@ -177,7 +177,7 @@ builder.mutationFields((t) => ({
       const artifact = await ctx.db.write((tx) =>
         registerArtifact(ctx.db, tx, input, { userId: ctx.user.id, defaultStorageId: ctx.defaultStorageId }),
       );
-      return ctx.db.prisma.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
+      return ctx.db.reader.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
     },
   }),
   deleteArtifact: t.field({
@@ -194,7 +194,7 @@ builder.mutationFields((t) => ({
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const artifact = await ctx.db.write((tx) => restoreArtifact(tx, args.uid, ctx.user));
-      return ctx.db.prisma.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
+      return ctx.db.reader.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
     },
   }),
 }));

@@ -47,7 +47,7 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
       type: ["Collection"],
       select: { stem: true },
       resolve: (query, collection, _args, ctx) =>
-        ctx.db.prisma.collection.findMany({ ...query, where: { stem: collection.stem }, orderBy: { uid: "asc" } }),
+        ctx.db.reader.collection.findMany({ ...query, where: { stem: collection.stem }, orderBy: { uid: "asc" } }),
     }),
 }));
 
@@ -85,7 +85,7 @@ builder.queryFields((t) => ({
     description: "a collection by uid; a 16-character stem returns the latest version",
     args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.collection.findFirst({
+      ctx.db.reader.collection.findFirst({
         ...query,
         where: { ...uidWhere("collection", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) },
       }),
@@ -95,12 +95,12 @@ builder.queryFields((t) => ({
     cursor: "id",
     args: { filter: t.arg({ type: CollectionFilter }), orderBy: t.arg({ type: CollectionOrderBy }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.collection.findMany({
+      ctx.db.reader.collection.findMany({
         ...query,
         where: collectionWhere(args.filter),
         orderBy: orderByOf(collectionOrderColumns, args.orderBy, "ID") as never,
       }),
-    totalCount: (_conn, args, ctx) => ctx.db.prisma.collection.count({ where: collectionWhere(args.filter) }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.collection.count({ where: collectionWhere(args.filter) }),
   }),
 }));
 
@@ -125,7 +125,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateCollectionInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const collection = await ctx.db.write((tx) => createCollection(ctx.db, tx, input, ctx.user.id));
-      return ctx.db.prisma.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
+      return ctx.db.reader.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
     },
   }),
   deleteCollection: t.field({
@@ -141,7 +141,7 @@ builder.mutationFields((t) => ({
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const collection = await ctx.db.write((tx) => restoreCollection(tx, args.uid, ctx.user));
-      return ctx.db.prisma.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
+      return ctx.db.reader.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
     },
   }),
 }));

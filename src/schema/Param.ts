@@ -42,15 +42,15 @@ builder.queryFields((t) => ({
     type: "Param",
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.prisma.param.findUnique({ ...query, where: { name: args.name } }),
+    resolve: (query, _root, args, ctx) => ctx.db.reader.param.findUnique({ ...query, where: { name: args.name } }),
   }),
   params: t.prismaConnection({
     type: "Param",
     cursor: "id",
     args: { filter: t.arg({ type: ParamFilter }), orderBy: t.arg({ type: ParamOrderBy }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.param.findMany({ ...query, where: paramWhere(args.filter), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never }),
-    totalCount: (_conn, args, ctx) => ctx.db.prisma.param.count({ where: paramWhere(args.filter) }),
+      ctx.db.reader.param.findMany({ ...query, where: paramWhere(args.filter), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.param.count({ where: paramWhere(args.filter) }),
   }),
 }));
 
@@ -79,14 +79,14 @@ builder.objectField(AddParamValuesPayload, "run", (t) =>
     type: "Run",
     nullable: true,
     // Without a run the lookup of "" finds nothing; it keeps the planned query in use.
-    resolve: (query, payload, _args, ctx) => ctx.db.prisma.run.findUnique({ ...query, where: { uid: payload.runUid ?? "" } }),
+    resolve: (query, payload, _args, ctx) => ctx.db.reader.run.findUnique({ ...query, where: { uid: payload.runUid ?? "" } }),
   }),
 );
 builder.objectField(AddParamValuesPayload, "artifact", (t) =>
   t.prismaField({
     type: "Artifact",
     nullable: true,
-    resolve: (query, payload, _args, ctx) => ctx.db.prisma.artifact.findUnique({ ...query, where: { uid: payload.artifactUid ?? "" } }),
+    resolve: (query, payload, _args, ctx) => ctx.db.reader.artifact.findUnique({ ...query, where: { uid: payload.artifactUid ?? "" } }),
   }),
 );
 
@@ -96,7 +96,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DefineParamInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const param = await ctx.db.write((tx) => defineParam(tx, input, ctx.user.id));
-      return ctx.db.prisma.param.findUniqueOrThrow({ ...query, where: { id: param.id } });
+      return ctx.db.reader.param.findUniqueOrThrow({ ...query, where: { id: param.id } });
     },
   }),
   addParamValues: t.field({

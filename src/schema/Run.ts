@@ -128,7 +128,7 @@ async function runWhere(ctx: Context, filter: RunFilterValue | null | undefined)
       type: filter.transformType ? { in: filter.transformType } : undefined,
     });
   }
-  const paramConditions = await paramPredicatesWhere(ctx.db.prisma, (filter?.params ?? []) as ParamPredicate[]);
+  const paramConditions = await paramPredicatesWhere(ctx.db.reader, (filter?.params ?? []) as ParamPredicate[]);
   return compact({
     ...visibilityWhere(filter?.visibility),
     transform,
@@ -153,19 +153,19 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.run.findFirst({ ...query, where: { ...uidWhere("run", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) } }),
+      ctx.db.reader.run.findFirst({ ...query, where: { ...uidWhere("run", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) } }),
   }),
   runs: t.prismaConnection({
     type: "Run",
     cursor: "id",
     args: { filter: t.arg({ type: RunFilter }), orderBy: t.arg({ type: RunOrderBy }) },
     resolve: async (query, _root, args, ctx) =>
-      ctx.db.prisma.run.findMany({
+      ctx.db.reader.run.findMany({
         ...query,
         where: (await runWhere(ctx, args.filter)) as never,
         orderBy: orderByOf(runOrderColumns, args.orderBy, "ID") as never,
       }),
-    totalCount: async (_conn, args, ctx) => ctx.db.prisma.run.count({ where: (await runWhere(ctx, args.filter)) as never }),
+    totalCount: async (_conn, args, ctx) => ctx.db.reader.run.count({ where: (await runWhere(ctx, args.filter)) as never }),
   }),
 }));
 
@@ -221,7 +221,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TrackInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const run = await ctx.db.write((tx) => track(ctx.db, tx, input, ctx.user.id));
-      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),
   finishRun: t.prismaField({
@@ -231,7 +231,7 @@ builder.mutationFields((t) => ({
       const run = await ctx.db.write((tx) =>
         finishRun(tx, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
       );
-      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),
   addRunInputs: t.prismaField({
@@ -241,7 +241,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
       const run = await ctx.db.write((tx) => addRunInputs(tx, input));
-      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),
   deleteRun: t.field({
@@ -258,7 +258,7 @@ builder.mutationFields((t) => ({
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const run = await ctx.db.write((tx) => restoreRun(tx, args.uid, ctx.user));
-      return ctx.db.prisma.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
+      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),
 }));

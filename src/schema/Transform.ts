@@ -42,7 +42,7 @@ builder.prismaObjectFields(TransformRef, (t) => ({
       description: "every version of this transform's family, oldest first",
       select: { stem: true },
       resolve: (query, transform, _args, ctx) =>
-        ctx.db.prisma.transform.findMany({ ...query, where: { stem: transform.stem }, orderBy: { uid: "asc" } }),
+        ctx.db.reader.transform.findMany({ ...query, where: { stem: transform.stem }, orderBy: { uid: "asc" } }),
     }),
     predecessors: t.field({
       type: [TransformRef],
@@ -94,7 +94,7 @@ builder.queryFields((t) => ({
     description: "a transform by uid; a 12-character stem returns the latest version",
     args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.transform.findFirst({
+      ctx.db.reader.transform.findFirst({
         ...query,
         where: { ...uidWhere("transform", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) },
       }),
@@ -104,12 +104,12 @@ builder.queryFields((t) => ({
     cursor: "id",
     args: { filter: t.arg({ type: TransformFilter }), orderBy: t.arg({ type: TransformOrderBy }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.prisma.transform.findMany({
+      ctx.db.reader.transform.findMany({
         ...query,
         where: transformWhere(args.filter),
         orderBy: orderByOf(transformOrderColumns, args.orderBy, "ID") as never,
       }),
-    totalCount: (_conn, args, ctx) => ctx.db.prisma.transform.count({ where: transformWhere(args.filter) }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.transform.count({ where: transformWhere(args.filter) }),
   }),
 }));
 
@@ -128,7 +128,7 @@ builder.mutationFields((t) => ({
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const transform = await ctx.db.write((tx) => restoreTransform(tx, args.uid, ctx.user));
-      return ctx.db.prisma.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
+      return ctx.db.reader.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
     },
   }),
 }));

@@ -28,7 +28,7 @@ builder.queryFields((t) => ({
     type: "User",
     nullable: true,
     args: { handle: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.prisma.user.findUnique({ ...query, where: { handle: args.handle } }),
+    resolve: (query, _root, args, ctx) => ctx.db.reader.user.findUnique({ ...query, where: { handle: args.handle } }),
   }),
   users: t.prismaConnection(
     {
@@ -36,12 +36,12 @@ builder.queryFields((t) => ({
       cursor: "id",
       args: { filter: t.arg({ type: UserFilter }), orderBy: t.arg({ type: UserOrderBy }) },
       resolve: (query, _root, args, ctx) =>
-        ctx.db.prisma.user.findMany({
+        ctx.db.reader.user.findMany({
           ...query,
           where: userWhere(args.filter),
           orderBy: orderByOf(userOrderColumns, args.orderBy, "ID") as never,
         }),
-      totalCount: (_conn, args, ctx) => ctx.db.prisma.user.count({ where: userWhere(args.filter) }),
+      totalCount: (_conn, args, ctx) => ctx.db.reader.user.count({ where: userWhere(args.filter) }),
     },
     {},
   ),
