@@ -75,4 +75,23 @@ describe("concurrent writers", () => {
     const count = ok(await svc.gql(`{ artifacts(filter: { hash: "${contentHash("same-content")}" }) { totalCount } }`)).artifacts.totalCount;
     expect(count).toBe(1);
   });
+
+  it("never shows a read a write that has not committed, and loses no write queued behind it", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const pending = svc.db.write(async (tx) => {
+      await tx.user.create({ data: { handle: "uncommitted", uid: "UNCOMMIT" } });
+      await gate;
+      throw new Error("rolled back on purpose");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const queued = svc.gql(`mutation { defineParam(input: { name: "queued_behind", dtype: "str" }) { name } }`);
+    const seen = ok(await svc.gql(`{ user(handle: "uncommitted") { handle } }`)).user;
+    release();
+    await expect(pending).rejects.toThrow("rolled back on purpose");
+    expect(seen).toBeNull();
+    expect(ok(await queued).defineParam.name).toBe("queued_behind");
+    const after = ok(await svc.gql(`{ user(handle: "uncommitted") { handle } param(name: "queued_behind") { name } }`));
+    expect(after).toEqual({ user: null, param: { name: "queued_behind" } });
+  });
 });
