@@ -8,6 +8,7 @@ import { GraphQLScalarType } from "graphql";
 import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
 import type { Context, Scope } from "./context.ts";
 import { AppError } from "./domain/errors.ts";
+import { QueryDeadlinePlugin } from "./plugins/time-budget.ts";
 import type PrismaTypes from "./generated/pothos-types.ts";
 import { getDatamodel } from "./generated/pothos-types.ts";
 
@@ -23,7 +24,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Scope auth first: it wraps every resolver, so a refused field never reaches the others.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, QueryDeadlinePlugin],
   scopeAuth: {
     authScopes: (ctx) => ({ read: ctx.user.scopes.includes("read"), write: ctx.user.scopes.includes("write"), admin: ctx.user.scopes.includes("admin") }),
     unauthorizedError: (_parent, ctx, info, result) =>

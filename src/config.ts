@@ -7,7 +7,10 @@ export type AuthMode = "off" | "token";
 export interface Limits {
   /** Deepest selection set a document may nest (fields, not fragments). */
   maxDepth: number;
-  /** graphql-armor cost: objects cost 2, scalars 1, multiplied by depth. */
+  /**
+   * graphql-armor cost: a scalar costs 1, an object 2 plus 1.5 × its children, and a literal
+   * `first`/`last` multiplies its field's cost (so `first: 1000` of a wide row is expensive).
+   */
   maxCost: number;
   /** Aliases per operation (alias bombs repeat one expensive field under many names). */
   maxAliases: number;
@@ -29,7 +32,7 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDepth: 12,
-  maxCost: 20_000,
+  maxCost: 50_000,
   maxAliases: 30,
   maxTokens: 5_000,
   maxDirectives: 20,

@@ -2,11 +2,11 @@
 // limits (depth, cost, aliases, tokens, directives, field suggestions), a request body cap and
 // a time budget for queries. Page sizes and lineage caps are read by resolvers from ctx.limits.
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { getOperationAST, GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Limits } from "../config.ts";
 import type { Context } from "../context.ts";
-import { AppError } from "../domain/errors.ts";
+import { useQueryTimeBudget } from "./time-budget.ts";
 
 export function useLimits(limits: Limits, options: { hideSuggestions: boolean }): Plugin<Context>[] {
   return [useBodyLimit(limits.maxBodyBytes), useDocumentLimits(limits, options), useQueryTimeBudget(limits.requestTimeoutMs)];
@@ -64,28 +64,6 @@ function useBodyLimit(maxBytes: number): Plugin<Context> {
           return;
         }
       }
-    },
-  };
-}
-
-/**
- * Cuts a query off after its budget: the executor stops resolving and answers with
- * LIMIT_EXCEEDED. Mutations are exempt — a write that commits after its client was told it
- * failed would be worse; they are bounded by the database's transaction timeout instead.
- */
-function useQueryTimeBudget(budgetMs: number): Plugin<Context> {
-  return {
-    onExecute({ args }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== "query") return;
-      const controller = new AbortController();
-      const timer = setTimeout(
-        () => controller.abort(new AppError("LIMIT_EXCEEDED", `the query ran longer than its ${budgetMs} ms budget; ask for less (smaller pages, fewer nested fields)`)),
-        budgetMs,
-      );
-      const execution = args as typeof args & { signal?: AbortSignal };
-      execution.signal = execution.signal ? AbortSignal.any([execution.signal, controller.signal]) : controller.signal;
-      return { onExecuteDone: () => clearTimeout(timer) };
     },
   };
 }

@@ -1,0 +1,65 @@
+// The per-query time budget: a Yoga plugin that answers LIMIT_EXCEEDED when a query outlives
+// its budget, and a Pothos plugin that makes every resolver refuse to start past the
+// deadline, so the abandoned execution winds down instead of running on.
+import SchemaBuilder, { BasePlugin, type SchemaTypes } from "@pothos/core";
+import { getOperationAST, type ExecutionResult } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.ts";
+import { AppError } from "../domain/errors.ts";
+
+interface Deadline {
+  at: number;
+  error: AppError;
+}
+const deadlines = new WeakMap<object, Deadline>();
+
+/**
+ * Checks the clock before each resolver of a request that has a deadline. A timer alone is
+ * not enough: better-sqlite3 answers synchronously, so a long SQLite query never lets a timer
+ * run; and aborting the executor through a signal leaves promises rejecting unobserved.
+ */
+class QueryDeadline<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override wrapResolve(resolver: Parameters<BasePlugin<Types>["wrapResolve"]>[0]): ReturnType<BasePlugin<Types>["wrapResolve"]> {
+    return (parent, args, context, info) => {
+      const deadline = deadlines.get(context as object);
+      if (deadline && performance.now() >= deadline.at) throw deadline.error;
+      return resolver(parent, args, context, info);
+    };
+  }
+}
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      queryDeadline: QueryDeadline<Types>;
+    }
+  }
+}
+
+/** The plugin's name, as builders list it (importing this module registers it). */
+export const QueryDeadlinePlugin = "queryDeadline";
+SchemaBuilder.registerPlugin(QueryDeadlinePlugin, QueryDeadline);
+
+/**
+ * Queries only: a mutation is exempt, because a write that commits after its client was told
+ * it failed would be worse; writes are bounded by the database's transaction timeout instead.
+ */
+export function useQueryTimeBudget(budgetMs: number): Plugin<Context> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== "query") return;
+      const error = new AppError("LIMIT_EXCEEDED", `the query ran longer than its ${budgetMs} ms budget; ask for less (smaller pages, fewer nested fields)`);
+      deadlines.set(args.contextValue, { at: performance.now() + budgetMs, error });
+      let timer: NodeJS.Timeout | undefined;
+      setExecuteFn((executionArgs) =>
+        Promise.race([
+          Promise.resolve(executeFn(executionArgs)),
+          new Promise<ExecutionResult>((resolve) => {
+            timer = setTimeout(() => resolve({ data: null, errors: [error] }), budgetMs);
+          }),
+        ]).finally(() => clearTimeout(timer)),
+      );
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// Query limits (depth, cost, aliases, tokens, directives, page size, body size, time budget),
+// introspection and GraphiQL switches, hidden field suggestions, and CSRF prevention.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CSRF_HEADER } from "../src/yoga.ts";
+import { expectError, ok, startTestService, type TestService } from "./harness.ts";
+
+const TIGHT = { maxDepth: 6, maxCost: 100, maxAliases: 5, maxTokens: 300, maxDirectives: 3, maxPageSize: 3, maxBodyBytes: 4_000 };
+
+async function post(svc: TestService, body: BodyInit, headers: Record<string, string> = {}) {
+  const response = await svc.yoga.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+    body,
+    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
+  return { status: response.status, body: await response.json() };
+}
+
+describe("document limits", () => {
+  let svc: TestService;
+  beforeAll(async () => {
+    svc = await startTestService({ limits: TIGHT });
+  });
+  afterAll(async () => svc?.stop());
+
+  const TRACK = `track(input: { transform: { name: "never" } })`;
+  const rejected: [string, string, string, RegExp][] = [
+    [
+      "depth",
+      `{ runs { edges { node { transform { runs { edges { node { uid } } } } } } } }`,
+      `mutation { ${TRACK} { transform { runs { edges { node { transform { uid } } } } } } }`,
+      /depth limit of 6/,
+    ],
+    [
+      "cost",
+      `{ runs { edges { node { uid status startedAt finishedAt reference referenceType params createdBy { uid handle name createdAt } transform { uid name key version type description } outputArtifacts { uid key size } } } } }`,
+      `mutation { ${TRACK} { uid status startedAt finishedAt reference referenceType params createdBy { uid handle name createdAt } transform { uid name key version type description } inputArtifacts { uid key size } outputArtifacts { uid key size } initiatedRuns { uid status startedAt transform { uid name key version type description } } inputCollections { uid key } outputCollections { uid key } recreatedArtifacts { uid key size } } }`,
+      /cost limit of 100/i,
+    ],
+    [
+      "aliases",
+      `{ a: me { handle } b: me { handle } c: me { handle } d: me { handle } e: me { handle } f: me { handle } }`,
+      `mutation { ${["a", "b", "c", "d", "e", "f"].map((alias) => `${alias}: ${TRACK} { uid }`).join(" ")} }`,
+      /Aliases limit of 5/,
+    ],
+    ["tokens", `{ me { ${"handle ".repeat(300)} } }`, `mutation { ${TRACK} { ${"uid ".repeat(300)} } }`, /Token limit of 300/i],
+    [
+      "directives",
+      `{ me { handle @include(if: true) @skip(if: false) uid @include(if: true) scopes @include(if: true) } }`,
+      `mutation { ${TRACK} { uid @include(if: true) @skip(if: false) status @include(if: true) startedAt @include(if: true) } }`,
+      /Directives limit of 3/,
+    ],
+  ];
+  it.each(rejected)("rejects a document over the %s limit, before running anything", async (_label, query, mutation, message) => {
+    const before = await svc.snapshot();
+    const { status, body } = await post(svc, JSON.stringify({ query: mutation }));
+    expect(status).toBe(400);
+    expectError(body, "LIMIT_EXCEEDED");
+    expect(await svc.snapshot()).toEqual(before);
+    const single = await post(svc, JSON.stringify({ query }));
+    expectError(single.body, "LIMIT_EXCEEDED");
+    // a deep document is usually costly too: each limit that is exceeded says so
+    expect(single.body.errors.map((error: { message: string }) => error.message).join("\n")).toMatch(message);
+  });
+
+  it("lets documents within the limits through", async () => {
+    expect(ok<any>((await post(svc, JSON.stringify({ query: `{ a: me { handle } b: me { uid } runs { edges { node { uid transform { name } } } } }` }))).body).a.handle).toBe("local");
+  });
+
+  it("caps first at the page-size limit", async () => {
+    for (const name of ["p1", "p2", "p3", "p4", "p5"]) {
+      ok(await svc.gql(`mutation($name: String!) { defineParam(input: { name: $name, dtype: "int" }) { name } }`, { name }));
+    }
+    const page = ok(await svc.gql(`query($n: Int) { params(first: $n) { totalCount edges { node { name } } pageInfo { hasNextPage } } }`, { n: 100 })).params;
+    expect(page.totalCount).toBe(5);
+    expect(page.edges).toHaveLength(3);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it("refuses bodies over the size limit with 413, declared or streamed", async () => {
+    const before = await svc.snapshot();
+    const big = JSON.stringify({ query: `mutation($d: String) { track(input: { transform: { name: "big", description: $d } }) { uid } }`, variables: { d: "x".repeat(5_000) } });
+    const declared = await post(svc, big, { "content-length": String(Buffer.byteLength(big)) });
+    expect(declared.status).toBe(413);
+    expectError(declared.body, "LIMIT_EXCEEDED");
+    const streamed = await post(
+      svc,
+      new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < big.length; i += 1000) controller.enqueue(new TextEncoder().encode(big.slice(i, i + 1000)));
+          controller.close();
+        },
+      }),
+    );
+    expect(streamed.status).toBe(413);
+    expect(await svc.snapshot()).toEqual(before);
+  });
+
+  it("exposes the limits to resolvers through the context", async () => {
+    expect(svc.limits).toMatchObject(TIGHT);
+    expect(svc.limits.lineageMaxDepth).toBeGreaterThan(0);
+    expect(svc.limits.lineageMaxNodes).toBeGreaterThan(0);
+  });
+});
+
+describe("time budget", () => {
+  let svc: TestService;
+  beforeAll(async () => {
+    svc = await startTestService({ limits: { requestTimeoutMs: 1 } });
+  });
+  afterAll(async () => svc?.stop());
+
+  it("cuts off a query past its budget, and lets mutations finish", async () => {
+    for (let i = 0; i < 5; i++) ok(await svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n }, params: { i: 1 }, defineMissingParams: true }) { uid } }`, { n: `t${i}` }));
+    const heavy = `{ runs(first: 100) { totalCount edges { node { uid params transform { name runs { totalCount } } createdBy { handle } } } } transforms { totalCount } params { totalCount } users { totalCount } }`;
+    const error = expectError(await svc.gql(heavy), "LIMIT_EXCEEDED");
+    expect(error.message).toMatch(/budget/);
+  });
+});
+
+describe("introspection, suggestions, GraphiQL, CSRF", () => {
+  let open: TestService;
+  let closed: TestService;
+  beforeAll(async () => {
+    open = await startTestService();
+    closed = await startTestService({ introspection: false, graphiql: false });
+  });
+  afterAll(async () => {
+    await open?.stop();
+    await closed?.stop();
+  });
+
+  it("introspection can be switched off, and field suggestions then leak nothing", async () => {
+    expect(ok(await open.gql(`{ __schema { queryType { name } } }`)).__schema.queryType.name).toBe("Query");
+    expect(expectError(await open.gql(`{ runz { totalCount } }`), "GRAPHQL_VALIDATION_FAILED").message).toMatch(/Did you mean "runs?"/);
+
+    expect(expectError(await closed.gql(`{ __schema { queryType { name } } }`), "GRAPHQL_VALIDATION_FAILED").message).toMatch(/introspection/i);
+    expectError(await closed.gql(`{ __type(name: "Run") { fields { name } } }`), "GRAPHQL_VALIDATION_FAILED");
+    const hidden = expectError(await closed.gql(`{ runz { totalCount } }`), "GRAPHQL_VALIDATION_FAILED");
+    expect(hidden.message).not.toMatch(/Did you mean|runs/);
+  });
+
+  it("GraphiQL can be switched off", async () => {
+    const page = (svc: TestService) => svc.yoga.fetch("http://localhost/graphql", { headers: { accept: "text/html" } });
+    expect((await page(open)).headers.get("content-type")).toMatch(/text\/html/);
+    expect((await page(closed)).headers.get("content-type") ?? "").not.toMatch(/text\/html/);
+  });
+
+  it("refuses simple cross-site requests without the CSRF header", async () => {
+    const url = `http://localhost/graphql?query=${encodeURIComponent("{ me { handle } }")}`;
+    const bare = await open.yoga.fetch(url);
+    expect(bare.status).toBe(403);
+    const form = await open.yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "query=%7Bme%7Bhandle%7D%7D" });
+    expect(form.status).toBe(403);
+    const withHeader = await open.yoga.fetch(url, { headers: { [CSRF_HEADER]: "1", accept: "application/graphql-response+json" } });
+    expect(withHeader.status).toBe(200);
+    expect((await withHeader.json()).data.me.handle).toBe("local");
+  });
+});
