@@ -53,7 +53,8 @@ function inKeyOrder<T extends { id: number }>(ids: readonly number[], rows: T[])
 
 /** Adds the id to a Prisma selection so that rows can be matched to their keys. */
 function withId<Q extends { select?: object }>(query: Q): Q {
-  return query.select ? { ...query, select: { ...query.select, id: true } } : query;
+  const copy = { ...query }; // reading every key is what marks Pothos' query as used
+  return copy.select ? { ...copy, select: { ...copy.select, id: true } } : copy;
 }
 
 const LineageNodeRef = builder.objectRef<Node>("LineageNode");
@@ -71,32 +72,38 @@ LineageNodeRef.implement({
     artifact: t.prismaField({
       type: "Artifact",
       nullable: true,
-      resolve: (query, node, _args, ctx) =>
-        node.kind !== "ARTIFACT"
-          ? null
-          : loaderFor(ctx, `lineage.artifact:${JSON.stringify(query)}`, async (ids) =>
-              inKeyOrder(ids, await ctx.db.prisma.artifact.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
-            ).load(node.id),
+      resolve: (query, node, _args, ctx) => {
+        // Read the selection for every node, so that nodes of other kinds count as using it.
+        const selection = withId(query);
+        if (node.kind !== "ARTIFACT") return null;
+        return loaderFor(ctx, `lineage.artifact:${JSON.stringify(selection)}`, async (ids) =>
+          inKeyOrder(ids, await ctx.db.prisma.artifact.findMany({ ...selection, where: { id: { in: [...ids] } } })),
+        ).load(node.id);
+      },
     }),
     run: t.prismaField({
       type: "Run",
       nullable: true,
-      resolve: (query, node, _args, ctx) =>
-        node.kind !== "RUN"
-          ? null
-          : loaderFor(ctx, `lineage.run:${JSON.stringify(query)}`, async (ids) =>
-              inKeyOrder(ids, await ctx.db.prisma.run.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
-            ).load(node.id),
+      resolve: (query, node, _args, ctx) => {
+        // Read the selection for every node, so that nodes of other kinds count as using it.
+        const selection = withId(query);
+        if (node.kind !== "RUN") return null;
+        return loaderFor(ctx, `lineage.run:${JSON.stringify(selection)}`, async (ids) =>
+          inKeyOrder(ids, await ctx.db.prisma.run.findMany({ ...selection, where: { id: { in: [...ids] } } })),
+        ).load(node.id);
+      },
     }),
     collection: t.prismaField({
       type: "Collection",
       nullable: true,
-      resolve: (query, node, _args, ctx) =>
-        node.kind !== "COLLECTION"
-          ? null
-          : loaderFor(ctx, `lineage.collection:${JSON.stringify(query)}`, async (ids) =>
-              inKeyOrder(ids, await ctx.db.prisma.collection.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
-            ).load(node.id),
+      resolve: (query, node, _args, ctx) => {
+        // Read the selection for every node, so that nodes of other kinds count as using it.
+        const selection = withId(query);
+        if (node.kind !== "COLLECTION") return null;
+        return loaderFor(ctx, `lineage.collection:${JSON.stringify(selection)}`, async (ids) =>
+          inKeyOrder(ids, await ctx.db.prisma.collection.findMany({ ...selection, where: { id: { in: [...ids] } } })),
+        ).load(node.id);
+      },
     }),
   }),
 });
