@@ -81,4 +81,14 @@ describe("transformLineage", () => {
     expectError(await svc.gql(QUERY, { uid: "AAAAAAAAAAAAAAAA" }), "NOT_FOUND");
     expectError(await svc.gql(QUERY, { uid: uid.align, depth: 101 }), "VALIDATION_FAILED");
   });
+
+  it("holds lineage requests to the operator's caps (50 runs deep, 5000 nodes by default)", async () => {
+    const lineage = `query($uid: String!, $depth: Int, $maxNodes: Int) { lineage(uid: $uid, depth: $depth, maxNodes: $maxNodes) { truncated } }`;
+    const run = alignRuns[1].uid;
+    ok(await svc.gql(lineage, { uid: run, depth: 50, maxNodes: 5000 }));
+    expect(expectError(await svc.gql(lineage, { uid: run, depth: 51 }), "VALIDATION_FAILED").message).toMatch(/between 0 and 50 .*LIMIT_LINEAGE_MAX_DEPTH/);
+    expect(expectError(await svc.gql(lineage, { uid: run, maxNodes: 5001 }), "VALIDATION_FAILED").message).toMatch(/between 1 and 5000 .*LIMIT_LINEAGE_MAX_NODES/);
+    const field = `query($uid: String!) { run(uid: $uid) { upstream(depth: 51) { truncated } } }`;
+    expectError(await svc.gql(field, { uid: run }), "VALIDATION_FAILED");
+  });
 });

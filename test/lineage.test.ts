@@ -8,7 +8,8 @@ import { contentHash, expectError, ok, startTestService, type TestService } from
 let svc: TestService;
 let g: GraphFixture;
 beforeAll(async () => {
-  svc = await startTestService();
+  // the hard caps, above the operator's defaults, to walk deep and wide graphs
+  svc = await startTestService({ limits: { lineageMaxDepth: 100, lineageMaxNodes: 100_000 } });
   g = new GraphFixture(svc);
 });
 afterAll(async () => svc?.stop());

@@ -103,10 +103,11 @@ interface Row {
 export async function transformLineage(
   db: Database,
   transformId: number,
-  options: { direction: LineageDirection; depth: number; includeTrashed?: boolean },
+  options: { direction: LineageDirection; depth: number; includeTrashed?: boolean; maxDepth?: number },
 ): Promise<TransformLineageGraph> {
-  if (!Number.isInteger(options.depth) || options.depth < 0 || options.depth > MAX_DEPTH) {
-    throw new AppError("VALIDATION_FAILED", `depth: must be between 0 and ${MAX_DEPTH} (the server's cap), got ${options.depth}`, { field: "depth", max: MAX_DEPTH });
+  const maxDepth = Math.min(options.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
+  if (!Number.isInteger(options.depth) || options.depth < 0 || options.depth > maxDepth) {
+    throw new AppError("VALIDATION_FAILED", `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${options.depth}`, { field: "depth", max: maxDepth });
   }
   const { sql, params } = buildTransformLineageSql(db.provider, {
     transformId,
@@ -114,7 +115,7 @@ export async function transformLineage(
     depth: options.depth,
     includeTrashed: options.includeTrashed ?? false,
   });
-  const rows = await db.prisma.$queryRawUnsafe<Row[]>(sql, ...params);
+  const rows = await db.reader.$queryRawUnsafe<Row[]>(sql, ...params);
   const nodes: TransformLineageNode[] = [];
   const edgeRows: Row[] = [];
   let truncated = false;

@@ -46,6 +46,8 @@ export interface TraverseOptions {
   depth: number;
   maxNodes: number;
   includeTrashed?: boolean;
+  /** caps to check depth and maxNodes against; the hard caps when absent */
+  caps?: LineageCaps;
 }
 
 const KIND: Record<NodeKindCode, NodeKind> = { A: "ARTIFACT", R: "RUN", C: "COLLECTION" };
@@ -55,13 +57,21 @@ export function directionCodes(direction: LineageDirection): DirectionCode[] {
   return direction === "UPSTREAM" ? ["U"] : direction === "DOWNSTREAM" ? ["D"] : ["U", "D"];
 }
 
-/** Rejects arguments above the server-side caps, naming the cap. */
-export function checkLimits(depth: number, maxNodes: number): void {
-  if (!Number.isInteger(depth) || depth < 0 || depth > MAX_DEPTH) {
-    throw new AppError("VALIDATION_FAILED", `depth: must be between 0 and ${MAX_DEPTH} (the server's cap), got ${depth}`, { field: "depth", max: MAX_DEPTH });
+export interface LineageCaps {
+  /** the operator's limits (LIMIT_LINEAGE_MAX_DEPTH, LIMIT_LINEAGE_MAX_NODES), within the hard caps */
+  maxDepth: number;
+  maxNodes: number;
+}
+
+/** Rejects arguments above the server-side caps, naming the cap and how to raise it. */
+export function checkLimits(depth: number, maxNodes: number, caps: LineageCaps = { maxDepth: MAX_DEPTH, maxNodes: MAX_NODES }): void {
+  const maxDepth = Math.min(caps.maxDepth, MAX_DEPTH);
+  const nodeCap = Math.min(caps.maxNodes, MAX_NODES);
+  if (!Number.isInteger(depth) || depth < 0 || depth > maxDepth) {
+    throw new AppError("VALIDATION_FAILED", `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${depth}`, { field: "depth", max: maxDepth });
   }
-  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > MAX_NODES) {
-    throw new AppError("VALIDATION_FAILED", `maxNodes: must be between 1 and ${MAX_NODES} (the server's cap), got ${maxNodes}`, { field: "maxNodes", max: MAX_NODES });
+  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > nodeCap) {
+    throw new AppError("VALIDATION_FAILED", `maxNodes: must be between 1 and ${nodeCap} (the server's cap; LIMIT_LINEAGE_MAX_NODES raises it up to ${MAX_NODES}), got ${maxNodes}`, { field: "maxNodes", max: nodeCap });
   }
 }
 
@@ -143,7 +153,7 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
  * (outside the trash, unless includeTrashed) has that uid.
  */
 export async function lineageOf(db: Database, uid: string, options: TraverseOptions): Promise<LineageGraph> {
-  checkLimits(options.depth, options.maxNodes);
+  checkLimits(options.depth, options.maxNodes, options.caps);
   if (uid.length !== 20 && uid.length !== 16) throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
   const [graph] = await runWalk(db, { uid }, 1, options);
   if (!graph.nodes.length) throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
@@ -156,7 +166,7 @@ export async function lineageOfMany(
   starts: { kind: NodeKind; id: number }[],
   options: TraverseOptions,
 ): Promise<LineageGraph[]> {
-  checkLimits(options.depth, options.maxNodes);
+  checkLimits(options.depth, options.maxNodes, options.caps);
   if (starts.length === 0) return [];
   return runWalk(db, { nodes: starts.map((s) => ({ kind: KIND_CODE[s.kind], id: s.id })) }, starts.length, options);
 }
@@ -169,7 +179,7 @@ async function runWalk(db: Database, start: LineageStart, starts: number, option
     maxNodes: options.maxNodes,
     includeTrashed: options.includeTrashed ?? false,
   });
-  const rows = await db.prisma.$queryRawUnsafe<LineageRow[]>(sql, ...params);
+  const rows = await db.reader.$queryRawUnsafe<LineageRow[]>(sql, ...params);
   const graphs = graphsFromRows(rows, starts, options, walkRowBudget(options.maxNodes, starts));
   for (const graph of graphs) {
     // The start is the node at distance 0 that the walk was seeded with: for a uid start the

@@ -12,6 +12,7 @@ import {
   type LineageDirection as Direction,
   type LineageEdge as Edge,
   type LineageGraph as Graph,
+  type LineageCaps,
   type LineageNode as Node,
   type NodeKind as Kind,
 } from "../lineage/traverse.ts";
@@ -77,7 +78,7 @@ LineageNodeRef.implement({
         const selection = withId(query);
         if (node.kind !== "ARTIFACT") return null;
         return loaderFor(ctx, `lineage.artifact:${JSON.stringify(selection)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.prisma.artifact.findMany({ ...selection, where: { id: { in: [...ids] } } })),
+          inKeyOrder(ids, await ctx.db.reader.artifact.findMany({ ...selection, where: { id: { in: [...ids] } } })),
         ).load(node.id);
       },
     }),
@@ -89,7 +90,7 @@ LineageNodeRef.implement({
         const selection = withId(query);
         if (node.kind !== "RUN") return null;
         return loaderFor(ctx, `lineage.run:${JSON.stringify(selection)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.prisma.run.findMany({ ...selection, where: { id: { in: [...ids] } } })),
+          inKeyOrder(ids, await ctx.db.reader.run.findMany({ ...selection, where: { id: { in: [...ids] } } })),
         ).load(node.id);
       },
     }),
@@ -101,7 +102,7 @@ LineageNodeRef.implement({
         const selection = withId(query);
         if (node.kind !== "COLLECTION") return null;
         return loaderFor(ctx, `lineage.collection:${JSON.stringify(selection)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.prisma.collection.findMany({ ...selection, where: { id: { in: [...ids] } } })),
+          inKeyOrder(ids, await ctx.db.reader.collection.findMany({ ...selection, where: { id: { in: [...ids] } } })),
         ).load(node.id);
       },
     }),
@@ -135,8 +136,8 @@ builder.queryFields((t) => ({
     args: {
       uid: t.arg.string({ required: true, description: "an artifact, collection or run uid (a 16-character stem: the latest version)" }),
       direction: t.arg({ type: LineageDirection, defaultValue: "BOTH" }),
-      depth: t.arg.int({ defaultValue: 5, description: "how many runs away from the start to go (at most 100)" }),
-      maxNodes: t.arg.int({ defaultValue: 1000, description: "at most this many nodes, nearest first (at most 100000)" }),
+      depth: t.arg.int({ defaultValue: 5, description: "how many runs away from the start to go (capped by the server, 50 by default)" }),
+      maxNodes: t.arg.int({ defaultValue: 1000, description: "at most this many nodes, nearest first (capped by the server, 5000 by default)" }),
       includeTrashed: t.arg.boolean({ defaultValue: false }),
     },
     resolve: (_root, args, ctx) =>
@@ -145,14 +146,19 @@ builder.queryFields((t) => ({
         depth: args.depth ?? 5,
         maxNodes: args.maxNodes ?? 1000,
         includeTrashed: args.includeTrashed ?? false,
+        caps: capsOf(ctx),
       }),
   }),
 }));
 
+function capsOf(ctx: Context): LineageCaps {
+  return { maxDepth: ctx.limits.lineageMaxDepth, maxNodes: ctx.limits.lineageMaxNodes };
+}
+
 /** A sibling-batched lineage field: all parents in one request share one traversal statement. */
 function lineageLoader(ctx: Context, kind: Kind, direction: Direction, depth: number, maxNodes: number, includeTrashed: boolean) {
   return loaderFor<Graph>(ctx, `lineage.${kind}.${direction}.${depth}.${maxNodes}.${includeTrashed}`, (ids) =>
-    lineageOfMany(ctx.db, ids.map((id) => ({ kind, id })), { direction, depth, maxNodes, includeTrashed }),
+    lineageOfMany(ctx.db, ids.map((id) => ({ kind, id })), { direction, depth, maxNodes, includeTrashed, caps: capsOf(ctx) }),
   );
 }
 
@@ -173,7 +179,7 @@ const DOWNSTREAM_DESCRIPTION = "what was built from this: the lineage graph down
 
 builder.prismaObjectFields(ArtifactRef, (t) => {
   const args = {
-    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (at most 100)" }),
+    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (capped by the server)" }),
     maxNodes: t.arg.int({ defaultValue: 1000 }),
     includeTrashed: t.arg.boolean({ defaultValue: false }),
   };
@@ -185,7 +191,7 @@ builder.prismaObjectFields(ArtifactRef, (t) => {
 
 builder.prismaObjectFields(RunRef, (t) => {
   const args = {
-    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (at most 100)" }),
+    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (capped by the server)" }),
     maxNodes: t.arg.int({ defaultValue: 1000 }),
     includeTrashed: t.arg.boolean({ defaultValue: false }),
   };
@@ -214,7 +220,7 @@ TransformLineageNodeRef.implement({
       nullable: true,
       resolve: (query, node, _args, ctx) =>
         loaderFor(ctx, `lineage.transform:${JSON.stringify(query)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.prisma.transform.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
+          inKeyOrder(ids, await ctx.db.reader.transform.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
         ).load(node.id),
     }),
   }),
@@ -266,11 +272,11 @@ builder.queryFields((t) => ({
     args: {
       uid: t.arg.string({ required: true, description: "a transform uid (a 12-character stem: the latest version)" }),
       direction: t.arg({ type: LineageDirection, defaultValue: "BOTH" }),
-      depth: t.arg.int({ defaultValue: 5, description: "transform hops from the start (at most 100)" }),
+      depth: t.arg.int({ defaultValue: 5, description: "transform hops from the start (capped by the server)" }),
       includeTrashed: t.arg.boolean({ defaultValue: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const transform = await ctx.db.prisma.transform.findFirst({
+      const transform = await ctx.db.reader.transform.findFirst({
         where: { ...uidWhere("transform", args.uid, "uid"), ...(args.includeTrashed ? {} : { trashedAt: null }) },
         select: { id: true },
       });
@@ -279,6 +285,7 @@ builder.queryFields((t) => ({
         direction: (args.direction ?? "BOTH") as Direction,
         depth: args.depth ?? 5,
         includeTrashed: args.includeTrashed ?? false,
+        maxDepth: ctx.limits.lineageMaxDepth,
       });
     },
   }),
