@@ -4,7 +4,7 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
-import { GraphQLScalarType } from "graphql";
+import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
 import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
 import type { Context, Scope } from "./context.ts";
 import { AppError } from "./domain/errors.ts";
@@ -60,6 +60,14 @@ function missingScopes(failure: { kind: string; scope?: string; failures?: unkno
 builder.addScalarType("DateTime", DateTimeResolver);
 builder.addScalarType("JSON", JSONResolver);
 // 64-bit integers: a JSON number while exact (|n| ≤ 2^53 − 1), a decimal string above that.
+function parseBigInt(value: unknown): bigint {
+  const text = typeof value === "bigint" || typeof value === "number" || typeof value === "string" ? String(value) : "";
+  if (!/^-?\d+$/.test(text)) throw new GraphQLError(`BigInt cannot represent ${JSON.stringify(value)}: expected an integer`);
+  const big = BigInt(text);
+  if (big > 2n ** 63n - 1n || big < -(2n ** 63n)) throw new GraphQLError(`BigInt ${text} does not fit in 64 bits`);
+  return big;
+}
+
 builder.addScalarType(
   "BigInt",
   new GraphQLScalarType({
@@ -67,6 +75,15 @@ builder.addScalarType(
     serialize(value) {
       const big = BigInt(value as bigint | number | string);
       return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big.toString();
+    },
+    // Inputs are always bigint (the library's parser returns a number for small values and
+    // warns about JSON serialisation, which this scalar handles itself).
+    parseValue(value) {
+      return parseBigInt(value);
+    },
+    parseLiteral(node) {
+      if (node.kind !== Kind.INT && node.kind !== Kind.STRING) throw new GraphQLError("BigInt must be an integer or a string of digits", { nodes: node });
+      return parseBigInt(node.value);
     },
   }),
 );

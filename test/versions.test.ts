@@ -113,6 +113,8 @@ describe("artifacts", () => {
     const max = "9223372036854775807";
     const big = await svc.gql(`mutation($h: String!) { registerArtifact(input: { hash: $h, size: "${max}", nObservations: 12345678901 }) { size nObservations key suffix } }`, { h: contentHash("big") });
     expect(ok(big).registerArtifact).toEqual({ size: max, nObservations: 12345678901, key: null, suffix: "" });
+    expectError(await svc.gql(`mutation { registerArtifact(input: { hash: "big2", size: "18446744073709551616" }) { uid } }`), "GRAPHQL_VALIDATION_FAILED");
+    expectError(await svc.gql(`mutation($s: BigInt) { registerArtifact(input: { hash: "big3", size: $s }) { uid } }`, { s: 1.5 }), "BAD_USER_INPUT");
     expectError(await svc.gql(`mutation { registerArtifact(input: { hash: "x y" }) { uid } }`), "VALIDATION_FAILED");
     expectError(await svc.gql(`mutation { registerArtifact(input: { hash: "abc", size: -1 }) { uid } }`), "VALIDATION_FAILED");
     expectError(await svc.gql(`mutation { registerArtifact(input: { hash: "abcd", runUid: "AAAAAAAAAAAAAAAAAAAA" }) { uid } }`), "NOT_FOUND");
