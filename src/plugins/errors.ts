@@ -51,10 +51,13 @@ export const maskError: YogaMaskedErrorOpts["maskError"] = (error, message, isDe
   // Pothos rejects malformed connection arguments (a cursor that is not one, first < 0) with
   // its own validation error: bad input, so the client may see it.
   if (original instanceof Error && original.name === "PothosValidationError") {
-    return new GraphQLError(original.message, {
-      path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: "VALIDATION_FAILED" },
-    });
+    if (error instanceof GraphQLError) {
+      // Coded in place: the same error object tells Yoga this is not an internal failure
+      // worth an error-level log line.
+      Object.assign(error.extensions as Record<string, unknown>, { code: "VALIDATION_FAILED" });
+      return error;
+    }
+    return new GraphQLError(original.message, { extensions: { code: "VALIDATION_FAILED" } });
   }
   return yogaMaskError(error, message, isDev);
 };
