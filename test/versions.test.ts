@@ -47,6 +47,18 @@ describe("transforms", () => {
     expect(noCode.transform.uid).toBe(changed.transform.uid);
   });
 
+  it("links predecessors and successors", async () => {
+    const fetch = (await track({ name: "fetch.py", type: "script" })).transform.uid;
+    const clean = (await track({ name: "clean.py", type: "script" })).transform.uid;
+    const linked = ok(
+      await svc.gql(`mutation($u: String!, $p: [String!]!) { addTransformPredecessors(input: { uid: $u, predecessorUids: $p }) { predecessors { uid } } }`, { u: clean, p: [fetch, fetch] }),
+    ).addTransformPredecessors;
+    expect(linked.predecessors).toEqual([{ uid: fetch }]);
+    const seen = ok(await svc.gql(`query($u: String!) { transform(uid: $u) { successors { uid } } }`, { u: fetch })).transform;
+    expect(seen.successors).toEqual([{ uid: clean }]);
+    expectError(await svc.gql(`mutation($u: String!) { addTransformPredecessors(input: { uid: $u, predecessorUids: [$u] }) { uid } }`, { u: clean }), "VALIDATION_FAILED");
+  });
+
   it("rejects an unknown transform uid, a bad uid and a missing name", async () => {
     expectError(await svc.gql(TRACK, { input: { transform: { uid: "ZZZZZZZZZZZZZZZZ" } } }), "NOT_FOUND");
     const bad = expectError(await svc.gql(TRACK, { input: { transform: { uid: "not-a-uid" } } }), "VALIDATION_FAILED");

@@ -112,3 +112,22 @@ export async function restoreTransform(tx: Tx, uid: string, caller: Caller) {
   await recomputeLatest(tx, "transform", transform.stem);
   return restored;
 }
+
+/** Links predecessors to a transform (which transforms feed it), refusing self-links. */
+export async function addTransformPredecessors(tx: Tx, uid: string, predecessorUids: readonly string[]) {
+  const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
+  if (!transform) throw notFound("transform", uid, "uid");
+  const predecessors = [];
+  for (const [i, predecessorUid] of predecessorUids.entries()) {
+    const field = `predecessorUids[${i}]`;
+    const predecessor = await tx.transform.findFirst({ where: uidWhere("transform", predecessorUid, field) });
+    if (!predecessor) throw notFound("transform", predecessorUid, field);
+    if (predecessor.id === transform.id) throw invalid(field, "a transform cannot be its own predecessor");
+    predecessors.push(predecessor);
+  }
+  const existing = await tx.transformPredecessor.findMany({ where: { successorId: transform.id }, select: { predecessorId: true } });
+  const known = new Set(existing.map((link) => link.predecessorId));
+  const data = [...new Set(predecessors.map((p) => p.id))].filter((id) => !known.has(id)).map((predecessorId) => ({ successorId: transform.id, predecessorId }));
+  if (data.length) await tx.transformPredecessor.createMany({ data });
+  return transform;
+}

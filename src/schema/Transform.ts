@@ -1,7 +1,7 @@
 // Transforms (pipelines, notebooks, scripts, …): lookups, lists, versions, runs, delete/restore.
 import { builder } from "../builder.ts";
 import { RunRef, TransformRef } from "./refs.ts";
-import { deleteTransform, restoreTransform } from "../domain/transforms.ts";
+import { addTransformPredecessors, deleteTransform, restoreTransform } from "../domain/transforms.ts";
 import { uidWhere } from "../domain/versions.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 import { DeletePayload } from "./Deletion.ts";
@@ -113,7 +113,22 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const AddTransformPredecessorsInput = builder.inputType("AddTransformPredecessorsInput", {
+  fields: (t) => ({
+    uid: t.string({ required: true }),
+    predecessorUids: t.stringList({ required: true, description: "transforms that feed this one" }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  addTransformPredecessors: t.prismaField({
+    type: "Transform",
+    args: { input: t.arg({ type: AddTransformPredecessorsInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const transform = await ctx.db.write((tx) => addTransformPredecessors(tx, input.uid, input.predecessorUids));
+      return ctx.db.reader.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
+    },
+  }),
   deleteTransform: t.field({
     type: DeletePayload,
     description: "moves a transform to the trash, or removes it for good (refused while it has runs)",
