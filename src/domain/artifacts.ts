@@ -1,7 +1,7 @@
 // Registering artifacts: idempotent by content hash, versioned by key within a storage,
 // with the producing run as the artifact's run (DESIGN.md "Outputs", "Versions").
 import type { Database, Tx } from "../db/database.ts";
-import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
+import { requireAdmin, type Caller } from "./permissions.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
 import { normaliseStorageRoot, storageType } from "./instance.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
@@ -169,11 +169,3 @@ export async function deleteArtifact(tx: Tx, uid: string, permanent: boolean, ca
   return artifact;
 }
 
-export async function restoreArtifact(tx: Tx, uid: string, caller: Caller) {
-  const artifact = await tx.artifact.findFirst({ where: uidWhere("artifact", uid) });
-  if (!artifact) throw notFound("artifact", uid, "uid");
-  requireOwnerOrAdmin(caller, artifact, "restoring");
-  const restored = await tx.artifact.update({ where: { id: artifact.id }, data: { trashedAt: null } });
-  await recomputeLatest(tx, "artifact", artifact.stem);
-  return restored;
-}

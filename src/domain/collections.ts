@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Database, Tx } from "../db/database.ts";
 import { invalid, notFound } from "./errors.ts";
-import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
+import { requireAdmin, type Caller } from "./permissions.ts";
 import { findArtifacts, findRun } from "./artifacts.ts";
 import { linkRunInputs } from "./runs.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
@@ -100,11 +100,3 @@ export async function deleteCollection(tx: Tx, uid: string, permanent: boolean, 
   return collection;
 }
 
-export async function restoreCollection(tx: Tx, uid: string, caller: Caller) {
-  const collection = await tx.collection.findFirst({ where: uidWhere("collection", uid) });
-  if (!collection) throw notFound("collection", uid, "uid");
-  requireOwnerOrAdmin(caller, collection, "restoring");
-  const restored = await tx.collection.update({ where: { id: collection.id }, data: { trashedAt: null } });
-  await recomputeLatest(tx, "collection", collection.stem);
-  return restored;
-}

@@ -1,7 +1,7 @@
 // Get-or-create of transforms by uid, key or name, with versions (DESIGN.md "Versions").
 import { createHash } from "node:crypto";
 import type { Database, Tx } from "../db/database.ts";
-import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
+import { requireAdmin, type Caller } from "./permissions.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
 
@@ -32,7 +32,7 @@ export async function getOrCreateTransform(db: Database, tx: Tx, input: Transfor
   if (input.uid) {
     const transform = await tx.transform.findFirst({ where: uidWhere("transform", input.uid, `${field}.uid`) });
     if (!transform) throw notFound("transform", input.uid, `${field}.uid`);
-    return transform;
+    return restoreIfTrashed(tx, transform);
   }
   const name = input.name?.trim() || input.key?.split("/").at(-1) || null;
   if (!name) throw invalid(field, "give the transform's uid, or its name (and optionally key and version)");
@@ -104,14 +104,6 @@ export async function deleteTransform(tx: Tx, uid: string, permanent: boolean, c
   return transform;
 }
 
-export async function restoreTransform(tx: Tx, uid: string, caller: Caller) {
-  const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
-  if (!transform) throw notFound("transform", uid, "uid");
-  requireOwnerOrAdmin(caller, transform, "restoring");
-  const restored = await tx.transform.update({ where: { id: transform.id }, data: { trashedAt: null } });
-  await recomputeLatest(tx, "transform", transform.stem);
-  return restored;
-}
 
 /** Links predecessors to a transform (which transforms feed it), refusing self-links. */
 export async function addTransformPredecessors(tx: Tx, uid: string, predecessorUids: readonly string[]) {

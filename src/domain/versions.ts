@@ -2,6 +2,7 @@
 // and the rule that exactly one record per family is the latest.
 import type { Tx } from "../db/database.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
+import { requireOwnerOrAdmin, type Caller } from "./permissions.ts";
 import { base62, compareBase62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH, UID_LENGTH, type VersionedRegistry } from "./uid.ts";
 
 interface FamilyMember {
@@ -81,3 +82,20 @@ export function uidWhere(registry: VersionedRegistry | "run", uid: string, field
 }
 
 
+
+// The calls restoring needs, shared by the three versioned delegates.
+interface RestorableDelegate {
+  findFirst(args: { where: Record<string, unknown> }): Promise<{ id: number; stem: string; createdById: number } | null>;
+  update(args: { where: { id: number }; data: { trashedAt: null } }): Promise<{ id: number }>;
+}
+
+/** Takes a transform, artifact or collection out of the trash; its family's latest is recomputed. */
+export async function restoreVersioned(tx: Tx, registry: VersionedRegistry, uid: string, caller: Caller): Promise<{ id: number }> {
+  const records = tx[registry] as unknown as RestorableDelegate;
+  const record = await records.findFirst({ where: uidWhere(registry, uid) });
+  if (!record) throw notFound(registry, uid, "uid");
+  requireOwnerOrAdmin(caller, record, "restoring");
+  const restored = await records.update({ where: { id: record.id }, data: { trashedAt: null } });
+  await recomputeLatest(tx, registry, record.stem);
+  return restored;
+}

@@ -1,9 +1,9 @@
 // Artifacts: lookups, lists, versions, lineage relations, registration and delete/restore.
 import { builder } from "../builder.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
-import { deleteArtifact, registerArtifact, restoreArtifact } from "../domain/artifacts.ts";
+import { deleteArtifact, registerArtifact } from "../domain/artifacts.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
-import { uidWhere } from "../domain/versions.ts";
+import { restoreVersioned, uidWhere } from "../domain/versions.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 
@@ -193,7 +193,7 @@ builder.mutationFields((t) => ({
     type: "Artifact",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const artifact = await ctx.db.write((tx) => restoreArtifact(tx, args.uid, ctx.user));
+      const artifact = await ctx.db.write((tx) => restoreVersioned(tx, "artifact", args.uid, ctx.user));
       return ctx.db.reader.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
     },
   }),

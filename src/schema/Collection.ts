@@ -1,8 +1,8 @@
 // Collections: ordered sets of artifacts, versioned by key, with their producing run.
 import { builder } from "../builder.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
-import { createCollection, deleteCollection, restoreCollection } from "../domain/collections.ts";
-import { uidWhere } from "../domain/versions.ts";
+import { createCollection, deleteCollection } from "../domain/collections.ts";
+import { restoreVersioned, uidWhere } from "../domain/versions.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 
@@ -140,7 +140,7 @@ builder.mutationFields((t) => ({
     type: "Collection",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const collection = await ctx.db.write((tx) => restoreCollection(tx, args.uid, ctx.user));
+      const collection = await ctx.db.write((tx) => restoreVersioned(tx, "collection", args.uid, ctx.user));
       return ctx.db.reader.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
     },
   }),

@@ -1,8 +1,8 @@
 // Transforms (pipelines, notebooks, scripts, …): lookups, lists, versions, runs, delete/restore.
 import { builder } from "../builder.ts";
 import { RunRef, TransformRef } from "./refs.ts";
-import { addTransformPredecessors, deleteTransform, restoreTransform } from "../domain/transforms.ts";
-import { uidWhere } from "../domain/versions.ts";
+import { addTransformPredecessors, deleteTransform } from "../domain/transforms.ts";
+import { restoreVersioned, uidWhere } from "../domain/versions.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 import { DeletePayload } from "./Deletion.ts";
 
@@ -142,7 +142,7 @@ builder.mutationFields((t) => ({
     type: "Transform",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const transform = await ctx.db.write((tx) => restoreTransform(tx, args.uid, ctx.user));
+      const transform = await ctx.db.write((tx) => restoreVersioned(tx, "transform", args.uid, ctx.user));
       return ctx.db.reader.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
     },
   }),
