@@ -112,7 +112,7 @@ export const DateTimeRange = builder.inputType("DateTimeRange", {
 });
 
 export const StringMatch = builder.inputType("StringMatch", {
-  description: "Text match: exact, or contains / startsWith (case-sensitive).",
+  description: "Text match: equals is exact; contains and startsWith ignore case.",
   fields: (t) => ({
     equals: t.string({ required: false }),
     contains: t.string({ required: false }),

@@ -87,6 +87,9 @@ describe("other connections", () => {
     expect(artifacts.pageInfo.hasNextPage).toBe(true);
     const contains = ok(await svc.gql(`{ artifacts(filter: { key: { contains: "file-3" }, type: ["dataset"] }) { totalCount } }`)).artifacts;
     expect(contains.totalCount).toBe(1);
+    // Search ignores case on both databases; equals stays exact.
+    const search = ok(await svc.gql(`{ a: artifacts(filter: { key: { contains: "FILE-3" } }) { totalCount } b: transforms(filter: { name: { startsWith: "ANAL" } }) { totalCount } c: transforms(filter: { name: { equals: "ANALYSE" } }) { totalCount } }`));
+    expect([search.a.totalCount, search.b.totalCount, search.c.totalCount]).toEqual([1, 2, 0]);
     const users = ok(await svc.gql(`{ users { totalCount edges { node { handle } } } user(handle: "local") { handle } }`));
     expect(users.users.totalCount).toBe(1);
     expect(users.user.handle).toBe("local");

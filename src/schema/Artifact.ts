@@ -1,5 +1,6 @@
 // Artifacts: lookups, lists, versions, lineage relations, registration and delete/restore.
 import { builder } from "../builder.ts";
+import type { Provider } from "../db/database.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import { deleteArtifact, registerArtifact } from "../domain/artifacts.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
@@ -88,12 +89,12 @@ const ArtifactFilter = builder.inputType("ArtifactFilter", {
   }),
 });
 
-function artifactWhere(filter: typeof ArtifactFilter.$inferInput | null | undefined) {
+function artifactWhere(filter: typeof ArtifactFilter.$inferInput | null | undefined, provider: Provider) {
   const transformUid = filter?.transformUid;
   return compact({
     ...visibilityWhere(filter?.visibility),
-    key: stringWhere(filter?.key),
-    description: stringWhere(filter?.description),
+    key: stringWhere(filter?.key, provider),
+    description: stringWhere(filter?.description, provider),
     suffix: filter?.suffix ?? undefined,
     type: filter?.type ? { in: filter.type } : undefined,
     otype: filter?.otype ?? undefined,
@@ -141,10 +142,10 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.db.reader.artifact.findMany({
         ...query,
-        where: withoutEmptyRun(artifactWhere(args.filter)) as never,
+        where: withoutEmptyRun(artifactWhere(args.filter, ctx.db.provider)) as never,
         orderBy: orderByOf(artifactOrderColumns, args.orderBy, "ID") as never,
       }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.artifact.count({ where: withoutEmptyRun(artifactWhere(args.filter)) as never }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.artifact.count({ where: withoutEmptyRun(artifactWhere(args.filter, ctx.db.provider)) as never }),
   }),
 }));
 

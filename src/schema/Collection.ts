@@ -1,5 +1,6 @@
 // Collections: ordered sets of artifacts, versioned by key, with their producing run.
 import { builder } from "../builder.ts";
+import type { Provider } from "../db/database.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { createCollection, deleteCollection } from "../domain/collections.ts";
 import { restoreVersioned, uidWhere } from "../domain/versions.ts";
@@ -63,10 +64,10 @@ const CollectionFilter = builder.inputType("CollectionFilter", {
   }),
 });
 
-function collectionWhere(filter: typeof CollectionFilter.$inferInput | null | undefined) {
+function collectionWhere(filter: typeof CollectionFilter.$inferInput | null | undefined, provider: Provider) {
   return compact({
     ...visibilityWhere(filter?.visibility),
-    key: stringWhere(filter?.key),
+    key: stringWhere(filter?.key, provider),
     version: filter?.version ?? undefined,
     isLatest: filter?.isLatest ?? undefined,
     run: filter?.runUid ? { uid: filter.runUid } : undefined,
@@ -97,10 +98,10 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.db.reader.collection.findMany({
         ...query,
-        where: collectionWhere(args.filter),
+        where: collectionWhere(args.filter, ctx.db.provider),
         orderBy: orderByOf(collectionOrderColumns, args.orderBy, "ID") as never,
       }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.collection.count({ where: collectionWhere(args.filter) }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.collection.count({ where: collectionWhere(args.filter, ctx.db.provider) }),
   }),
 }));
 

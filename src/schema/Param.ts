@@ -1,5 +1,6 @@
 // Params (declared name + dtype) and their values; defining params and attaching values.
 import { builder } from "../builder.ts";
+import type { Provider } from "../db/database.ts";
 import { ParamRef, ParamValueRef } from "./refs.ts";
 import { addParamValues, defineParam, DTYPES } from "../domain/params.ts";
 import { findArtifacts, findRun } from "../domain/artifacts.ts";
@@ -33,8 +34,8 @@ const ParamFilter = builder.inputType("ParamFilter", {
 const paramOrderColumns = { NAME: "name", CREATED_AT: "createdAt", ID: "id" } as const;
 const ParamOrderBy = orderInput("ParamOrderBy", Object.keys(paramOrderColumns) as (keyof typeof paramOrderColumns)[]);
 
-function paramWhere(filter: { name?: Parameters<typeof stringWhere>[0]; dtype?: string[] | null } | null | undefined) {
-  return compact({ name: stringWhere(filter?.name), dtype: filter?.dtype ? { in: filter.dtype } : undefined });
+function paramWhere(filter: { name?: Parameters<typeof stringWhere>[0]; dtype?: string[] | null } | null | undefined, provider: Provider) {
+  return compact({ name: stringWhere(filter?.name, provider), dtype: filter?.dtype ? { in: filter.dtype } : undefined });
 }
 
 builder.queryFields((t) => ({
@@ -49,8 +50,8 @@ builder.queryFields((t) => ({
     cursor: "id",
     args: { filter: t.arg({ type: ParamFilter }), orderBy: t.arg({ type: ParamOrderBy }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.param.findMany({ ...query, where: paramWhere(args.filter), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.param.count({ where: paramWhere(args.filter) }),
+      ctx.db.reader.param.findMany({ ...query, where: paramWhere(args.filter, ctx.db.provider), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.param.count({ where: paramWhere(args.filter, ctx.db.provider) }),
   }),
 }));
 

@@ -124,7 +124,7 @@ async function runWhere(ctx: Context, filter: RunFilterValue | null | undefined)
   if (filter?.transformName || filter?.transformType) {
     transform = compact({
       ...transform,
-      name: stringWhere(filter.transformName),
+      name: stringWhere(filter.transformName, ctx.db.provider),
       type: filter.transformType ? { in: filter.transformType } : undefined,
     });
   }

@@ -1,5 +1,6 @@
 // Transforms (pipelines, notebooks, scripts, …): lookups, lists, versions, runs, delete/restore.
 import { builder } from "../builder.ts";
+import type { Provider } from "../db/database.ts";
 import { RunRef, TransformRef } from "./refs.ts";
 import { addTransformPredecessors, deleteTransform } from "../domain/transforms.ts";
 import { restoreVersioned, uidWhere } from "../domain/versions.ts";
@@ -71,11 +72,11 @@ const TransformFilter = builder.inputType("TransformFilter", {
 
 type TransformFilterValue = typeof TransformFilter.$inferInput;
 
-function transformWhere(filter: TransformFilterValue | null | undefined) {
+function transformWhere(filter: TransformFilterValue | null | undefined, provider: Provider) {
   return compact({
     ...visibilityWhere(filter?.visibility),
-    name: stringWhere(filter?.name),
-    key: stringWhere(filter?.key),
+    name: stringWhere(filter?.name, provider),
+    key: stringWhere(filter?.key, provider),
     version: filter?.version ?? undefined,
     type: filter?.type ? { in: filter.type } : undefined,
     isLatest: filter?.isLatest ?? undefined,
@@ -106,10 +107,10 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.db.reader.transform.findMany({
         ...query,
-        where: transformWhere(args.filter),
+        where: transformWhere(args.filter, ctx.db.provider),
         orderBy: orderByOf(transformOrderColumns, args.orderBy, "ID") as never,
       }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.transform.count({ where: transformWhere(args.filter) }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.transform.count({ where: transformWhere(args.filter, ctx.db.provider) }),
   }),
 }));
 

@@ -1,5 +1,6 @@
 // Users: who created each record.
 import { builder } from "../builder.ts";
+import type { Provider } from "../db/database.ts";
 import { UserRef } from "./refs.ts";
 import { compact, orderByOf, orderInput, rangeWhere, stringWhere, DateTimeRange, StringMatch } from "./filters.ts";
 
@@ -38,10 +39,10 @@ builder.queryFields((t) => ({
       resolve: (query, _root, args, ctx) =>
         ctx.db.reader.user.findMany({
           ...query,
-          where: userWhere(args.filter),
+          where: userWhere(args.filter, ctx.db.provider),
           orderBy: orderByOf(userOrderColumns, args.orderBy, "ID") as never,
         }),
-      totalCount: (_conn, args, ctx) => ctx.db.reader.user.count({ where: userWhere(args.filter) }),
+      totalCount: (_conn, args, ctx) => ctx.db.reader.user.count({ where: userWhere(args.filter, ctx.db.provider) }),
     },
     {},
   ),
@@ -49,6 +50,6 @@ builder.queryFields((t) => ({
 
 type UserFilterValue = { handle?: Parameters<typeof stringWhere>[0]; name?: Parameters<typeof stringWhere>[0]; createdAt?: Parameters<typeof rangeWhere>[0] } | null | undefined;
 
-function userWhere(filter: UserFilterValue) {
-  return compact({ handle: stringWhere(filter?.handle), name: stringWhere(filter?.name), createdAt: rangeWhere(filter?.createdAt) });
+function userWhere(filter: UserFilterValue, provider: Provider) {
+  return compact({ handle: stringWhere(filter?.handle, provider), name: stringWhere(filter?.name, provider), createdAt: rangeWhere(filter?.createdAt) });
 }

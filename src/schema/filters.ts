@@ -1,5 +1,6 @@
 // Shared pieces of list filters: visibility (trash), text matches, time ranges, ordering.
 import { builder, DateTimeRange, OrderDirection, StringMatch, Visibility } from "../builder.ts";
+import type { Provider } from "../db/database.ts";
 import { invalid } from "../domain/errors.ts";
 
 export { DateTimeRange, OrderDirection, StringMatch, Visibility };
@@ -10,13 +11,23 @@ export function visibilityWhere(visibility: "DEFAULT" | "TRASH" | "ALL" | null |
   return { trashedAt: null };
 }
 
-export function stringWhere(match: { equals?: string | null; contains?: string | null; startsWith?: string | null } | null | undefined) {
+/**
+ * A text match. `equals` is exact; `contains` and `startsWith` ignore case (ASCII letters on
+ * SQLite, whose LIKE already does; PostgreSQL is told to), so a search box finds the same on both.
+ */
+export function stringWhere(
+  match: { equals?: string | null; contains?: string | null; startsWith?: string | null } | null | undefined,
+  provider: Provider,
+) {
   if (!match) return undefined;
   const where: Record<string, string> = {};
   if (match.equals != null) where.equals = match.equals;
   if (match.contains != null) where.contains = match.contains;
   if (match.startsWith != null) where.startsWith = match.startsWith;
-  return Object.keys(where).length ? where : undefined;
+  if (Object.keys(where).length === 0) return undefined;
+  // Prisma's mode covers the whole match; equals alone stays exact.
+  if (provider === "postgresql" && (match.contains != null || match.startsWith != null)) return { ...where, mode: "insensitive" };
+  return where;
 }
 
 export function rangeWhere(range: { gte?: Date | null; lt?: Date | null } | null | undefined) {
