@@ -90,6 +90,12 @@ describe("other connections", () => {
     // Search ignores case on both databases; equals stays exact.
     const search = ok(await svc.gql(`{ a: artifacts(filter: { key: { contains: "FILE-3" } }) { totalCount } b: transforms(filter: { name: { startsWith: "ANAL" } }) { totalCount } c: transforms(filter: { name: { equals: "ANALYSE" } }) { totalCount } }`));
     expect([search.a.totalCount, search.b.totalCount, search.c.totalCount]).toEqual([1, 2, 0]);
+    const storages = ok(await svc.gql(`{ storages { totalCount edges { node { uid root type artifacts { totalCount } } } } }`)).storages;
+    expect(storages.totalCount).toBe(1);
+    expect(storages.edges[0].node.type).toBe("local");
+    expect(storages.edges[0].node.artifacts.totalCount).toBe(5);
+    const byRoot = ok(await svc.gql(`query($r: String) { storage(root: $r) { uid } }`, { r: storages.edges[0].node.root })).storage;
+    expect(byRoot.uid).toBe(storages.edges[0].node.uid);
     const users = ok(await svc.gql(`{ users { totalCount edges { node { handle } } } user(handle: "local") { handle } }`));
     expect(users.users.totalCount).toBe(1);
     expect(users.user.handle).toBe("local");
