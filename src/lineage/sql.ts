@@ -26,11 +26,12 @@ export interface LineageSqlOptions {
 /**
  * How many raw walk rows may be produced per start before the walk stops. A node can be
  * reached at several distances (diamonds of unequal length, planted cycles), so the walk keeps
- * (node, distance) pairs; this valve bounds the work on huge graphs. Hitting it marks the graph
- * truncated.
+ * (node, distance) pairs; this valve bounds the work on huge graphs. The walk is breadth-first,
+ * so the rows before the valve are the nearest ones. Hitting it marks the graph truncated.
  */
+const WALK_ROWS_PER_NODE = 3;
 export function walkRowBudget(maxNodes: number, starts: number): number {
-  return (maxNodes * 8 + 16) * Math.max(1, starts);
+  return (maxNodes * WALK_ROWS_PER_NODE + 16) * Math.max(1, starts);
 }
 
 interface Step {
@@ -92,6 +93,9 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
   const liveNext = (step: Step) =>
     options.includeTrashed ? "" : step.nextTable ? ` AND (SELECT t."trashedAt" FROM ${step.nextTable} t WHERE t.id = ${step.next}) IS NULL` : live("x");
   const text = pg ? "::text" : "";
+  // SQLite keeps the left table of a CROSS JOIN as the outer loop: the node list drives
+  // primary-key lookups instead of a scan of the table probing the node list.
+  const lookup = pg ? "JOIN" : "CROSS JOIN";
   const nullOf = (type: "text" | "int" | "timestamp") => (pg ? `NULL::${type}` : "NULL");
   const count = (expr: string) => (pg ? `(${expr})::int` : expr);
   const asText = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
@@ -125,39 +129,46 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
     // PostgreSQL allows one reference to the recursive table: every hop is a branch of one
     // LATERAL subquery, gated by the walk row's kind and direction.
     const branches = steps
-      .map((s) => `SELECT '${s.to}'::text AS kind, ${s.next} AS id, ${s.inc} AS inc FROM ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND ${s.link}${liveNext(s)}`)
+      .map((s) => `SELECT '${s.to}'::text AS kind, ${s.next} AS id, ${s.inc} AS inc FROM ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
       .join(" UNION ALL ");
-    recursive = `SELECT w.root, s.kind, s.id, w.dir, w.distance + s.inc FROM walk w CROSS JOIN LATERAL (${branches}) s WHERE w.distance <= ${depth}`;
+    recursive = `SELECT w.root, s.kind, s.id, w.dir, w.distance + s.inc FROM walk w CROSS JOIN LATERAL (${branches}) s`;
   } else {
     // SQLite runs each recursive SELECT once per queued row; its queue makes the walk breadth-first.
     recursive = steps
-      .map((s) => `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth} AND ${s.link}${liveNext(s)}`)
+      .map((s) => `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
       .join(" UNION ");
   }
 
-  // Runs one beyond depth enter the walk (and stop there) only so that `truncated` can tell
-  // that the depth cut the graph; they are dropped from the nodes.
+  // Whether depth cut the graph: a node first reached at the full depth (in its direction)
+  // that has a run one step further. Checked with EXISTS, so the walk never holds that next
+  // level, which can be far wider than the graph itself.
+  const deeper = steps
+    .filter((s) => s.inc === 1)
+    .map((s) => `(w.kind = '${s.from}' AND w.dir = '${s.dir}' AND EXISTS (SELECT 1 FROM ${s.table} x WHERE ${s.link}${liveNext(s)}))`)
+    .join(" OR ");
   // Each node row carries what flows into it (a run's inputs, an output's producing run, a
   // collection's producer and members) as id lists; the caller keeps the edges whose source is
   // a node too. This reads every edge through an index, with no join between node sets.
   const sql = `WITH RECURSIVE
 seeds AS (${seeds}),
 walk(root, kind, id, dir, distance) AS (${initial} UNION ${recursive}${pg ? "" : ` LIMIT ${budget}`}),
-raw AS (SELECT root, kind, id, distance FROM walk LIMIT ${budget}),
+raw AS (SELECT root, kind, id, dir, distance FROM walk LIMIT ${budget}),
 grouped AS (SELECT root, kind, id, MIN(distance) AS distance FROM raw GROUP BY root, kind, id),
-meta AS (SELECT root, ${count("SUM(CASE WHEN distance <= " + depth + " THEN 1 ELSE 0 END)")} AS total, MAX(distance) AS deepest FROM grouped GROUP BY root),
-ranked AS (SELECT root, kind, id, distance, ROW_NUMBER() OVER (PARTITION BY root ORDER BY distance, kind, id) AS rank FROM grouped WHERE distance <= ${depth}),
+frontier AS (SELECT root, kind, id, dir FROM raw GROUP BY root, kind, id, dir HAVING MIN(distance) = ${depth}),
+cut AS (SELECT w.root, MAX(CASE WHEN ${deeper || "1 = 0"} THEN 1 ELSE 0 END) AS deeper FROM frontier w GROUP BY w.root),
+meta AS (SELECT g.root, ${count("COUNT(*)")} AS total, ${count("COALESCE(MAX(cut.deeper), 0)")} AS deeper FROM grouped g LEFT JOIN cut ON cut.root = g.root GROUP BY g.root),
+ranked AS (SELECT root, kind, id, distance, ROW_NUMBER() OVER (PARTITION BY root ORDER BY distance, kind, id) AS rank FROM grouped),
 nodes AS (SELECT root, kind, id, distance FROM ranked WHERE rank <= ${maxNodes})
 SELECT 'A'${text} AS t, nd.root, nd.id, nd.distance, a.uid, a.key AS name, ${nullOf("text")} AS version, ${nullOf("timestamp")} AS at,
     ${asText(`a."runId"`)} AS runs, ${nullOf("text")} AS artifacts, ${nullOf("text")} AS collections
-  FROM nodes nd JOIN "Artifact" a ON a.id = nd.id WHERE nd.kind = 'A'
+  FROM nodes nd ${lookup} "Artifact" a ON a.id = nd.id WHERE nd.kind = 'A'
 UNION ALL SELECT 'R', nd.root, nd.id, nd.distance, r.uid, tr.name, tr.version, r."startedAt",
     ${nullOf("text")}, ${idList(`"artifactId"`, `"RunInputArtifact"`, `l."runId" = r.id`)}, ${idList(`"collectionId"`, `"RunInputCollection"`, `l."runId" = r.id`)}
-  FROM nodes nd JOIN "Run" r ON r.id = nd.id JOIN "Transform" tr ON tr.id = r."transformId" WHERE nd.kind = 'R'
+  FROM nodes nd ${lookup} "Run" r ON r.id = nd.id ${lookup} "Transform" tr ON tr.id = r."transformId" WHERE nd.kind = 'R'
 UNION ALL SELECT 'C', nd.root, nd.id, nd.distance, c.uid, c.key, ${nullOf("text")}, ${nullOf("timestamp")},
     ${asText(`c."runId"`)}, ${idList(`"artifactId"`, `"CollectionArtifact"`, `l."collectionId" = c.id`)}, ${nullOf("text")}
-  FROM nodes nd JOIN "Collection" c ON c.id = nd.id WHERE nd.kind = 'C'
-UNION ALL SELECT 'm', root, total, deepest, ${nullOf("text")}, ${nullOf("text")}, ${nullOf("text")}, ${nullOf("timestamp")},
+  FROM nodes nd ${lookup} "Collection" c ON c.id = nd.id WHERE nd.kind = 'C'
+UNION ALL SELECT 'm', root, total, deeper, ${nullOf("text")}, ${nullOf("text")}, ${nullOf("text")}, ${nullOf("timestamp")},
     ${asText("(SELECT COUNT(*) FROM raw)")}, ${nullOf("text")}, ${nullOf("text")}
   FROM meta`;
   return { sql, params: binds.values };
@@ -166,7 +177,7 @@ UNION ALL SELECT 'm', root, total, deepest, ${nullOf("text")}, ${nullOf("text")}
 /** One row of the statement above, as either driver returns it. */
 export interface LineageRow {
   /** A, R, C: a node of that kind; m: bookkeeping for one start (id = nodes within depth,
-   *  distance = the farthest node's distance, runs = raw walk rows) */
+   *  distance = 1 when a run lies beyond depth, runs = raw walk rows) */
   t: NodeKindCode | "m";
   root: number | bigint;
   id: number | bigint;

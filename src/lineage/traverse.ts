@@ -111,9 +111,8 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
     if (!graph) continue;
     if (row.t === "m") {
       const total = Number(row.id);
-      const deepest = Number(row.distance);
       const rawRows = Number(row.runs);
-      graph.truncatedBy.depth = deepest > options.depth;
+      graph.truncatedBy.depth = Number(row.distance) === 1;
       graph.truncatedBy.maxNodes = total > options.maxNodes || rawRows >= budget;
       graph.truncated = graph.truncatedBy.depth || graph.truncatedBy.maxNodes;
       continue;

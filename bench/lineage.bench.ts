@@ -1,0 +1,483 @@
+// Lineage and dashboard benchmark: loads a seeded workload (bench/generate.ts) into SQLite and
+// PostgreSQL, then measures on the same database, through HTTP GraphQL on loopback:
+//  (a) `lineage` up- and downstream at depth 5, 20 and 50 (and a wide shared reference)
+//      against its floor (a hello-world request on the same stack + the raw recursive SQL
+//      through the bare driver) and against a naive one-query-per-node traversal;
+//  (b) a dashboard page (runs with transform, params, inputs, outputs) against the raw SQL
+//      returning the same data and, on PostgreSQL, against PostGraphile 4 on the same database;
+//  (c) SQL statements per request for each query.
+// Flags: --small, --db=sqlite|postgres, --iterations=N, --duration=S, size flags of generate.ts.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { buildLineageSql, type DirectionCode } from "../src/lineage/sql.ts";
+import { createService, type Service } from "../src/service.ts";
+import { generateWorkload, loadWorkload, sizeFromArgs, type Workload } from "./generate.ts";
+import type { BenchReport } from "./index.ts";
+
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const BENCH_DATABASE = "lr_bench";
+
+type Provider = "sqlite" | "postgresql";
+
+interface Stats {
+  p50: number;
+  p95: number;
+  n: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { p50: round(at(0.5)), p95: round(at(0.95)), n: samples.length };
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+async function time(iterations: number, fn: (i: number) => Promise<unknown>, warmup = 3): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    await fn(i);
+    samples.push(performance.now() - started);
+  }
+  return stats(samples);
+}
+
+function flag(args: string[], name: string): string | undefined {
+  return args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
+}
+
+/** A bare driver on the same database, for the raw-SQL floor. */
+interface Driver {
+  query(sql: string, params: unknown[]): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+async function openDriver(provider: Provider, location: string): Promise<Driver> {
+  if (provider === "sqlite") {
+    const sqlite = new BetterSqlite3(location, { readonly: true });
+    const cache = new Map<string, BetterSqlite3.Statement>();
+    return {
+      async query(sql, params) {
+        let statement = cache.get(sql);
+        if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
+        return statement.all(...params);
+      },
+      async close() {
+        sqlite.close();
+      },
+    };
+  }
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  return {
+    async query(sql, params) {
+      return (await client.query(sql, params)).rows;
+    },
+    close: () => client.end(),
+  };
+}
+
+/** GraphQL over HTTP on loopback, keep-alive, the way a client would call it. */
+function graphqlClient(url: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const once = (query: string, variables: Record<string, unknown>) =>
+    new Promise<{ data?: any; errors?: unknown[] }>((resolve, reject) => {
+      const body = JSON.stringify({ query, variables });
+      const request = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk) => chunks.push(chunk));
+        response.on("end", () => {
+          try {
+            const result = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+            if (result.errors) reject(new Error(JSON.stringify(result.errors).slice(0, 500)));
+            else resolve(result);
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      request.on("error", reject);
+      request.end(body);
+    });
+  // A keep-alive socket the server closed while the client sat idle (the naive baseline can
+  // take a while) fails once with ECONNRESET; the request is then sent on a fresh socket.
+  return (query: string, variables: Record<string, unknown> = {}) =>
+    once(query, variables).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ECONNRESET") throw error;
+      return once(query, variables);
+    });
+}
+
+async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The baseline a plain resolver gives: breadth-first, one Prisma call per node (each may be a
+ * few SQL statements for its relations), the same graph semantics as `lineage`.
+ */
+async function naiveLineage(prisma: Service["db"]["reader"], uid: string, direction: "UPSTREAM" | "DOWNSTREAM", depth: number, maxNodes: number) {
+  const start = await prisma.artifact.findFirst({ where: { uid, trashedAt: null }, select: { id: true } });
+  if (!start) throw new Error(`no artifact ${uid}`);
+  const seen = new Map<string, number>([[`A${start.id}`, 0]]);
+  const edges: [string, string][] = [];
+  let frontier: { key: string; distance: number }[] = [{ key: `A${start.id}`, distance: 0 }];
+  const visit = (key: string, distance: number, next: { key: string; distance: number }[]) => {
+    if (seen.has(key) || seen.size >= maxNodes) return;
+    seen.set(key, distance);
+    next.push({ key, distance });
+  };
+  const live = { trashedAt: null };
+  while (frontier.length && seen.size < maxNodes) {
+    const next: { key: string; distance: number }[] = [];
+    for (const { key, distance } of frontier) {
+      const id = Number(key.slice(1));
+      if (direction === "UPSTREAM") {
+        if (key[0] === "A") {
+          const a = await prisma.artifact.findUnique({ where: { id }, select: { run: { select: { id: true, uid: true, startedAt: true, trashedAt: true, transform: { select: { name: true, version: true } } } } } });
+          if (a?.run && !a.run.trashedAt && distance < depth) visit(`R${a.run.id}`, distance + 1, next), edges.push([`R${a.run.id}`, key]);
+        } else if (key[0] === "C") {
+          const c = await prisma.collection.findUnique({ where: { id }, select: { run: { select: { id: true, trashedAt: true } }, artifacts: { where: { artifact: live }, select: { artifact: { select: { id: true, uid: true, key: true } } } } } });
+          if (c?.run && !c.run.trashedAt && distance < depth) visit(`R${c.run.id}`, distance + 1, next);
+          for (const m of c?.artifacts ?? []) visit(`A${m.artifact.id}`, distance, next), edges.push([`A${m.artifact.id}`, key]);
+        } else {
+          const r = await prisma.run.findUnique({ where: { id }, select: { inputArtifacts: { where: { artifact: live }, select: { artifact: { select: { id: true, uid: true, key: true } } } }, inputCollections: { where: { collection: live }, select: { collection: { select: { id: true, uid: true, key: true } } } } } });
+          for (const l of r?.inputArtifacts ?? []) visit(`A${l.artifact.id}`, distance, next), edges.push([`A${l.artifact.id}`, key]);
+          for (const l of r?.inputCollections ?? []) visit(`C${l.collection.id}`, distance, next), edges.push([`C${l.collection.id}`, key]);
+        }
+      } else {
+        if (key[0] === "A") {
+          const a = await prisma.artifact.findUnique({ where: { id }, select: { inputOfRuns: { where: { run: live }, select: { run: { select: { id: true, uid: true, startedAt: true, transform: { select: { name: true, version: true } } } } } }, collections: { where: { collection: live }, select: { collection: { select: { id: true, uid: true, key: true } } } } } });
+          if (distance < depth) for (const l of a?.inputOfRuns ?? []) visit(`R${l.run.id}`, distance + 1, next), edges.push([key, `R${l.run.id}`]);
+          for (const l of a?.collections ?? []) visit(`C${l.collection.id}`, distance, next), edges.push([key, `C${l.collection.id}`]);
+        } else if (key[0] === "C") {
+          const c = await prisma.collection.findUnique({ where: { id }, select: { inputOfRuns: { where: { run: live }, select: { run: { select: { id: true } } } } } });
+          if (distance < depth) for (const l of c?.inputOfRuns ?? []) visit(`R${l.run.id}`, distance + 1, next), edges.push([key, `R${l.run.id}`]);
+        } else {
+          const r = await prisma.run.findUnique({ where: { id }, select: { outputArtifacts: { where: live, select: { id: true, uid: true, key: true } }, outputCollections: { where: live, select: { id: true, uid: true, key: true } } } });
+          for (const o of r?.outputArtifacts ?? []) visit(`A${o.id}`, distance, next), edges.push([key, `A${o.id}`]);
+          for (const o of r?.outputCollections ?? []) visit(`C${o.id}`, distance, next), edges.push([key, `C${o.id}`]);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return { nodes: seen.size, edges: edges.length };
+}
+
+const LINEAGE = `query($uid: String!, $direction: LineageDirection!, $depth: Int!, $maxNodes: Int!) {
+  lineage(uid: $uid, direction: $direction, depth: $depth, maxNodes: $maxNodes) {
+    nodes { uid kind distance label } edges { source target } truncated
+  }
+}`;
+
+const DASHBOARD = `{ runs(first: 100) { edges { node {
+  uid status startedAt finishedAt
+  transform { uid name version }
+  params
+  inputArtifacts { uid key }
+  outputArtifacts { uid key }
+} } } }`;
+
+// PostGraphile's default inflection of the same tables and relations.
+const DASHBOARD_POSTGRAPHILE = `{ allRuns(first: 100, orderBy: ID_DESC) { nodes {
+  uid status startedAt finishedAt
+  transformByTransformId { uid name version }
+  runParamValuesByRunId { nodes { paramValueByParamValueId { value paramByParamId { name } } } }
+  runInputArtifactsByRunId { nodes { artifactByArtifactId { uid key } } }
+  artifactsByRunId { nodes { uid key } }
+} } }`;
+
+/** The raw SQL a hand-written backend would run for the same dashboard page: one statement. */
+function dashboardSql(provider: Provider): string {
+  if (provider === "sqlite") {
+    return `SELECT r.uid, r.status, r."startedAt", r."finishedAt", t.uid AS "transformUid", t.name, t.version,
+  (SELECT json_group_object(p.name, json(v.value)) FROM "RunParamValue" l JOIN "ParamValue" v ON v.id = l."paramValueId" JOIN "Param" p ON p.id = v."paramId" WHERE l."runId" = r.id) AS params,
+  (SELECT json_group_array(json_array(a.uid, a.key)) FROM "RunInputArtifact" l JOIN "Artifact" a ON a.id = l."artifactId" WHERE l."runId" = r.id AND a."trashedAt" IS NULL) AS inputs,
+  (SELECT json_group_array(json_array(a.uid, a.key)) FROM "Artifact" a WHERE a."runId" = r.id AND a."trashedAt" IS NULL) AS outputs
+FROM "Run" r JOIN "Transform" t ON t.id = r."transformId" WHERE r."trashedAt" IS NULL ORDER BY r.id DESC LIMIT 100`;
+  }
+  return `SELECT r.uid, r.status, r."startedAt", r."finishedAt", t.uid AS "transformUid", t.name, t.version,
+  (SELECT json_object_agg(p.name, v.value) FROM "RunParamValue" l JOIN "ParamValue" v ON v.id = l."paramValueId" JOIN "Param" p ON p.id = v."paramId" WHERE l."runId" = r.id) AS params,
+  (SELECT json_agg(json_build_array(a.uid, a.key) ORDER BY a.id) FROM "RunInputArtifact" l JOIN "Artifact" a ON a.id = l."artifactId" WHERE l."runId" = r.id AND a."trashedAt" IS NULL) AS inputs,
+  (SELECT json_agg(json_build_array(a.uid, a.key) ORDER BY a.id) FROM "Artifact" a WHERE a."runId" = r.id AND a."trashedAt" IS NULL) AS outputs
+FROM "Run" r JOIN "Transform" t ON t.id = r."transformId" WHERE r."trashedAt" IS NULL ORDER BY r.id DESC LIMIT 100`;
+}
+
+async function throughput(url: string, query: string, connections: number, seconds: number) {
+  const result = await autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+    connections,
+    duration: seconds,
+  });
+  return { requestsPerSecond: round(result.requests.average, 1), p50: result.latency.p50, p97_5: result.latency.p97_5, errors: result.errors + result.non2xx };
+}
+
+/** Counts the statements PostGraphile sends through node-postgres during fn. */
+async function countPgQueries(fn: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const statements: string[] = [];
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    statements.push(typeof first === "string" ? first : (first?.text ?? ""));
+    return original.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    proto.query = original;
+  }
+  return { count: statements.length, statements };
+}
+
+interface LineageCase {
+  name: string;
+  direction: "UPSTREAM" | "DOWNSTREAM";
+  depth: number;
+  maxNodes: number;
+  starts: string[];
+}
+
+async function benchProvider(provider: Provider, args: string[], log: (line: string) => void) {
+  const size = sizeFromArgs(args);
+  const iterations = Number(flag(args, "iterations") ?? (args.includes("--small") ? 20 : 40));
+  const naiveIterations = Number(flag(args, "naive-iterations") ?? 5);
+  const duration = Number(flag(args, "duration") ?? (args.includes("--small") ? 5 : 10));
+  const connections = Number(flag(args, "connections") ?? 10);
+
+  const dataDir = mkdtempSync(path.join(tmpdir(), "lr-bench-"));
+  let databaseUrl: string | undefined;
+  if (provider === "postgresql") {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${BENCH_DATABASE}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${BENCH_DATABASE}"`);
+    await admin.end();
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${BENCH_DATABASE}`;
+    databaseUrl = url.toString();
+  }
+  const service = await createService({
+    dataDir,
+    databaseUrl,
+    // the benchmark asks for graphs up to 10,000 nodes and 50 runs deep
+    limits: { lineageMaxDepth: 100, lineageMaxNodes: 100_000, requestTimeoutMs: 600_000 },
+  });
+  const location = provider === "sqlite" ? path.join(dataDir, "lineage.db") : (databaseUrl as string);
+
+  log(`${provider}: generating ${size.runs.toLocaleString("en")} runs (seed ${size.seed})`);
+  const generated = performance.now();
+  const workload: Workload = generateWorkload(size, { userId: service.user.id, storageId: service.storage.id });
+  const generateSeconds = (performance.now() - generated) / 1000;
+  log(`${provider}: ${JSON.stringify(workload.counts)}`);
+  const load = await loadWorkload({ provider, location }, workload);
+  // Drop the generated rows before measuring: a heap of a million rows makes every GC slower.
+  workload.tables.length = 0;
+  log(`${provider}: loaded ${load.rows.toLocaleString("en")} rows in ${load.seconds.toFixed(1)} s (${Math.round(load.rowsPerSecond).toLocaleString("en")} rows/s)`);
+
+  const server = await listen(service.yoga as unknown as http.RequestListener);
+  const gql = graphqlClient(server.url);
+  const driver = await openDriver(provider, location);
+  const counted = async (fn: () => Promise<unknown>) => {
+    let count = 0;
+    const off = service.db.onStatement((sql) => {
+      if (!/^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(sql)) count++;
+    });
+    try {
+      await fn();
+    } finally {
+      off();
+    }
+    return count;
+  };
+
+  const hello = await time(iterations * 2, () => gql("{ __typename }"), 50);
+  log(`${provider}: hello-world p50 ${hello.p50} ms`);
+
+  const { deepOutputs, deepInputs, sharedReference } = workload.picks;
+  const cases: LineageCase[] = [];
+  for (const depth of [5, 20, 50]) {
+    cases.push({ name: `lineage upstream depth ${depth}`, direction: "UPSTREAM", depth, maxNodes: 10_000, starts: deepOutputs });
+    cases.push({ name: `lineage downstream depth ${depth}`, direction: "DOWNSTREAM", depth, maxNodes: 10_000, starts: deepInputs });
+  }
+  cases.push({ name: `lineage downstream of a shared reference (${sharedReference.readers.toLocaleString("en")} readers), maxNodes 10,000`, direction: "DOWNSTREAM", depth: 5, maxNodes: 10_000, starts: [sharedReference.uid] });
+
+  const lineageResults = [];
+  for (const c of cases) {
+    const variables = (i: number) => ({ uid: c.starts[i % c.starts.length], direction: c.direction, depth: c.depth, maxNodes: c.maxNodes });
+    const sizes = await Promise.all(c.starts.slice(0, 5).map(async (uid) => (await gql(LINEAGE, { ...variables(0), uid })).data.lineage));
+    const nodes = Math.round(sizes.reduce((sum, g) => sum + g.nodes.length, 0) / sizes.length);
+    const edges = Math.round(sizes.reduce((sum, g) => sum + g.edges.length, 0) / sizes.length);
+    const truncated = sizes.some((g) => g.truncated);
+    const graphql = await time(iterations, (i) => gql(LINEAGE, variables(i)));
+    const statements = await counted(() => gql(LINEAGE, variables(0)));
+    const sqlOf = (i: number) =>
+      buildLineageSql(provider, {
+        start: { uid: c.starts[i % c.starts.length] },
+        directions: [c.direction === "UPSTREAM" ? "U" : "D"] as DirectionCode[],
+        depth: c.depth,
+        maxNodes: c.maxNodes,
+        includeTrashed: false,
+      });
+    const sql = await time(iterations, (i) => {
+      const { sql, params } = sqlOf(i);
+      return driver.query(sql, params);
+    });
+    // the same statement through Prisma's raw query, to split driver time from Prisma's
+    const prismaRaw = await time(iterations, (i) => {
+      const { sql, params } = sqlOf(i);
+      return service.db.reader.$queryRawUnsafe(sql, ...params);
+    });
+    const naiveRuns = c.maxNodes >= 10_000 && nodes > 5_000 ? Math.min(naiveIterations, 2) : naiveIterations;
+    let naiveStatements = 0;
+    naiveStatements = await counted(() => naiveLineage(service.db.reader, c.starts[0], c.direction, c.depth, c.maxNodes));
+    const naive = await time(naiveRuns, (i) => naiveLineage(service.db.reader, c.starts[i % c.starts.length], c.direction, c.depth, c.maxNodes), 1);
+    const floor = round(hello.p50 + sql.p50);
+    const row = {
+      case: c.name,
+      nodes,
+      edges,
+      truncated,
+      graphql,
+      statements,
+      sql,
+      prismaRaw,
+      floor,
+      ratioToFloor: round(graphql.p50 / floor),
+      naive,
+      naiveStatements,
+      speedupOverNaive: round(naive.p50 / graphql.p50, 1),
+    };
+    lineageResults.push(row);
+    log(`${provider}: ${c.name}: ${nodes} nodes, p50 ${graphql.p50} ms (floor ${floor} ms, ×${row.ratioToFloor}); naive ${naive.p50} ms (${row.speedupOverNaive}× slower), ${statements} vs ${naiveStatements} statements`);
+  }
+
+  // (b) the dashboard page
+  const page = await gql(DASHBOARD);
+  if (page.data.runs.edges.length !== 100) throw new Error("dashboard page is not full");
+  const dashboard = {
+    graphql: await time(iterations, () => gql(DASHBOARD)),
+    statements: await counted(() => gql(DASHBOARD)),
+    sql: await time(iterations, () => driver.query(dashboardSql(provider), [])),
+    throughput: await throughput(server.url, DASHBOARD, connections, duration),
+    postgraphile: null as null | { latency: Stats; statements: number; throughput: Awaited<ReturnType<typeof throughput>> },
+  };
+  log(`${provider}: dashboard p50 ${dashboard.graphql.p50} ms, ${dashboard.throughput.requestsPerSecond} req/s at ${connections} connections, ${dashboard.statements} statements; raw SQL p50 ${dashboard.sql.p50} ms`);
+
+  await server.close();
+  if (provider === "postgresql") {
+    // PostGraphile 4 serving the same PostgreSQL database, in-process on another loopback port.
+    const { postgraphile } = await import("postgraphile");
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    const middleware = postgraphile(pool, "public", { disableDefaultMutations: true, graphqlRoute: "/graphql", dynamicJson: true, disableQueryLog: true, retryOnInitFail: false });
+    const pgServer = await listen(middleware as unknown as http.RequestListener);
+    const pgGql = graphqlClient(pgServer.url);
+    const answer = await pgGql(DASHBOARD_POSTGRAPHILE);
+    if (answer.data.allRuns.nodes.length !== 100) throw new Error("PostGraphile page is not full");
+    if (answer.data.allRuns.nodes[0].uid !== page.data.runs.edges[0].node.uid) throw new Error("PostGraphile page differs from ours");
+    const latency = await time(iterations, () => pgGql(DASHBOARD_POSTGRAPHILE));
+    const statements = (await countPgQueries(() => pgGql(DASHBOARD_POSTGRAPHILE))).count;
+    const pgThroughput = await throughput(pgServer.url, DASHBOARD_POSTGRAPHILE, connections, duration);
+    dashboard.postgraphile = { latency, statements, throughput: pgThroughput };
+    log(`${provider}: PostGraphile dashboard p50 ${latency.p50} ms, ${pgThroughput.requestsPerSecond} req/s, ${statements} statements`);
+    await pgServer.close();
+    await pool.end();
+  }
+
+  await driver.close();
+  await service.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { provider, size, generateSeconds: round(generateSeconds), load: { rows: load.rows, seconds: round(load.seconds), rowsPerSecond: Math.round(load.rowsPerSecond) }, counts: workload.counts, hello, lineage: lineageResults, dashboard };
+}
+
+type ProviderResult = Awaited<ReturnType<typeof benchProvider>>;
+
+function table(results: ProviderResult[], connections: number): string {
+  const lines: string[] = [];
+  lines.push("| db | query | nodes | p50 ms | p95 ms | floor ms (hello + SQL) | × floor | naive p50 ms | naive ÷ lineage | statements (naive) |");
+  lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+  for (const r of results) {
+    for (const row of r.lineage) {
+      lines.push(`| ${r.provider} | ${row.case} | ${row.nodes}${row.truncated ? " (cut)" : ""} | ${row.graphql.p50} | ${row.graphql.p95} | ${row.floor} (${r.hello.p50} + ${row.sql.p50}) | ${row.ratioToFloor} | ${row.naive.p50} | ${row.speedupOverNaive} | ${row.statements} (${row.naiveStatements}) |`);
+    }
+  }
+  lines.push("");
+  lines.push(`| db | dashboard page: runs(first: 100) + transform, params, inputs, outputs | p50 ms | p95 ms | req/s at ${connections} connections | statements |`);
+  lines.push("|---|---|--:|--:|--:|--:|");
+  for (const r of results) {
+    const d = r.dashboard;
+    lines.push(`| ${r.provider} | lineage-registry (GraphQL over HTTP) | ${d.graphql.p50} | ${d.graphql.p95} | ${d.throughput.requestsPerSecond} | ${d.statements} |`);
+    lines.push(`| ${r.provider} | raw SQL, one statement, bare driver | ${d.sql.p50} | ${d.sql.p95} | – | 1 |`);
+    if (d.postgraphile) {
+      lines.push(`| ${r.provider} | PostGraphile 4 (GraphQL over HTTP) | ${d.postgraphile.latency.p50} | ${d.postgraphile.latency.p95} | ${d.postgraphile.throughput.requestsPerSecond} | ${d.postgraphile.statements} |`);
+    }
+  }
+  lines.push("");
+  lines.push("| db | workload | generated in | loaded | rows/s | hello-world p50 ms |");
+  lines.push("|---|---|--:|--:|--:|--:|");
+  for (const r of results) {
+    const c = r.counts;
+    lines.push(`| ${r.provider} | ${c.Transform} transforms, ${c.Run} runs, ${c.Artifact} artifacts, ${c.RunInputArtifact} inputs, ${c.Collection} collections, ${c.RunParamValue} param links | ${r.generateSeconds} s | ${r.load.rows} rows in ${r.load.seconds} s | ${r.load.rowsPerSecond} | ${r.hello.p50} |`);
+  }
+  return lines.join("\n");
+}
+
+/** Replaces this benchmark's section of bench/README.md (or appends it), leaving others alone. */
+function updateReadme(section: string) {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "README.md");
+  const heading = "## Lineage and dashboard";
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\n`npm run bench` runs every `bench/*.bench.ts`; `npm run bench -- lineage` runs one.\n";
+  const start = current.indexOf(heading);
+  if (start < 0) {
+    writeFileSync(file, `${current.trimEnd()}\n\n${heading}\n\n${section.trim()}\n`);
+    return;
+  }
+  const next = current.indexOf("\n## ", start + heading.length);
+  const end = next < 0 ? current.length : next + 1;
+  writeFileSync(file, `${current.slice(0, start)}${heading}\n\n${section.trim()}\n${next < 0 ? "" : "\n"}${current.slice(end)}`);
+}
+
+export async function run(args: string[]): Promise<BenchReport> {
+  const only = flag(args, "db");
+  const providers: Provider[] = only === "sqlite" ? ["sqlite"] : only === "postgres" || only === "postgresql" ? ["postgresql"] : ["sqlite", "postgresql"];
+  const connections = Number(flag(args, "connections") ?? 10);
+  const results: ProviderResult[] = [];
+  for (const provider of providers) results.push(await benchProvider(provider, args, (line) => console.log(`  ${line}`)));
+  const markdown = table(results, connections);
+  const command = `npm run bench -- lineage${args.filter((a) => a.startsWith("-")).map((a) => ` ${a}`).join("")}`;
+  const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+  updateReadme(readmeSection(markdown, command, when, results));
+  return { name: "lineage", table: markdown, results: { command, providers: results } };
+}
+
+function readmeSection(markdown: string, command: string, when: string, results: ProviderResult[]): string {
+  return `Measured ${when} UTC with \`${command}\` on this 2-core machine (Node ${process.version}); every figure of one database comes from one run on one loaded database. Latencies are sequential requests over loopback HTTP with keep-alive; the floor is a hello-world request (\`{ __typename }\`) on the same server stack plus the raw recursive SQL of the same graph through the bare driver (better-sqlite3 / node-postgres); the naive traversal is one Prisma call per node, in-process (no HTTP), as a plain resolver would do. Throughput is autocannon for ${results[0]?.dashboard.throughput ? "the stated" : "a"} number of connections.
+
+${markdown}
+
+See \`bench/results.json\` ("lineage") for p50/p95 of every part (SQL through the driver and through Prisma, GraphQL over HTTP) and the workload's row counts.`;
+}
