@@ -24,27 +24,35 @@ Database (as for the server):
   --json                print JSON instead of text
 `;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    handle: { type: "string" },
-    name: { type: "string" },
-    user: { type: "string" },
-    scopes: { type: "string" },
-    "expires-in": { type: "string" },
-    "data-dir": { type: "string" },
-    "database-url": { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
-  strict: true,
-});
-
 function usage(message?: string): never {
   if (message) process.stderr.write(`error: ${message}\n\n`);
   process.stderr.write(HELP);
   process.exit(message ? 2 : 0);
 }
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        handle: { type: "string" },
+        name: { type: "string" },
+        user: { type: "string" },
+        scopes: { type: "string" },
+        "expires-in": { type: "string" },
+        "data-dir": { type: "string" },
+        "database-url": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+}
+
+const { values, positionals } = parseCommandLine();
 
 const [noun, verb, argument] = positionals;
 if (values.help || !noun) usage();

@@ -21,7 +21,7 @@ Options (environment variable in brackets):
   --auth <mode>         off | token [AUTH] (default off; off is refused unless --host is loopback)
   --no-introspection    refuse __schema/__type queries and hide field suggestions [INTROSPECTION=false]
   --no-graphiql         do not serve the GraphiQL IDE [GRAPHIQL=false]
-  --no-csrf-prevention  accept simple (non-preflighted) requests without the ${"x-graphql-yoga-csrf"} header [CSRF_PREVENTION=false]
+  --no-csrf-prevention  accept simple (non-preflighted) requests without the x-graphql-yoga-csrf header [CSRF_PREVENTION=false]
   --log-level <l>       debug | info | warn | error | silent [LOG_LEVEL] (default info)
   --shutdown-timeout <ms>  longest wait for in-flight requests on SIGTERM/SIGINT [SHUTDOWN_TIMEOUT_MS] (default 10000)
   -h, --help            show this help
