@@ -17,6 +17,14 @@ const REFUSED_BY_CSRF_PREVENTION = [
   "MAY allow URL-encoded JSON string {variables} parameter in GETs when accepting application/json",
 ];
 
+// With introspection switched off (--no-introspection), two audits fail by construction: they
+// send `query ($name: String) { __type(name: $name) { name } }` to check variables, and the
+// service refuses __type. They are the only ones.
+const REFUSED_WITHOUT_INTROSPECTION = [
+  "SHOULD allow map {variables} parameter when accepting application/graphql-response+json",
+  "MUST allow map {variables} parameter when accepting application/json",
+];
+
 async function listen(svc: TestService): Promise<{ server: Server; url: string }> {
   const server = createServer(svc.yoga);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -59,6 +67,26 @@ describe.each([
     expect(results.length).toBeGreaterThanOrEqual(60);
     const { failing, notices } = summarise(results);
     expect(failing).toEqual([]);
+    expect(notices.sort()).toEqual([...REFUSED_BY_CSRF_PREVENTION].sort());
+  });
+});
+
+describe("graphql-http server audit, introspection off", () => {
+  let svc: TestService;
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    svc = await startTestService({ introspection: false });
+    ({ server, url } = await listen(svc));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await svc?.stop();
+  });
+
+  it("fails only the two audits that need __type", async () => {
+    const { failing, notices } = summarise(await auditServer({ url }));
+    expect(failing.map((line) => line.replace(/^\w+: /, "").replace(/ — .*$/, "")).sort()).toEqual([...REFUSED_WITHOUT_INTROSPECTION].sort());
     expect(notices.sort()).toEqual([...REFUSED_BY_CSRF_PREVENTION].sort());
   });
 });
