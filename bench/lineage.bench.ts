@@ -6,9 +6,11 @@
 //  (b) a dashboard page (runs with transform, params, inputs, outputs) against the raw SQL
 //      returning the same data and, on PostgreSQL, against PostGraphile 4 on the same database;
 //  (c) SQL statements per request for each query.
-// Flags: --small, --db=sqlite|postgres, --iterations=N, --duration=S, size flags of generate.ts.
+// Flags: --small, --db=sqlite|postgres, --iterations=N, --naive-iterations=N, --duration=S,
+// --connections=N, --skip-lineage, and the size flags of generate.ts.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import http from "node:http";
+import Module, { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -236,6 +238,25 @@ async function throughput(url: string, query: string, connections: number, secon
   return { requestsPerSecond: round(result.requests.average, 1), p50: result.latency.p50, p97_5: result.latency.p97_5, errors: result.errors + result.non2xx };
 }
 
+/**
+ * PostGraphile 4 needs graphql 15, beside this project's graphql 16; npm installs two copies of
+ * 15 (one under postgraphile, one under graphile-build-pg), and PostGraphile refuses to mix
+ * them. Every `graphql` import from inside PostGraphile's packages is sent to postgraphile's copy.
+ */
+function loadPostgraphile(): typeof import("postgraphile").postgraphile {
+  const fromPostgraphile = createRequire(createRequire(import.meta.url).resolve("postgraphile/package.json"));
+  const resolver = Module as unknown as { _resolveFilename(request: string, parent: { filename?: string } | undefined, ...rest: unknown[]): string };
+  const original = resolver._resolveFilename;
+  const graphql15 = path.dirname(fromPostgraphile.resolve("graphql/package.json"));
+  resolver._resolveFilename = function (request, parent, ...rest) {
+    if ((request === "graphql" || request.startsWith("graphql/")) && /node_modules\/(graphile-|postgraphile|@graphile|graphql-parse-resolve-info|graphql-ws|subscriptions-transport-ws)/.test(parent?.filename ?? "")) {
+      return original.call(this, path.join(graphql15, request.slice("graphql".length)), parent, ...rest);
+    }
+    return original.call(this, request, parent, ...rest);
+  };
+  return fromPostgraphile("postgraphile").postgraphile;
+}
+
 /** Counts the statements PostGraphile sends through node-postgres during fn. */
 async function countPgQueries(fn: () => Promise<unknown>): Promise<{ count: number; statements: string[] }> {
   const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
@@ -327,7 +348,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   cases.push({ name: `lineage downstream of a shared reference (${sharedReference.readers.toLocaleString("en")} readers), maxNodes 10,000`, direction: "DOWNSTREAM", depth: 5, maxNodes: 10_000, starts: [sharedReference.uid] });
 
   const lineageResults = [];
-  for (const c of cases) {
+  for (const c of args.includes("--skip-lineage") ? [] : cases) {
     const variables = (i: number) => ({ uid: c.starts[i % c.starts.length], direction: c.direction, depth: c.depth, maxNodes: c.maxNodes });
     const sizes = await Promise.all(c.starts.slice(0, 5).map(async (uid) => (await gql(LINEAGE, { ...variables(0), uid })).data.lineage));
     const nodes = Math.round(sizes.reduce((sum, g) => sum + g.nodes.length, 0) / sizes.length);
@@ -391,7 +412,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   await server.close();
   if (provider === "postgresql") {
     // PostGraphile 4 serving the same PostgreSQL database, in-process on another loopback port.
-    const { postgraphile } = await import("postgraphile");
+    const postgraphile = loadPostgraphile();
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     const middleware = postgraphile(pool, "public", { disableDefaultMutations: true, graphqlRoute: "/graphql", dynamicJson: true, disableQueryLog: true, retryOnInitFail: false });
     const pgServer = await listen(middleware as unknown as http.RequestListener);

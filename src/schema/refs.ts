@@ -4,9 +4,9 @@ import { builder } from "../builder.ts";
 
 export const UserRef = builder.prismaObject("User", { fields: () => ({}) });
 export const StorageRef = builder.prismaObject("Storage", { fields: () => ({}) });
-export const TransformRef = builder.prismaObject("Transform", { fields: () => ({}) });
-export const RunRef = builder.prismaObject("Run", { fields: () => ({}) });
-export const ArtifactRef = builder.prismaObject("Artifact", { fields: () => ({}) });
-export const CollectionRef = builder.prismaObject("Collection", { fields: () => ({}) });
+export const TransformRef = builder.prismaObject("Transform", { select: { id: true }, fields: () => ({}) });
+export const RunRef = builder.prismaObject("Run", { select: { id: true }, fields: () => ({}) });
+export const ArtifactRef = builder.prismaObject("Artifact", { select: { id: true }, fields: () => ({}) });
+export const CollectionRef = builder.prismaObject("Collection", { select: { id: true }, fields: () => ({}) });
 export const ParamRef = builder.prismaObject("Param", { fields: () => ({}) });
 export const ParamValueRef = builder.prismaObject("ParamValue", { fields: () => ({}) });
