@@ -150,6 +150,7 @@ describe("introspection, suggestions, GraphiQL, CSRF", () => {
     const url = `http://localhost/graphql?query=${encodeURIComponent("{ me { handle } }")}`;
     const bare = await open.yoga.fetch(url);
     expect(bare.status).toBe(403);
+    expect((await bare.json()).errors[0]).toMatchObject({ message: expect.stringMatching(/CSRF/), extensions: { code: "BAD_REQUEST" } });
     const form = await open.yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "query=%7Bme%7Bhandle%7D%7D" });
     expect(form.status).toBe(403);
     const withHeader = await open.yoga.fetch(url, { headers: { [CSRF_HEADER]: "1", accept: "application/graphql-response+json" } });

@@ -64,13 +64,16 @@ export const maskError: YogaMaskedErrorOpts["maskError"] = (error, message, isDe
 
 /**
  * Gives every error in a result a code. graphql-js reports variables that do not match their
- * declared types without one; those are the client's input, so they get BAD_USER_INPUT.
+ * declared types without one (the client's input: BAD_USER_INPUT); Yoga's request-level
+ * refusals, such as a missing CSRF header, have none either (BAD_REQUEST).
  */
 export function useErrorCodes(): Plugin {
-  const withCode = (error: GraphQLError) =>
-    error.extensions?.code
-      ? error
-      : new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code: "BAD_USER_INPUT" } });
+  const withCode = (error: GraphQLError) => {
+    if (error.extensions?.code) return error;
+    // A variable error points into the document; a request-level refusal points nowhere.
+    const code = error.nodes?.length || error.locations?.length ? "BAD_USER_INPUT" : "BAD_REQUEST";
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+  };
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
