@@ -105,6 +105,10 @@ const service = await createService({
 });
 
 const server = createServer(service.yoga);
+// A client gets 10 s to send its headers and 30 s for its whole request: slow senders cannot
+// hold connections open indefinitely (the handling time of a request is not limited here).
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
 server.listen(port, host, () => {
   const address = server.address();
   const bound = typeof address === "object" && address ? address.port : port;
