@@ -29,7 +29,7 @@ export interface LineageSqlOptions {
  * (node, distance) pairs; this valve bounds the work on huge graphs. The walk is breadth-first,
  * so the rows before the valve are the nearest ones. Hitting it marks the graph truncated.
  */
-const WALK_ROWS_PER_NODE = 3;
+const WALK_ROWS_PER_NODE = 2;
 export function walkRowBudget(maxNodes: number, starts: number): number {
   return (maxNodes * WALK_ROWS_PER_NODE + 16) * Math.max(1, starts);
 }

@@ -139,7 +139,7 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
   // Nodes nearest first; edges in the order of their source, then target node, so that
   // renderings are stable and read from the start outwards.
   for (const graph of graphs) {
-    graph.nodes.sort((a, b) => a.distance - b.distance || a.kind.localeCompare(b.kind) || a.id - b.id);
+    graph.nodes.sort((a, b) => a.distance - b.distance || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.id - b.id);
     const position = new Map(graph.nodes.map((node, index) => [node.uid, index]));
     const at = (uid: string) => position.get(uid) ?? 0;
     graph.edges.sort((a, b) => at(a.source) - at(b.source) || at(a.target) - at(b.target));
