@@ -53,6 +53,23 @@ async function time(iterations: number, fn: (i: number) => Promise<unknown>, war
   return stats(samples);
 }
 
+/**
+ * Times several alternatives in turns (a, b, c, a, b, c, …) so that a change of load on this
+ * shared machine during the measurement weighs on all of them alike.
+ */
+async function timeInTurns(iterations: number, fns: ((i: number) => Promise<unknown>)[], warmup = 3): Promise<Stats[]> {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn(i);
+  const samples: number[][] = fns.map(() => []);
+  for (let i = 0; i < iterations; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const started = performance.now();
+      await fn(i);
+      samples[k].push(performance.now() - started);
+    }
+  }
+  return samples.map(stats);
+}
+
 function flag(args: string[], name: string): string | undefined {
   return args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
 }
@@ -354,7 +371,6 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     const nodes = Math.round(sizes.reduce((sum, g) => sum + g.nodes.length, 0) / sizes.length);
     const edges = Math.round(sizes.reduce((sum, g) => sum + g.edges.length, 0) / sizes.length);
     const truncated = sizes.some((g) => g.truncated);
-    const graphql = await time(iterations, (i) => gql(LINEAGE, variables(i)));
     const statements = await counted(() => gql(LINEAGE, variables(0)));
     const sqlOf = (i: number) =>
       buildLineageSql(provider, {
@@ -364,20 +380,25 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
         maxNodes: c.maxNodes,
         includeTrashed: false,
       });
-    const sql = await time(iterations, (i) => {
-      const { sql, params } = sqlOf(i);
-      return driver.query(sql, params);
-    });
-    // the same statement through Prisma's raw query, to split driver time from Prisma's
-    const prismaRaw = await time(iterations, (i) => {
-      const { sql, params } = sqlOf(i);
-      return service.db.reader.$queryRawUnsafe(sql, ...params);
-    });
+    // GraphQL over HTTP; the same statement through the bare driver; and through Prisma's raw
+    // query (to split the driver's time from Prisma's); plus hello-world, in turns
+    const [graphql, sql, prismaRaw, helloHere] = await timeInTurns(iterations, [
+      (i) => gql(LINEAGE, variables(i)),
+      (i) => {
+        const { sql, params } = sqlOf(i);
+        return driver.query(sql, params);
+      },
+      (i) => {
+        const { sql, params } = sqlOf(i);
+        return service.db.reader.$queryRawUnsafe(sql, ...params);
+      },
+      () => gql("{ __typename }"),
+    ]);
     const naiveRuns = c.maxNodes >= 10_000 && nodes > 5_000 ? Math.min(naiveIterations, 2) : naiveIterations;
     let naiveStatements = 0;
     naiveStatements = await counted(() => naiveLineage(service.db.reader, c.starts[0], c.direction, c.depth, c.maxNodes));
     const naive = await time(naiveRuns, (i) => naiveLineage(service.db.reader, c.starts[i % c.starts.length], c.direction, c.depth, c.maxNodes), 1);
-    const floor = round(hello.p50 + sql.p50);
+    const floor = round(helloHere.p50 + sql.p50);
     const row = {
       case: c.name,
       nodes,
@@ -387,6 +408,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
       statements,
       sql,
       prismaRaw,
+      hello: helloHere,
       floor,
       ratioToFloor: round(graphql.p50 / floor),
       naive,
@@ -397,37 +419,59 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     log(`${provider}: ${c.name}: ${nodes} nodes, p50 ${graphql.p50} ms (floor ${floor} ms, ×${row.ratioToFloor}); naive ${naive.p50} ms (${row.speedupOverNaive}× slower), ${statements} vs ${naiveStatements} statements`);
   }
 
-  // (b) the dashboard page
+  // (b) the dashboard page; on PostgreSQL with PostGraphile 4 serving the same database,
+  // in-process on another loopback port, measured in alternating rounds
   const page = await gql(DASHBOARD);
   if (page.data.runs.edges.length !== 100) throw new Error("dashboard page is not full");
+  let postgraphileServer: { url: string; close: () => Promise<void> } | null = null;
+  let pool: pg.Pool | null = null;
+  if (provider === "postgresql") {
+    const postgraphile = loadPostgraphile();
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    const middleware = postgraphile(pool, "public", { disableDefaultMutations: true, graphqlRoute: "/graphql", dynamicJson: true, disableQueryLog: true, retryOnInitFail: false });
+    postgraphileServer = await listen(middleware as unknown as http.RequestListener);
+    const answer = await graphqlClient(postgraphileServer.url)(DASHBOARD_POSTGRAPHILE);
+    if (answer.data.allRuns.nodes.length !== 100) throw new Error("PostGraphile page is not full");
+    if (answer.data.allRuns.nodes.map((n: { uid: string }) => n.uid).join() !== page.data.runs.edges.map((e: { node: { uid: string } }) => e.node.uid).join()) {
+      throw new Error("PostGraphile's page holds other runs than ours");
+    }
+  }
+  const pgGql = postgraphileServer ? graphqlClient(postgraphileServer.url) : null;
+  const latencies = await timeInTurns(iterations, [
+    () => gql(DASHBOARD),
+    () => driver.query(dashboardSql(provider), []),
+    ...(pgGql ? [() => pgGql(DASHBOARD_POSTGRAPHILE)] : []),
+  ]);
+  // counted before the load rounds, whose last requests may still be in flight afterwards
+  const dashboardStatements = await counted(() => gql(DASHBOARD));
+  const postgraphileStatements = pgGql ? (await countPgQueries(() => pgGql(DASHBOARD_POSTGRAPHILE))).count : 0;
+  const rounds = Number(flag(args, "rounds") ?? 2);
+  const ours: Awaited<ReturnType<typeof throughput>>[] = [];
+  const theirs: Awaited<ReturnType<typeof throughput>>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    ours.push(await throughput(server.url, DASHBOARD, connections, duration));
+    if (postgraphileServer) theirs.push(await throughput(postgraphileServer.url, DASHBOARD_POSTGRAPHILE, connections, duration));
+  }
+  const mean = (runs: Awaited<ReturnType<typeof throughput>>[]) => ({
+    requestsPerSecond: round(runs.reduce((sum, r) => sum + r.requestsPerSecond, 0) / runs.length, 1),
+    rounds: runs,
+  });
   const dashboard = {
-    graphql: await time(iterations, () => gql(DASHBOARD)),
-    statements: await counted(() => gql(DASHBOARD)),
-    sql: await time(iterations, () => driver.query(dashboardSql(provider), [])),
-    throughput: await throughput(server.url, DASHBOARD, connections, duration),
-    postgraphile: null as null | { latency: Stats; statements: number; throughput: Awaited<ReturnType<typeof throughput>> },
+    graphql: latencies[0],
+    statements: dashboardStatements,
+    sql: latencies[1],
+    throughput: mean(ours),
+    postgraphile: postgraphileServer
+      ? { latency: latencies[2], statements: postgraphileStatements, throughput: mean(theirs) }
+      : null,
   };
   log(`${provider}: dashboard p50 ${dashboard.graphql.p50} ms, ${dashboard.throughput.requestsPerSecond} req/s at ${connections} connections, ${dashboard.statements} statements; raw SQL p50 ${dashboard.sql.p50} ms`);
-
-  await server.close();
-  if (provider === "postgresql") {
-    // PostGraphile 4 serving the same PostgreSQL database, in-process on another loopback port.
-    const postgraphile = loadPostgraphile();
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    const middleware = postgraphile(pool, "public", { disableDefaultMutations: true, graphqlRoute: "/graphql", dynamicJson: true, disableQueryLog: true, retryOnInitFail: false });
-    const pgServer = await listen(middleware as unknown as http.RequestListener);
-    const pgGql = graphqlClient(pgServer.url);
-    const answer = await pgGql(DASHBOARD_POSTGRAPHILE);
-    if (answer.data.allRuns.nodes.length !== 100) throw new Error("PostGraphile page is not full");
-    if (answer.data.allRuns.nodes[0].uid !== page.data.runs.edges[0].node.uid) throw new Error("PostGraphile page differs from ours");
-    const latency = await time(iterations, () => pgGql(DASHBOARD_POSTGRAPHILE));
-    const statements = (await countPgQueries(() => pgGql(DASHBOARD_POSTGRAPHILE))).count;
-    const pgThroughput = await throughput(pgServer.url, DASHBOARD_POSTGRAPHILE, connections, duration);
-    dashboard.postgraphile = { latency, statements, throughput: pgThroughput };
-    log(`${provider}: PostGraphile dashboard p50 ${latency.p50} ms, ${pgThroughput.requestsPerSecond} req/s, ${statements} statements`);
-    await pgServer.close();
-    await pool.end();
+  if (dashboard.postgraphile) {
+    log(`${provider}: PostGraphile dashboard p50 ${dashboard.postgraphile.latency.p50} ms, ${dashboard.postgraphile.throughput.requestsPerSecond} req/s, ${dashboard.postgraphile.statements} statements`);
   }
+  await server.close();
+  await postgraphileServer?.close();
+  await pool?.end();
 
   await driver.close();
   await service.close();
@@ -443,7 +487,7 @@ function table(results: ProviderResult[], connections: number): string {
   lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const r of results) {
     for (const row of r.lineage) {
-      lines.push(`| ${r.provider} | ${row.case} | ${row.nodes}${row.truncated ? " (cut)" : ""} | ${row.graphql.p50} | ${row.graphql.p95} | ${row.floor} (${r.hello.p50} + ${row.sql.p50}) | ${row.ratioToFloor} | ${row.naive.p50} | ${row.speedupOverNaive} | ${row.statements} (${row.naiveStatements}) |`);
+      lines.push(`| ${r.provider} | ${row.case} | ${row.nodes}${row.truncated ? " (cut)" : ""} | ${row.graphql.p50} | ${row.graphql.p95} | ${row.floor} (${row.hello.p50} + ${row.sql.p50}) | ${row.ratioToFloor} | ${row.naive.p50} | ${row.speedupOverNaive} | ${row.statements} (${row.naiveStatements}) |`);
     }
   }
   lines.push("");
