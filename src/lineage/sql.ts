@@ -99,8 +99,10 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
   const nullOf = (type: "text" | "int" | "timestamp") => (pg ? `NULL::${type}` : "NULL");
   const count = (expr: string) => (pg ? `(${expr})::int` : expr);
   const asText = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
-  const idList = (column: string, table: string, where: string) =>
-    pg ? `(SELECT string_agg(l.${column}::text, ',') FROM ${table} l WHERE ${where})` : `(SELECT group_concat(l.${column}) FROM ${table} l WHERE ${where})`;
+  // what flows into a node, as one text: "A12,A15,C3" (kind letter and id)
+  const joined = (select: string) => (pg ? `(SELECT string_agg(s.x, ',') FROM (${select}) s)` : `(SELECT group_concat(s.x, ',') FROM (${select}) s)`);
+  // a run's start time in UTC, to the minute, for its label
+  const minute = (column: string) => (pg ? `to_char(${column}, 'YYYY-MM-DD HH24:MI')` : `strftime('%Y-%m-%d %H:%M', ${column})`);
 
   let seeds: string;
   if ("uid" in options.start) {
@@ -159,17 +161,15 @@ cut AS (SELECT w.root, MAX(CASE WHEN ${deeper || "1 = 0"} THEN 1 ELSE 0 END) AS 
 meta AS (SELECT g.root, ${count("COUNT(*)")} AS total, ${count("COALESCE(MAX(cut.deeper), 0)")} AS deeper FROM grouped g LEFT JOIN cut ON cut.root = g.root GROUP BY g.root),
 ranked AS (SELECT root, kind, id, distance, ROW_NUMBER() OVER (PARTITION BY root ORDER BY distance, kind, id) AS rank FROM grouped),
 nodes AS (SELECT root, kind, id, distance FROM ranked WHERE rank <= ${maxNodes})
-SELECT 'A'${text} AS t, nd.root, nd.id, nd.distance, a.uid, a.key AS name, ${nullOf("text")} AS version, ${nullOf("timestamp")} AS at,
-    ${asText(`a."runId"`)} AS runs, ${nullOf("text")} AS artifacts, ${nullOf("text")} AS collections
+SELECT 'A'${text} AS t, nd.root, nd.id, nd.distance, a.uid, COALESCE(a.key, a.uid) AS label, 'R' || ${asText(`a."runId"`)} AS inputs
   FROM nodes nd ${lookup} "Artifact" a ON a.id = nd.id WHERE nd.kind = 'A'
-UNION ALL SELECT 'R', nd.root, nd.id, nd.distance, r.uid, tr.name, tr.version, r."startedAt",
-    ${nullOf("text")}, ${idList(`"artifactId"`, `"RunInputArtifact"`, `l."runId" = r.id`)}, ${idList(`"collectionId"`, `"RunInputCollection"`, `l."runId" = r.id`)}
+UNION ALL SELECT 'R', nd.root, nd.id, nd.distance, r.uid, tr.name || COALESCE(' ' || tr.version, '') || ' · ' || ${minute(`r."startedAt"`)},
+    ${joined(`SELECT 'A' || ${asText(`l."artifactId"`)} AS x FROM "RunInputArtifact" l WHERE l."runId" = r.id UNION ALL SELECT 'C' || ${asText(`l."collectionId"`)} FROM "RunInputCollection" l WHERE l."runId" = r.id`)}
   FROM nodes nd ${lookup} "Run" r ON r.id = nd.id ${lookup} "Transform" tr ON tr.id = r."transformId" WHERE nd.kind = 'R'
-UNION ALL SELECT 'C', nd.root, nd.id, nd.distance, c.uid, c.key, ${nullOf("text")}, ${nullOf("timestamp")},
-    ${asText(`c."runId"`)}, ${idList(`"artifactId"`, `"CollectionArtifact"`, `l."collectionId" = c.id`)}, ${nullOf("text")}
+UNION ALL SELECT 'C', nd.root, nd.id, nd.distance, c.uid, COALESCE(c.key, c.uid),
+    ${joined(`SELECT 'R' || ${asText(`c."runId"`)} AS x WHERE c."runId" IS NOT NULL UNION ALL SELECT 'A' || ${asText(`l."artifactId"`)} FROM "CollectionArtifact" l WHERE l."collectionId" = c.id`)}
   FROM nodes nd ${lookup} "Collection" c ON c.id = nd.id WHERE nd.kind = 'C'
-UNION ALL SELECT 'm', root, total, deeper, ${nullOf("text")}, ${nullOf("text")}, ${nullOf("text")}, ${nullOf("timestamp")},
-    ${asText("(SELECT COUNT(*) FROM raw)")}, ${nullOf("text")}, ${nullOf("text")}
+UNION ALL SELECT 'm', root, total, deeper, ${nullOf("text")}, ${nullOf("text")}, ${asText("(SELECT COUNT(*) FROM raw)")}
   FROM meta`;
   return { sql, params: binds.values };
 }
@@ -177,18 +177,14 @@ UNION ALL SELECT 'm', root, total, deeper, ${nullOf("text")}, ${nullOf("text")},
 /** One row of the statement above, as either driver returns it. */
 export interface LineageRow {
   /** A, R, C: a node of that kind; m: bookkeeping for one start (id = nodes within depth,
-   *  distance = 1 when a run lies beyond depth, runs = raw walk rows) */
+   *  distance = 1 when a run lies beyond depth, inputs = raw walk rows) */
   t: NodeKindCode | "m";
   root: number | bigint;
   id: number | bigint;
   distance: number | bigint;
   uid: string | null;
-  /** artifact or collection key; a run's transform name */
-  name: string | null;
-  version: string | null;
-  at: Date | string | number | null;
-  /** comma-separated ids of what flows into the node, by kind */
-  runs: string | null;
-  artifacts: string | null;
-  collections: string | null;
+  /** runs: transform name, version and start minute (UTC); artifacts and collections: key or uid */
+  label: string | null;
+  /** what flows into the node: kind letter and id, comma-separated ("A12,C3") */
+  inputs: string | null;
 }

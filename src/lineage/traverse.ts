@@ -75,23 +75,6 @@ export function checkLimits(depth: number, maxNodes: number, caps: LineageCaps =
   }
 }
 
-/** "3,5,8" → ["A3", "A5", "A8"]: keys of the nodes that flow into a node. */
-function idsOf(kind: NodeKindCode, list: string | null): string[] {
-  if (!list) return [];
-  return list.split(",").map((id) => `${kind}${id}`);
-}
-
-function toDate(value: Date | string | number | null): Date | null {
-  if (value == null) return null;
-  return value instanceof Date ? value : new Date(value);
-}
-
-/** "align.nf 1.0 · 2026-11-26 13:05" — transform name, version and start time (UTC, to the minute). */
-export function runLabel(name: string | null, version: string | null, startedAt: Date | null): string {
-  const when = startedAt ? startedAt.toISOString().slice(0, 16).replace("T", " ") : "";
-  return [name ?? "run", version ?? undefined].filter(Boolean).join(" ") + (when ? ` · ${when}` : "");
-}
-
 /** Turns the statement's rows into one graph per start (root index). */
 export function graphsFromRows(rows: LineageRow[], starts: number, options: TraverseOptions, budget: number): LineageGraph[] {
   const graphs: LineageGraph[] = Array.from({ length: starts }, () => ({
@@ -111,7 +94,7 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
     if (!graph) continue;
     if (row.t === "m") {
       const total = Number(row.id);
-      const rawRows = Number(row.runs);
+      const rawRows = Number(row.inputs);
       graph.truncatedBy.depth = Number(row.distance) === 1;
       graph.truncatedBy.maxNodes = total > options.maxNodes || rawRows >= budget;
       graph.truncated = graph.truncatedBy.depth || graph.truncatedBy.maxNodes;
@@ -120,15 +103,9 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
     const kind = KIND[row.t];
     const id = Number(row.id);
     const uid = row.uid as string;
-    const label = kind === "RUN" ? runLabel(row.name, row.version, toDate(row.at)) : (row.name ?? uid);
-    graph.nodes.push({ kind, id, uid, distance: Number(row.distance), label, isStart: false });
+    graph.nodes.push({ kind, id, uid, distance: Number(row.distance), label: row.label ?? uid, isStart: false });
     uids[root].set(`${row.t}${id}`, uid);
-    const sources = [
-      ...idsOf("R", row.runs),
-      ...idsOf("A", row.artifacts),
-      ...idsOf("C", row.collections),
-    ];
-    if (sources.length) incoming.push({ root, target: uid, sources });
+    if (row.inputs) incoming.push({ root, target: uid, sources: row.inputs.split(",") });
   }
   for (const { root, target, sources } of incoming) {
     for (const key of sources) {
