@@ -59,23 +59,37 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL busy", () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`BEGIN; LOCK TABLE "Run" IN ACCESS EXCLUSIVE MODE`);
-    return async () => {
-      await client.query("COMMIT");
-      await client.end();
+    const watcher = new pg.Client({ connectionString: url });
+    await watcher.connect();
+    return {
+      /** Resolves once a statement of the service waits on the lock. */
+      async waiter() {
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          if (rows[0].n > 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        throw new Error("no statement ever waited on the lock");
+      },
+      async unlock() {
+        await client.query("COMMIT");
+        await client.end();
+        await watcher.end();
+      },
     };
   }
 
   it("answers RETRYABLE when no pool connection frees up in time", async () => {
     svc = await startTestService({ poolSize: 1, busyTimeoutMs: 300 });
-    const unlock = await lockRuns(svc.db.location);
+    const lock = await lockRuns(svc.db.location);
     // The only connection is taken by a write that waits on the lock…
     const blocked = post(svc.yoga, TRACK, { name: "holds-the-connection" });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await lock.waiter();
     // …so the next request cannot get one.
     const starved = await post(svc.yoga, `{ users { totalCount } }`);
     expect(starved.status).toBe(503);
     expect(starved.body.errors?.[0].extensions?.code).toBe("RETRYABLE");
-    await unlock();
+    await lock.unlock();
     expect((await blocked).body.data.track.uid).toBeTruthy();
     expect((await post(svc.yoga, `{ users { totalCount } }`)).body.data.users.totalCount).toBeGreaterThan(0);
   });
@@ -90,7 +104,7 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL busy", () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "lr-busy-"));
     try {
       scratch = await createService({ databaseUrl: database.url, dataDir });
-      const unlock = await lockRuns(database.url);
+      const lock = await lockRuns(database.url);
       const transformsBefore = await (async () => {
         const client = new pg.Client({ connectionString: database.url });
         await client.connect();
@@ -99,7 +113,7 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL busy", () => {
         return rows[0].n as number;
       })();
       const canceled = await post(scratch.yoga, TRACK, { name: "too-slow" });
-      await unlock();
+      await lock.unlock();
       expect(canceled.status).toBe(503);
       expect(canceled.body.errors?.[0].extensions?.code).toBe("RETRYABLE");
       // the transform created before the canceled insert was rolled back with it

@@ -99,9 +99,15 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL stopped under traffic", () =
         }
       }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Stop the database once traffic is flowing, and keep the traffic on until it has met the
+    // outage (counted, not timed: the machine may be slow).
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    await until(() => outcomes.filter((outcome) => outcome === "ok").length >= 4);
     pgServer.stop("fast");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const atStop = outcomes.length;
+    await until(() => outcomes.slice(atStop).filter((outcome) => outcome === "RETRYABLE").length >= 8);
     stop = true;
     await traffic;
     expect(outcomes).toContain("ok");

@@ -28,7 +28,10 @@ export async function startServerProcess(args: string[], env: Record<string, str
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start in time: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL"); // never leave a server behind
+      reject(new Error(`server did not start in time: ${stderr}`));
+    }, 30_000);
     proc.stdout!.on("data", (chunk) => {
       buffered += chunk;
       let newline: number;

@@ -126,10 +126,11 @@ describe("graceful shutdown", () => {
       );
       request.on("error", reject);
       request.write(body.slice(0, 20));
+      // the pauses leave the server time to take the connection and the request's headers
       setTimeout(() => {
         server.proc.kill("SIGTERM");
         setTimeout(() => request.end(body.slice(20)), 500);
-      }, 300);
+      }, 1_000);
     });
     const answer = await inFlight;
     expect(answer.status).toBe(200);
