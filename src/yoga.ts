@@ -3,6 +3,7 @@
 // prevention, error masking, metrics, request logs, readiness.
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { DEFAULT_LIMITS, type AuthMode, type Limits } from "./config.ts";
 import type { Actor, Context } from "./context.ts";
@@ -56,6 +57,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     graphiql: options.graphiql ?? true,
+    // The IDE's scripts are served from the package, not a CDN, so it works air-gapped.
+    renderGraphiQL,
     landingPage: false,
     maskedErrors: { maskError },
     logging: logger,
