@@ -577,6 +577,8 @@ function readmeSection(markdown: string, command: string, when: string, results:
 
 ${markdown}
 
+On SQLite, Prisma's better-sqlite3 adapter prepares every statement anew (it keeps no statement cache, and a better-sqlite3 statement can be bound only once): for the lineage statement that is about 0.9 ms of the "+ Prisma raw" column, which the floor (a cached statement) does not pay, and which alone puts the small SQLite graphs at about 2× their floor.
+
 The dashboard request runs 8 statements through Prisma (the page of runs, their transforms, param links → values → params, input links → artifacts, outputs); a CPU profile of it shows Prisma's client engine (query planning in WebAssembly and result mapping), garbage collection, Pothos' selection mapping and GraphQL execution as the largest parts, all on the one core of the Node process. PostGraphile builds the whole page in one SQL statement and leaves the JSON to PostgreSQL, which works on the second core: one request at a time ours is as fast or faster, but under concurrency PostGraphile's Node process has less to do per request.
 
 See \`bench/results.json\` ("lineage") for p50/p95 of every part (SQL through the driver and through Prisma, GraphQL over HTTP) and the workload's row counts.`;
