@@ -581,5 +581,7 @@ On SQLite, Prisma's better-sqlite3 adapter prepares every statement anew (it kee
 
 The dashboard request runs 8 statements through Prisma (the page of runs, their transforms, param links → values → params, input links → artifacts, outputs); a CPU profile of it shows Prisma's client engine (query planning in WebAssembly and result mapping), garbage collection, Pothos' selection mapping and GraphQL execution as the largest parts, all on the one core of the Node process. PostGraphile builds the whole page in one SQL statement and leaves the JSON to PostgreSQL, which works on the second core: one request at a time ours is as fast or faster, but under concurrency PostGraphile's Node process has less to do per request.
 
+Sizes and runs are adjustable: \`--small\` (10,000 runs), \`--runs=N --artifacts=N --transforms=N --max-depth=N --seed=N\`, \`--db=sqlite|postgres\`, \`--iterations=N\`, \`--duration=S\`, \`--connections=N\`; the full default run takes about 9 minutes here.
+
 See \`bench/results.json\` ("lineage") for p50/p95 of every part (SQL through the driver and through Prisma, GraphQL over HTTP) and the workload's row counts.`;
 }
