@@ -3,6 +3,7 @@ import { builder } from "../builder.ts";
 import type { Provider } from "../db/database.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import { deleteArtifact, registerArtifact } from "../domain/artifacts.ts";
+import { loadParamMaps } from "../loaders/params.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { restoreVersioned, uidWhere } from "../domain/versions.ts";
 import { DeletePayload } from "./Deletion.ts";
@@ -52,10 +53,11 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
       select: (_args, _ctx, nestedSelection) => ({ collections: { select: { collection: nestedSelection(true) } } }),
       resolve: (artifact) => artifact.collections.map((link) => link.collection),
     }),
-    params: t.field({
+    params: t.loadable({
       type: "JSON",
-      select: { paramValues: { select: { paramValue: { select: { value: true, param: { select: { name: true } } } } } } },
-      resolve: (artifact) => Object.fromEntries(artifact.paramValues.map(({ paramValue }) => [paramValue.param.name, paramValue.value])),
+      description: "the artifact's param values as an object: name → value",
+      load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "artifact", ids),
+      resolve: (artifact) => artifact.id,
     }),
     paramValues: t.field({
       type: [ParamValueRef],

@@ -4,6 +4,7 @@ import { builder } from "../builder.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../domain/errors.ts";
+import { loadParamMaps } from "../loaders/params.ts";
 import { paramPredicatesWhere, type ParamPredicate } from "../domain/params.ts";
 import { addRunInputs, deleteRun, finishRun, restoreRun, RUN_STATUSES, track } from "../domain/runs.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
@@ -30,11 +31,11 @@ builder.prismaObjectFields(RunRef, (t) => ({
     trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
     initiatedBy: t.relation("initiatedBy", { nullable: true }),
     initiatedRuns: t.relation("initiatedRuns", { description: "runs this run started as its steps" }),
-    params: t.field({
+    params: t.loadable({
       type: "JSON",
       description: "the run's param values as an object: name → value",
-      select: { paramValues: { select: { paramValue: { select: { value: true, param: { select: { name: true } } } } } } },
-      resolve: (run) => Object.fromEntries(run.paramValues.map(({ paramValue }) => [paramValue.param.name, paramValue.value])),
+      load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "run", ids),
+      resolve: (run) => run.id,
     }),
     paramValues: t.field({
       type: [ParamValueRef],
