@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import BetterSqlite3 from "better-sqlite3";
 import { Prisma, PrismaClient } from "../generated/sqlite/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "../generated/postgres/client.ts";
 import { migratePostgres, migrateSqlite } from "./migrate.ts";
@@ -39,6 +40,13 @@ export interface Database {
    * PostgreSQL transactions run in parallel and `lock` serialises those touching the same keys.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs one read-only SQL statement with positional parameters (`?` on SQLite, `$1` on
+   * PostgreSQL) and returns its rows. On SQLite it uses a read-only connection of its own with
+   * prepared statements kept across requests (Prisma's adapter prepares every statement anew,
+   * which costs more than a small lineage walk itself); on PostgreSQL it is the reader's raw query.
+   */
+  queryRows<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
   /** Serialises concurrent writes on the same logical keys until the transaction ends. */
   lock(tx: Tx, ...keys: string[]): Promise<void>;
   /** Registers a listener called once per SQL statement; returns the function that removes it. */
@@ -57,6 +65,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 
   let reader: PrismaClient;
   let writer: PrismaClient;
+  let rawReader: BetterSqlite3.Database | null = null;
   let provider: Provider;
   let location: string;
   if (isPostgresUrl(options.databaseUrl)) {
@@ -84,8 +93,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true }),
       log,
     });
+    rawReader = new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs });
     location = file;
   }
+  const statements = new Map<string, BetterSqlite3.Statement>();
   for (const client of new Set([reader, writer])) {
     (client as unknown as { $on(event: "query", cb: (e: { query: string }) => void): void }).$on("query", (event) => {
       for (const listener of listeners) listener(event.query);
@@ -108,6 +119,18 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       queue = result.catch(() => undefined);
       return result;
     },
+    async queryRows<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+      if (!rawReader) return reader.$queryRawUnsafe<T[]>(sql, ...params);
+      for (const listener of listeners) listener(sql);
+      let statement = statements.get(sql);
+      if (!statement) {
+        // Statement texts vary only with the shape of a query; the bound keeps odd callers cheap.
+        if (statements.size >= 256) statements.clear();
+        statement = rawReader.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement.all(...params) as T[];
+    },
     async lock(tx: Tx, ...keys: string[]) {
       if (provider !== "postgresql") return; // SQLite writes are already serialised
       for (const key of [...new Set(keys)].sort()) {
@@ -121,6 +144,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     async close() {
       await queue.catch(() => undefined);
       for (const client of new Set([reader, writer])) await client.$disconnect();
+      rawReader?.close();
     },
   };
   if (provider === "sqlite") {

@@ -115,7 +115,7 @@ export async function transformLineage(
     depth: options.depth,
     includeTrashed: options.includeTrashed ?? false,
   });
-  const rows = await db.reader.$queryRawUnsafe<Row[]>(sql, ...params);
+  const rows = await db.queryRows<Row>(sql, params);
   const nodes: TransformLineageNode[] = [];
   const edgeRows: Row[] = [];
   let truncated = false;

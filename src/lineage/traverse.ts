@@ -155,7 +155,7 @@ async function runWalk(db: Database, start: LineageStart, starts: number, option
     maxNodes: options.maxNodes,
     includeTrashed: options.includeTrashed ?? false,
   });
-  const rows = await db.reader.$queryRawUnsafe<LineageRow[]>(sql, ...params);
+  const rows = await db.queryRows<LineageRow>(sql, params);
   const graphs = graphsFromRows(rows, starts, options, walkRowBudget(options.maxNodes, starts));
   for (const graph of graphs) {
     // The start is the node at distance 0 that the walk was seeded with: for a uid start the
