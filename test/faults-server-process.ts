@@ -2,9 +2,6 @@
 // 127.0.0.1 with a free port, reads its JSON log lines, and gives a scratch database on the
 // harness's PostgreSQL server when TEST_DB=postgres.
 import { spawn, type ChildProcess } from "node:child_process";
-import pg from "pg";
-
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export interface ServerProcess {
   proc: ChildProcess;
@@ -81,22 +78,4 @@ export async function runServerToExit(args: string[], env: Record<string, string
   return { code, output };
 }
 
-/** A fresh database on the shared PostgreSQL server, and the function that drops it. */
-export async function scratchPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `lr_fault_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+export { scratchPostgresDatabase } from "./harness.ts";

@@ -25,10 +25,24 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
 }
 
-function postgresUrl(database: string): string {
+/** A fresh database on the PostgreSQL server of the tests, and the function that drops it. */
+export async function scratchPostgresDatabase(prefix = "lr_test"): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
   const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
 }
 
 /** options go to createService (auth mode, limits, introspection…); the database is the harness's. */
@@ -36,18 +50,11 @@ export async function startTestService(options: Omit<ServiceOptions, "databaseUr
   let cleanup: () => Promise<void>;
   let service: Service;
   if (TEST_DB === "postgres") {
-    const name = `lr_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
+    const database = await scratchPostgresDatabase();
     const dataDir = mkdtempSync(path.join(tmpdir(), "lr-test-"));
-    service = await createService({ ...options, databaseUrl: postgresUrl(name), dataDir });
+    service = await createService({ ...options, databaseUrl: database.url, dataDir });
     cleanup = async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
+      await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     };
   } else {

@@ -7,9 +7,8 @@ import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { migratePostgres, migrateSqlite, migrationsDir, readMigrations, type Migration } from "../src/db/migrate.ts";
-import { TEST_DB } from "./harness.ts";
+import { scratchPostgresDatabase, TEST_DB } from "./harness.ts";
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
@@ -18,23 +17,13 @@ afterAll(async () => {
 /** A fresh empty database of the provider under test, with helpers to migrate and query it. */
 async function emptyDatabase() {
   if (TEST_DB === "postgres") {
-    const name = `lr_mig_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
-    cleanups.push(async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    });
+    const database = await scratchPostgresDatabase("lr_mig");
+    cleanups.push(database.drop);
+    const url = database.url;
     return {
-      migrate: (migrations?: Migration[]) => migratePostgres(url.toString(), migrations),
+      migrate: (migrations?: Migration[]) => migratePostgres(url, migrations),
       rows: async (sql: string) => {
-        const client = new pg.Client({ connectionString: url.toString() });
+        const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
           return (await client.query(sql)).rows;
