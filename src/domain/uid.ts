@@ -42,7 +42,3 @@ export function compareBase62(a: string, b: string): number {
   }
   return a.length - b.length;
 }
-
-export function isBase62(value: string): boolean {
-  return /^[0-9A-Za-z]+$/.test(value);
-}
