@@ -46,16 +46,27 @@ function loaderFor<V>(ctx: Context, key: string, batch: (ids: readonly number[])
   return loader;
 }
 
-/** Orders fetched rows by the requested ids (null for ids that no longer exist). */
-function inKeyOrder<T extends { id: number }>(ids: readonly number[], rows: T[]): (T | null)[] {
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
-}
-
 /** Adds the id to a Prisma selection so that rows can be matched to their keys. */
 function withId<Q extends { select?: object }>(query: Q): Q {
   const copy = { ...query }; // reading every key is what marks Pothos' query as used
   return copy.select ? { ...copy, select: { ...copy.select, id: true } } : copy;
+}
+
+type LoadableModel = "artifact" | "run" | "collection" | "transform";
+// The four delegates share this call; Prisma types each delegate separately.
+type FindByIds = { findMany(args: object): Promise<{ id: number }[]> };
+
+/**
+ * Loads the record of a graph node with the selection Pothos planned for it: every node of a
+ * request level with the same selection shares one statement.
+ */
+function loadRecord<Q extends { select?: object }>(ctx: Context, model: LoadableModel, query: Q, id: number) {
+  const selection = withId(query);
+  return loaderFor(ctx, `lineage.${model}:${JSON.stringify(selection)}`, async (ids) => {
+    const rows = await (ctx.db.reader[model] as unknown as FindByIds).findMany({ ...selection, where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((key) => byId.get(key) ?? null);
+  }).load(id) as Promise<never>;
 }
 
 const LineageNodeRef = builder.objectRef<Node>("LineageNode");
@@ -74,36 +85,33 @@ LineageNodeRef.implement({
       type: "Artifact",
       nullable: true,
       resolve: (query, node, _args, ctx) => {
-        // Read the selection for every node, so that nodes of other kinds count as using it.
-        const selection = withId(query);
-        if (node.kind !== "ARTIFACT") return null;
-        return loaderFor(ctx, `lineage.artifact:${JSON.stringify(selection)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.reader.artifact.findMany({ ...selection, where: { id: { in: [...ids] } } })),
-        ).load(node.id);
+        if (node.kind !== "ARTIFACT") {
+          withId(query); // reading the planned selection marks it used for nodes of other kinds
+          return null;
+        }
+        return loadRecord(ctx, "artifact", query, node.id);
       },
     }),
     run: t.prismaField({
       type: "Run",
       nullable: true,
       resolve: (query, node, _args, ctx) => {
-        // Read the selection for every node, so that nodes of other kinds count as using it.
-        const selection = withId(query);
-        if (node.kind !== "RUN") return null;
-        return loaderFor(ctx, `lineage.run:${JSON.stringify(selection)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.reader.run.findMany({ ...selection, where: { id: { in: [...ids] } } })),
-        ).load(node.id);
+        if (node.kind !== "RUN") {
+          withId(query); // reading the planned selection marks it used for nodes of other kinds
+          return null;
+        }
+        return loadRecord(ctx, "run", query, node.id);
       },
     }),
     collection: t.prismaField({
       type: "Collection",
       nullable: true,
       resolve: (query, node, _args, ctx) => {
-        // Read the selection for every node, so that nodes of other kinds count as using it.
-        const selection = withId(query);
-        if (node.kind !== "COLLECTION") return null;
-        return loaderFor(ctx, `lineage.collection:${JSON.stringify(selection)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.reader.collection.findMany({ ...selection, where: { id: { in: [...ids] } } })),
-        ).load(node.id);
+        if (node.kind !== "COLLECTION") {
+          withId(query); // reading the planned selection marks it used for nodes of other kinds
+          return null;
+        }
+        return loadRecord(ctx, "collection", query, node.id);
       },
     }),
   }),
@@ -218,10 +226,7 @@ TransformLineageNodeRef.implement({
     transform: t.prismaField({
       type: "Transform",
       nullable: true,
-      resolve: (query, node, _args, ctx) =>
-        loaderFor(ctx, `lineage.transform:${JSON.stringify(query)}`, async (ids) =>
-          inKeyOrder(ids, await ctx.db.reader.transform.findMany({ ...withId(query), where: { id: { in: [...ids] } } })),
-        ).load(node.id),
+      resolve: (query, node, _args, ctx) => loadRecord(ctx, "transform", query, node.id),
     }),
   }),
 });
