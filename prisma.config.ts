@@ -1,14 +1,11 @@
 // Prisma CLI configuration for the embedded SQLite provider (the default).
-// engine "js" keeps every CLI command on the WebAssembly schema engine: nothing is downloaded.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+// The CLI runs offline with a stand-in for its native schema engine (see prisma/offline/cli-engine.ts).
+import "./prisma/offline/cli-engine.ts";
 import { defineConfig } from "prisma/config";
 
 export default defineConfig({
-  experimental: { adapter: true },
-  engine: "js",
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
-  async adapter() {
-    return new PrismaBetterSQLite3({ url: process.env.PRISMA_SQLITE_URL ?? "file:./data/prisma-cli.db" });
-  },
+  // Used by the CLI only; the service opens its own file.
+  datasource: { url: process.env.PRISMA_SQLITE_URL ?? "file:./data/prisma-cli.db" },
 });

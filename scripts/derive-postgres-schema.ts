@@ -17,10 +17,12 @@ export function derivePostgresSchema(source: string): string {
     "// The data model of lineage-registry: the single source of truth, for SQLite.",
     "// GENERATED from prisma/schema.prisma by scripts/derive-postgres-schema.ts: do not edit.\n// The data model of lineage-registry, for PostgreSQL.",
   );
-  derived = replaceOnce(derived, 'output     = "../src/generated/sqlite"', 'output     = "../../src/generated/postgres"');
+  // The alignment differs between datamodel snapshots of older migrations and today's schema.
+  derived = replaceOnce(derived, /(output +)= "\.\.\/src\/generated\/sqlite"/, '$1= "../../src/generated/postgres"');
   // Pothos types are generated once, from the SQLite schema; both clients share them.
   derived = derived.replace(/generator pothos \{[^}]*\}\n\n/, "");
-  return replaceOnce(derived, /provider = "sqlite"\n  url {6}= .*\n/, 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n');
+  // The datasource has no URL: the CLI's is in prisma.postgres.config.ts, the service's is DATABASE_URL.
+  return replaceOnce(derived, 'provider = "sqlite"\n', 'provider = "postgresql"\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

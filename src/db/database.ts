@@ -2,7 +2,7 @@
 // postgresql:// URL is given), migrates it, and owns the rules for writing to it safely.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import BetterSqlite3 from "better-sqlite3";
 import { Prisma, PrismaClient } from "../generated/sqlite/client.ts";
@@ -87,10 +87,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, "lineage.db");
     migrateSqlite(file);
-    writer = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs }), log });
+    writer = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs }), log });
     // In WAL mode a reader works on the last committed snapshot and never waits for the writer.
     reader = new PrismaClient({
-      adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true }),
+      adapter: new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true }),
       log,
     });
     rawReader = new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs });
