@@ -3,38 +3,31 @@
 //   tsx scripts/migrations.ts check        fails when a migration is stale or one is missing
 // Each SQLite migration folder keeps the datamodel it leads to (datamodel.prisma), so the next
 // migration is the diff from it, and a check can re-derive every committed migration.sql.
-// PostgreSQL diffs connect through the adapter: DATABASE_URL (default: the local server).
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// The SQL comes from Prisma's schema engine run as WebAssembly (scripts/schema-engine.ts): the same
+// script `prisma migrate diff --script` prints, without the CLI's native engine.
+// PostgreSQL diffs ask the server a few questions: DATABASE_URL (default: the local server).
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { derivePostgresSchema } from "./derive-postgres-schema.ts";
+import { openSchemaEngine, type Provider, type SchemaEngine } from "./schema-engine.ts";
 
 const SQLITE_DIR = "prisma/migrations";
 const POSTGRES_DIR = "prisma/postgres/migrations";
 const SOURCE = "prisma/schema.prisma";
 const databaseUrl = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const scratch = mkdtempSync(path.join(tmpdir(), "lr-migrations-"));
 
-function prismaDiff(provider: "sqlite" | "postgresql", from: string | null, to: string): string {
-  const args = ["prisma", "migrate", "diff", "--script"];
-  if (provider === "postgresql") args.push("--config", "prisma.postgres.config.ts");
-  args.push(...(from ? ["--from-schema-datamodel", from] : ["--from-empty"]), "--to-schema-datamodel", to);
-  return execFileSync("npx", args, {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_SQLITE_URL: `file:${path.join(scratch, "cli.db")}` },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+const engines = new Map<Provider, Promise<SchemaEngine>>();
+function engine(provider: Provider): Promise<SchemaEngine> {
+  let opened = engines.get(provider);
+  if (!opened) engines.set(provider, (opened = openSchemaEngine(provider, databaseUrl)));
+  return opened;
 }
 
 const isEmpty = (sql: string) => !sql.replace(/--.*$/gm, "").trim();
 
-/** Writes a datamodel for a provider to a scratch file and returns its path. */
-function datamodelFile(provider: "sqlite" | "postgresql", sqliteDatamodel: string, name: string): string {
-  const file = path.join(scratch, `${name}.${provider}.prisma`);
-  // Generators are irrelevant to a diff; the derivation only needs them present.
-  writeFileSync(file, provider === "sqlite" ? sqliteDatamodel : derivePostgresSchema(sqliteDatamodel));
-  return file;
+/** A SQLite datamodel as the engine of a provider reads it. */
+function datamodelFor(provider: Provider, sqliteDatamodel: string): string {
+  return provider === "sqlite" ? sqliteDatamodel : derivePostgresSchema(sqliteDatamodel);
 }
 
 function migrationNames(): string[] {
@@ -46,12 +39,13 @@ function migrationNames(): string[] {
 }
 
 function snapshotOf(name: string): string {
-  return readFileSync(path.join(SQLITE_DIR, name, "datamodel.prisma"), "utf8");
+  const snapshot = readFileSync(path.join(SQLITE_DIR, name, "datamodel.prisma"), "utf8");
+  // Snapshots written before Prisma 7 have a datasource url, an error since: it never affected the SQL.
+  return snapshot.replace(/^(datasource db \{\n  provider = "sqlite"\n)  url +=.*\n/m, "$1");
 }
 
-function diffFor(provider: "sqlite" | "postgresql", previous: string | null, next: string, label: string): string {
-  const from = previous == null ? null : datamodelFile(provider, previous, `${label}-from`);
-  return prismaDiff(provider, from, datamodelFile(provider, next, `${label}-to`));
+async function diffFor(provider: Provider, previous: string | null, next: string): Promise<string> {
+  return (await engine(provider)).diff(previous == null ? null : datamodelFor(provider, previous), datamodelFor(provider, next));
 }
 
 const [command, name] = process.argv.slice(2);
@@ -61,12 +55,12 @@ const names = migrationNames();
 if (command === "new") {
   if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error("usage: migrations.ts new <snake_case_name>");
   const previous = names.length ? snapshotOf(names.at(-1)!) : null;
-  const sqlite = diffFor("sqlite", previous, source, "new");
+  const sqlite = await diffFor("sqlite", previous, source);
   if (isEmpty(sqlite)) {
     console.log("the datamodel has not changed since the last migration: nothing to write");
     process.exit(0);
   }
-  const postgres = diffFor("postgresql", previous, source, "new");
+  const postgres = await diffFor("postgresql", previous, source);
   const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
   const folder = `${stamp}_${name}`;
   for (const [dir, sql] of [[SQLITE_DIR, sqlite], [POSTGRES_DIR, postgres]] as const) {
@@ -85,14 +79,14 @@ if (command === "new") {
   for (const migration of names) {
     const next = snapshotOf(migration);
     for (const [provider, dir] of [["sqlite", SQLITE_DIR], ["postgresql", POSTGRES_DIR]] as const) {
-      const expected = diffFor(provider, previous, next, migration);
+      const expected = await diffFor(provider, previous, next);
       const file = path.join(dir, migration, "migration.sql");
       const actual = existsSync(file) ? readFileSync(file, "utf8") : "";
       if (actual !== expected) problems.push(`${file} is not what the datamodel derives`);
     }
     previous = next;
   }
-  const pending = diffFor("sqlite", previous, source, "pending");
+  const pending = await diffFor("sqlite", previous, source);
   if (!isEmpty(pending)) problems.push(`prisma/schema.prisma changed since the last migration: run npm run migration:new -- <name>`);
   if (problems.length) {
     console.error(problems.join("\n"));
@@ -103,3 +97,6 @@ if (command === "new") {
   console.error("usage: migrations.ts new <name> | check");
   process.exit(2);
 }
+
+// The PostgreSQL engine holds a connection pool open until it is closed.
+for (const opened of engines.values()) await (await opened).close();
