@@ -26,9 +26,17 @@ let loaded: Promise<void> | undefined;
 /** Instantiates the WebAssembly module once (its package entry imports the .wasm file, which Node cannot). */
 function loadWasm(): Promise<void> {
   loaded ??= (async () => {
-    // The package exports only its JavaScript; the .wasm file lies next to the bindings.
-    const bindingsFile = createRequire(import.meta.url).resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-    const wasmFile = path.join(path.dirname(bindingsFile), "schema_engine_bg.wasm");
+    const require = createRequire(import.meta.url);
+    // The package exports only its JavaScript; the .wasm file and package.json lie next to the bindings.
+    const packageDir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
+    // Another engines build could write other SQL than the CLI of the installed Prisma: refuse to run.
+    const { version } = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as { version: string };
+    const engines = createRequire(createRequire(require.resolve("prisma/package.json")).resolve("@prisma/engines/package.json"));
+    const expected = (engines("@prisma/engines-version/package.json") as { version: string }).version;
+    if (version !== expected) {
+      throw new Error(`@prisma/schema-engine-wasm is ${version}, but the installed prisma uses engines ${expected}: pin it to ${expected}`);
+    }
+    const wasmFile = path.join(packageDir, "schema_engine_bg.wasm");
     const { instance } = await WebAssembly.instantiate(readFileSync(wasmFile), { "./schema_engine_bg.js": bindings });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
