@@ -17,7 +17,15 @@ if (process.argv.includes("--version")) {
   process.exit(0);
 }
 
+if (process.argv.includes("cli")) {
+  // One-shot subcommands (`schema-engine … cli can-connect-to-database`, used by `db push`) read no request.
+  console.error(MESSAGE);
+  process.exit(1);
+}
+
 const lines = createInterface({ input: process.stdin });
+// Stdin closed without a request: nothing was asked, but nothing was done either.
+lines.once("close", () => process.exit(1));
 lines.once("line", (line) => {
   let id = null;
   try {
