@@ -1,5 +1,5 @@
 // Registering artifacts: idempotent by content hash, versioned by key within a storage,
-// with the producing run as the artifact's run (DESIGN.md "Outputs", "Versions").
+// with the producing run as the artifact's run (docs/design.md, "Runs and what they read and write", "Versions").
 import type { Database, Tx } from "../db/database.ts";
 import { requireAdmin, type Caller } from "./permissions.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
