@@ -79,6 +79,10 @@ builder.addScalarType(
     // Inputs are always bigint (the library's parser returns a number for small values and
     // warns about JSON serialisation, which this scalar handles itself).
     parseValue(value) {
+      // A JSON number beyond 2^53 − 1 was already rounded by the JSON parser: refuse it.
+      if (typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value)) {
+        throw new GraphQLError(`BigInt ${value} was sent as a JSON number beyond 2^53 − 1 and may have been rounded: send it as a decimal string`);
+      }
       return parseBigInt(value);
     },
     parseLiteral(node) {
