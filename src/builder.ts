@@ -116,7 +116,7 @@ export const DateTimeRange = builder.inputType("DateTimeRange", {
 });
 
 export const StringMatch = builder.inputType("StringMatch", {
-  description: "Text match: equals is exact; contains and startsWith ignore case.",
+  description: "Text match: equals is exact; contains and startsWith find the text literally (% and _ are no wildcards) and ignore case.",
   fields: (t) => ({
     equals: t.string({ required: false }),
     contains: t.string({ required: false }),
