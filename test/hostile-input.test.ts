@@ -10,6 +10,12 @@ const fixture = { runUid: "", transformUid: "", artifactUid: "", collectionUid: 
 const REGISTER = `mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid key storage { root } } }`;
 const TRACK = `mutation($input: TrackInput!) { track(input: $input) { uid params transform { uid } } }`;
 const ADD = `mutation($input: AddParamValuesInput!) { addParamValues(input: $input) { runUid } }`;
+const KEY_FILTER = `query($m: StringMatch) { artifacts(filter: { key: $m }) { totalCount } }`;
+const PARAM_EQ = `query($v: JSON) { runs(filter: { params: [{ name: "min_quality", eq: $v }] }) { totalCount } }`;
+const PARAM_IN = `query($v: [JSON!]) { runs(filter: { params: [{ name: "min_quality", in: $v }] }) { totalCount } }`;
+const COLLECTION = `mutation($k: String!, $a: String!) { createCollection(input: { key: $k, artifactUids: [$a] }) { uid } }`;
+/** track with a param of the given value, declared on the fly. */
+const withParams = (params: Record<string, unknown>) => ({ input: { transform: { name: "ok" }, params, defineMissingParams: true } });
 
 const texts = [
   { key: "text/a_b.txt", description: "100% organic" },
@@ -81,19 +87,22 @@ describe("strings a database cannot store are refused, naming the field", () => 
     ["lone surrogate in a key", REGISTER, () => ({ input: { key: `x/${LONE}`, hash: contentHash("nul2") } }), "key"],
     ["NUL in a transform name", TRACK, () => ({ input: { transform: { name: NUL } } }), "transform.name"],
     ["lone surrogate in a transform name", TRACK, () => ({ input: { transform: { name: LONE } } }), "transform.name"],
-    ["NUL in a param value", TRACK, () => ({ input: { transform: { name: "ok" }, params: { note: NUL }, defineMissingParams: true } }), "params.note"],
-    ["lone surrogate in a nested param value", TRACK, () => ({ input: { transform: { name: "ok" }, params: { cfg: { deep: [1, LONE] } }, defineMissingParams: true } }), "params.cfg.deep[1]"],
-    ["NUL in a param name", TRACK, () => ({ input: { transform: { name: "ok" }, params: { [NUL]: 1 }, defineMissingParams: true } }), "params"],
+    ["NUL in a param value", TRACK, () => withParams({ note: NUL }), "params.note"],
+    ["lone surrogate in a nested param value", TRACK, () => withParams({ cfg: { deep: [1, LONE] } }), "params.cfg.deep[1]"],
+    ["NUL in a param name", TRACK, () => withParams({ [NUL]: 1 }), "params"],
     ["NUL in addParamValues", ADD, () => ({ input: { runUid: fixture.runUid, values: { note: NUL }, defineMissing: true } }), "values.note"],
-    ["NUL in a text filter", `query($m: StringMatch) { artifacts(filter: { key: $m }) { totalCount } }`, () => ({ m: { contains: NUL } }), "filter.key.contains"],
-    ["lone surrogate in a text filter", `query($m: StringMatch) { transforms(filter: { name: $m }) { totalCount } }`, () => ({ m: { equals: LONE } }), "filter.name.equals"],
-    ["NUL in a JSON filter", `query($v: JSON) { runs(filter: { params: [{ name: "min_quality", eq: $v }] }) { totalCount } }`, () => ({ v: NUL }), "filter.params[0].eq"],
-    ["NUL in a list of JSON", `query($v: [JSON!]) { runs(filter: { params: [{ name: "min_quality", in: $v }] }) { totalCount } }`, () => ({ v: [1, NUL] }), "filter.params[0].in[1]"],
+    ["NUL in a text filter", KEY_FILTER, () => ({ m: { contains: NUL } }), "filter.key.contains"],
+    ["lone surrogate in a text filter", `query($m: StringMatch) { transforms(filter: { name: $m }) { totalCount } }`, () => ({ m: { equals: LONE } }),
+      "filter.name.equals"],
+    ["NUL in a JSON filter", PARAM_EQ, () => ({ v: NUL }), "filter.params[0].eq"],
+    ["NUL in a list of JSON", PARAM_IN, () => ({ v: [1, NUL] }), "filter.params[0].in[1]"],
     ["NUL in a lookup argument", `query($u: String!) { run(uid: $u) { uid } }`, () => ({ u: NUL }), "uid"],
     ["NUL in a storage root", REGISTER, () => ({ input: { hash: contentHash("nul3"), storageRoot: `s3://${NUL}` } }), "storageRoot"],
     ["NUL in a document literal", `mutation { track(input: { transform: { name: "a\\u0000b" } }) { uid } }`, () => undefined, "transform.name"],
-    ["NUL in a JSON literal", `mutation { track(input: { transform: { name: "ok" }, params: { note: "a\\u0000b" }, defineMissingParams: true }) { uid } }`, () => undefined, "params.note"],
-    ["NUL in a variable's default", `mutation($n: String = "a\\u0000b") { track(input: { transform: { name: $n } }) { uid } }`, () => undefined, "transform.name"],
+    ["NUL in a JSON literal", `mutation { track(input: { transform: { name: "ok" }, params: { note: "a\\u0000b" } }) { uid } }`, () => undefined,
+      "params.note"],
+    ["NUL in a variable's default", `mutation($n: String = "a\\u0000b") { track(input: { transform: { name: $n } }) { uid } }`, () => undefined,
+      "transform.name"],
   ])("%s", async (_name, query, variables, field) => {
     await refused(query, variables(), field);
   });
@@ -115,10 +124,10 @@ describe("free-text inputs have length limits", () => {
     ["transform description", TRACK, { input: { transform: { name: "ok", description: "d".repeat(10_001) } } }, "transform.description", 10_000],
     ["run reference", TRACK, { input: { transform: { name: "ok" }, reference: "r".repeat(1025) } }, "reference", 1024],
     ["run reference type", TRACK, { input: { transform: { name: "ok" }, referenceType: "r".repeat(256) } }, "referenceType", 255],
-    ["param string value", TRACK, { input: { transform: { name: "ok" }, params: { note: "v".repeat(900_000) }, defineMissingParams: true } }, "params.note", 10_000],
+    ["param string value", TRACK, withParams({ note: "v".repeat(900_000) }), "params.note", 10_000],
     ["artifact version", REGISTER, { input: { hash: contentHash("long1"), version: "v".repeat(256) } }, "version", 255],
     ["artifact storage root", REGISTER, { input: { hash: contentHash("long2"), storageRoot: `s3://${"b".repeat(1100)}` } }, "storageRoot", 1024],
-    ["text filter", `query($m: StringMatch) { artifacts(filter: { key: $m }) { totalCount } }`, { m: { contains: "c".repeat(1025) } }, "filter.key.contains", 1024],
+    ["text filter", KEY_FILTER, { m: { contains: "c".repeat(1025) } }, "filter.key.contains", 1024],
   ])("%s", async (_name, query, variables, field, limit) => {
     const error = await refused(query, variables, field);
     expect(error.message).toContain(limit.toLocaleString("en-US"));
@@ -184,7 +193,7 @@ describe("keys and storage roots cannot climb out", () => {
   });
 
   it.each(["../x", "a//b", "/abs"])("collection key %j", async (key) => {
-    await refused(`mutation($k: String!, $a: String!) { createCollection(input: { key: $k, artifactUids: [$a] }) { uid } }`, { k: key, a: fixture.artifactUid }, "key");
+    await refused(COLLECTION, { k: key, a: fixture.artifactUid }, "key");
   });
 
   it("accepts ordinary keys with dots inside names", async () => {
@@ -228,13 +237,14 @@ describe("params: empty in, inference of numbers, exact integers", () => {
     ok(await svc.gql(`mutation { defineParam(input: { name: "counter", dtype: "int" }) { name } }`));
     const error = await refused(TRACK, { input: { transform: { name: "ok" }, params: { counter: 9007199254740993 } } }, "params");
     expect(error.message).toMatch(/2\^53/);
-    await refused(TRACK, { input: { transform: { name: "ok" }, params: { fresh_counter: 9007199254740993 }, defineMissingParams: true } }, "params");
+    await refused(TRACK, withParams({ fresh_counter: 9007199254740993 }), "params");
   });
 
   it("a BigInt sent as an unsafe JSON number is refused; a decimal string is exact", async () => {
     const error = await refused(REGISTER, { input: { hash: contentHash("big1"), size: 9007199254740993 } }, "size");
     expect(error.message).toMatch(/decimal string/);
-    const exact = ok(await svc.gql(`mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { size } }`, { input: { hash: contentHash("big2"), size: "9007199254740993" } }));
+    const SIZE = `mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { size } }`;
+    const exact = ok(await svc.gql(SIZE, { input: { hash: contentHash("big2"), size: "9007199254740993" } }));
     expect(exact.registerArtifact.size).toBe("9007199254740993");
     const literal = ok(await svc.gql(`mutation { registerArtifact(input: { hash: "${contentHash("big3")}", size: 9007199254740993 }) { size } }`));
     expect(literal.registerArtifact.size).toBe("9007199254740993");

@@ -68,7 +68,11 @@ export function checkKey(key: string, field: string): void {
               ? "has a . or .. segment"
               : null;
   if (problem) {
-    throw invalid(field, `${JSON.stringify(key)} ${problem}: a key is a relative path inside its storage, like results/counts.parquet (segments joined by single slashes, no . or ..)`);
+    throw invalid(
+      field,
+      `${JSON.stringify(key)} ${problem}: a key is a relative path inside its storage, like results/counts.parquet ` +
+        "(segments joined by single slashes, no . or ..)",
+    );
   }
 }
 

@@ -34,7 +34,7 @@ export function checkStorageRoot(root: string, field: string): void {
   if (URI.test(trimmed) || trimmed.startsWith("file:///")) return;
   if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) throw invalid(field, `${JSON.stringify(root)} is not a storage URI: expected scheme://bucket-or-host/prefix`);
   if (!path.isAbsolute(trimmed)) {
-    throw invalid(field, `${JSON.stringify(root)} is relative: give an absolute path (/data/lake) or a URI (s3://bucket/prefix, gs://bucket, https://host/path)`);
+    throw invalid(field, `${JSON.stringify(root)} is relative: give an absolute path (/data/lake) or a URI (s3://bucket/prefix, gs://…, https://…)`);
   }
 }
 

@@ -188,11 +188,13 @@ export async function addParamValues(
   const byName = new Map(declared.map((param) => [param.name, param]));
   // float params take any finite number; whole-number dtypes (and inferred ones) must be exact.
   const inexact = entries
-    .filter(([name, value]) => !["float", "list[float]"].includes(byName.get(name)?.dtype ?? "") && hasInexactInteger(value)).map(([name]) => name);
+    .filter(([name, value]) => !["float", "list[float]"].includes(byName.get(name)?.dtype ?? "") && hasInexactInteger(value))
+    .map(([name]) => name);
   if (inexact.length) {
     throw new AppError(
       "VALIDATION_FAILED",
-      `${inexact.map((name) => JSON.stringify(name)).join(", ")}: a whole number beyond 2^53 − 1 cannot be carried exactly by JSON (it was rounded); send it as a string, or as a float with a fractional part`,
+      `${inexact.map((name) => JSON.stringify(name)).join(", ")}: a whole number beyond 2^53 − 1 cannot be carried exactly by JSON (it was rounded); ` +
+        "store it as a string, or declare the param float",
       { field, params: inexact },
     );
   }

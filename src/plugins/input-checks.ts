@@ -125,7 +125,7 @@ class ValueWalker {
     }
     if (nullable.name === "JSON") return this.json(value, path);
     if (nullable.name === "BigInt" && typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      throw invalid(path, `${value} is beyond 2^53 − 1 and was rounded on its way through JSON: send a 64-bit integer as a decimal string ("9007199254740993")`);
+      throw invalid(path, `${value} is beyond 2^53 − 1 and was rounded on its way through JSON: send a 64-bit integer as a decimal string`);
     }
     if (typeof value === "string") {
       checkString(value, path, maxLengthOf(fieldName));
@@ -174,6 +174,7 @@ function checkCursor(cursor: string, field: string): void {
   const match = CURSOR.exec(decoded);
   const canonical = Buffer.from(decoded, "utf8").toString("base64");
   if (!match || Number(match[1]) > MAX_ID || canonical.replace(/=+$/, "") !== cursor.replace(/=+$/, "")) {
-    throw invalid(field, `${JSON.stringify(cursor.length > 64 ? `${cursor.slice(0, 64)}…` : cursor)} is not a cursor of this list: pass a pageInfo.startCursor or endCursor (or an edge's cursor) unchanged`);
+    const shown = JSON.stringify(cursor.length > 64 ? `${cursor.slice(0, 64)}…` : cursor);
+    throw invalid(field, `${shown} is not a cursor of this list: pass a pageInfo.startCursor or endCursor (or an edge's cursor) unchanged`);
   }
 }
