@@ -79,6 +79,10 @@ builder.addScalarType(
     // Inputs are always bigint (the library's parser returns a number for small values and
     // warns about JSON serialisation, which this scalar handles itself).
     parseValue(value) {
+      // A JSON number beyond 2^53 − 1 was already rounded by the JSON parser: refuse it.
+      if (typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value)) {
+        throw new GraphQLError(`BigInt ${value} was sent as a JSON number beyond 2^53 − 1 and may have been rounded: send it as a decimal string`);
+      }
       return parseBigInt(value);
     },
     parseLiteral(node) {
@@ -112,7 +116,7 @@ export const DateTimeRange = builder.inputType("DateTimeRange", {
 });
 
 export const StringMatch = builder.inputType("StringMatch", {
-  description: "Text match: equals is exact; contains and startsWith ignore case.",
+  description: "Text match: equals is exact; contains and startsWith find the text literally (% and _ are no wildcards) and ignore case.",
   fields: (t) => ({
     equals: t.string({ required: false }),
     contains: t.string({ required: false }),

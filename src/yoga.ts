@@ -11,6 +11,7 @@ import type { Database } from "./db/database.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { useAuthentication } from "./plugins/authentication.ts";
 import { maskError, useErrorCodes } from "./plugins/errors.ts";
+import { useInputChecks } from "./plugins/input-checks.ts";
 import { useLimits } from "./plugins/limits.ts";
 import { useMetrics } from "./plugins/metrics.ts";
 import { useReadiness } from "./plugins/readiness.ts";
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     useMetrics({ processMetrics: options.processMetrics }).plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
     useAuthentication({ mode: options.auth ?? "off", db: options.db, localUser: options.localUser }),
+    useInputChecks() as Plugin<Context>,
   ];
   if (options.csrfPrevention ?? true) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin<Context>);
   if (!introspection) plugins.push(useDisableIntrospection() as Plugin<Context>);

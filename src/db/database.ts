@@ -87,13 +87,13 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, "lineage.db");
     migrateSqlite(file);
-    writer = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs }), log });
+    writer = new PrismaClient({ adapter: withSqlFunctions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs })), log });
     // In WAL mode a reader works on the last committed snapshot and never waits for the writer.
     reader = new PrismaClient({
-      adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true }),
+      adapter: withSqlFunctions(new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true })),
       log,
     });
-    rawReader = new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs });
+    rawReader = registerSqlFunctions(new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs }));
     location = file;
   }
   const statements = new Map<string, BetterSqlite3.Statement>();
@@ -153,6 +153,58 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   }
   return database;
 }
+
+/** Registers the service's SQL functions on every connection the adapter opens. */
+function withSqlFunctions(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    // The adapter keeps its better-sqlite3 connection in a public field.
+    registerSqlFunctions((adapter as unknown as { client: BetterSqlite3.Database }).client);
+    return adapter;
+  };
+  return factory;
+}
+
+/**
+ * Replaces SQLite's LIKE with PostgreSQL's ILIKE semantics: backslash escapes the next
+ * character (SQLite has no escape character without an ESCAPE clause, and Prisma writes none),
+ * and case is ignored for every letter, not only ASCII. `%` matches any run of characters and
+ * `_` one character. With a BINARY column SQLite could not use an index for a case-blind
+ * LIKE anyway, so the override costs no index.
+ */
+export function registerSqlFunctions(connection: BetterSqlite3.Database): BetterSqlite3.Database {
+  const patterns = new Map<string, RegExp>();
+  const like = (pattern: unknown, text: unknown, escape: unknown = "\\") => {
+    if (pattern == null || text == null) return null;
+    const key = `${escape}\u0000${pattern}`;
+    let regex = patterns.get(key);
+    if (!regex) {
+      if (patterns.size >= 512) patterns.clear();
+      regex = likeToRegExp(String(pattern), String(escape));
+      patterns.set(key, regex);
+    }
+    return regex.test(String(text).toLowerCase()) ? 1 : 0;
+  };
+  connection.function("like", { deterministic: true }, (pattern: unknown, text: unknown) => like(pattern, text));
+  connection.function("like", { deterministic: true }, (pattern: unknown, text: unknown, escape: unknown) => like(pattern, text, escape));
+  return connection;
+}
+
+function likeToRegExp(pattern: string, escape: string): RegExp {
+  let source = "";
+  const chars = [...pattern.toLowerCase()];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i];
+    if (char === escape && i + 1 < chars.length) source += escapeRegExp(chars[++i]);
+    else if (char === "%") source += "[\\s\\S]*";
+    else if (char === "_") source += "[\\s\\S]";
+    else source += escapeRegExp(char);
+  }
+  return new RegExp(`^${source}$`, "u");
+}
+
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
 
 // Codes of a PostgreSQL transaction that lost a race to a concurrent one (a unique key
 // inserted meanwhile, a serialisation failure or a deadlock): running it again is correct,
