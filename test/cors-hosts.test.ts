@@ -3,6 +3,7 @@
 // names are served (DNS rebinding). Refusals happen before anything runs, on every route.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../src/auth/accounts.ts";
+import { runServerToExit } from "./faults-server-process.ts";
 import { expectError, ok, startTestService, type TestService } from "./harness.ts";
 
 const DEFINE = `mutation($name: String!) { defineParam(input: { name: $name, dtype: "int" }) { name } }`;
@@ -255,5 +256,28 @@ describe("hosts, auth token", () => {
     const answer = await send(open, "http://registry.example.org/graphql", preflight(FOREIGN));
     expect(answer.status).toBe(403);
     expect(answer.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("settings", () => {
+  it("refuses origins and host names that are not one at start-up, from flags and environment alike", async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [["--cors-origin", "*"], {}, /CORS origin "\*" would allow any page/],
+      [[], { CORS_ORIGINS: "https://app.example, null" }, /CORS origin "null" would allow any page/],
+      [["--cors-origin", "https://app.example/ui"], {}, /without a path/],
+      [["--allowed-host", "registry.lan:8080"], {}, /without a port/],
+      [[], { ALLOWED_HOSTS: "registry.lan,evil/x" }, /allowed host "evil\/x" is not a host name/],
+    ];
+    for (const [args, env, message] of cases) {
+      const { code, output } = await runServerToExit(["--port", "0", ...args], env);
+      expect(code, output).toBe(2);
+      expect(output).toMatch(message);
+    }
+  });
+
+  it("lists the new flags and their environment variables in --help", async () => {
+    const { code, output } = await runServerToExit(["--help"]);
+    expect(code).toBe(0);
+    for (const text of ["--cors-origin", "CORS_ORIGINS", "--allowed-host", "ALLOWED_HOSTS"]) expect(output).toContain(text);
   });
 });

@@ -45,7 +45,8 @@ export function useOriginCheck(options: OriginOptions = {}): { plugin: Plugin; c
       fetchAPI,
       403,
       "FORBIDDEN",
-      `requests from the browser origin ${JSON.stringify(found.origin)} are not allowed; start the service with --cors-origin <origin> to allow a web application's origin`,
+      `requests from the browser origin ${JSON.stringify(found.origin)} are not allowed; ` +
+        "start the service with --cors-origin <origin> to allow a web application's origin",
     );
   };
   // Yoga's own CORS plugin writes the headers, for allowed origins only (no header at all for
@@ -60,9 +61,9 @@ export function useOriginCheck(options: OriginOptions = {}): { plugin: Plugin; c
       allowedHeaders: ["content-type", "accept", "authorization", "x-graphql-yoga-csrf", "x-request-id"],
       exposedHeaders: ["x-request-id"],
       // No Access-Control-Allow-Credentials: the service authenticates with bearer tokens, which
-      // a page sends in the Authorization header (allowed above), never with cookies or HTTP
-      // authentication. Without it a browser attaches no ambient credentials to a cross-origin
-      // request, and a page cannot read an answer that was obtained with them.
+      // a page sends explicitly in the Authorization header (allowed above), never with cookies,
+      // HTTP authentication or client certificates. Without it, a page cannot read an answer to
+      // a request the browser sent with such ambient credentials (fetch credentials: "include").
       credentials: false,
       maxAge: 600,
     };
@@ -73,7 +74,7 @@ export function useOriginCheck(options: OriginOptions = {}): { plugin: Plugin; c
       if (refused) endResponse(refused);
     },
     onResponse({ request, response, setResponse, fetchAPI }) {
-      // Preflights and the GraphiQL page are answered by Yoga before this plugin's onRequest: see hosts.ts.
+      // /health, preflights and the GraphiQL page are answered by Yoga before this plugin's onRequest: see hosts.ts.
       if (isRefusal(response)) {
         // Yoga's CORS plugin has run by now; a refusal lets no page read it, whichever check
         // refused it (a foreign Host makes a rebound page's origin look like the service's own).
