@@ -3,7 +3,7 @@
 // then the database closes).
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-import { isLoopbackHost, LIMIT_ENV, parseAuthMode, resolveLimits } from "./config.ts";
+import { isLoopbackHost, LIMIT_ENV, listSetting, normalizeHostName, normalizeOrigin, parseAuthMode, resolveLimits } from "./config.ts";
 import { isPostgresUrl } from "./db/database.ts";
 import { createLogger, parseLogLevel } from "./log.ts";
 import { createService } from "./service.ts";
@@ -22,6 +22,10 @@ Options (environment variable in brackets):
   --no-introspection    refuse __schema/__type queries and hide field suggestions [INTROSPECTION=false]
   --no-graphiql         do not serve the GraphiQL IDE [GRAPHIQL=false]
   --no-csrf-prevention  accept simple (non-preflighted) requests without the x-graphql-yoga-csrf header [CSRF_PREVENTION=false]
+  --cors-origin <o>     let pages of this browser origin call the service, e.g. https://app.example; repeatable
+                        [CORS_ORIGINS, comma-separated] (default: none; the service's own origin is always allowed)
+  --allowed-host <n>    serve requests addressed to this Host name besides localhost, 127.x.x.x and [::1]; repeatable
+                        [ALLOWED_HOSTS, comma-separated] (auth off: other names get 421; auth token: any name unless given)
   --log-level <l>       debug | info | warn | error | silent [LOG_LEVEL] (default info)
   --shutdown-timeout <ms>  longest wait for in-flight requests on SIGTERM/SIGINT [SHUTDOWN_TIMEOUT_MS] (default 10000)
   -h, --help            show this help
@@ -52,6 +56,8 @@ try {
       "no-introspection": { type: "boolean" },
       "no-graphiql": { type: "boolean" },
       "no-csrf-prevention": { type: "boolean" },
+      "cors-origin": { type: "string", multiple: true },
+      "allowed-host": { type: "string", multiple: true },
       "log-level": { type: "string" },
       "shutdown-timeout": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -75,9 +81,11 @@ if (databaseUrl && !isPostgresUrl(databaseUrl)) fail("DATABASE_URL must be a pos
 const shutdownTimeoutMs = Number(values["shutdown-timeout"] ?? process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
 if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) fail("the shutdown timeout must be a number of milliseconds");
 
-let auth, logLevel, limits;
+let auth, logLevel, limits, corsOrigins, allowedHosts;
 try {
   auth = parseAuthMode(values.auth ?? process.env.AUTH) ?? "off";
+  corsOrigins = listSetting(values["cors-origin"], process.env.CORS_ORIGINS).map(normalizeOrigin);
+  allowedHosts = listSetting(values["allowed-host"], process.env.ALLOWED_HOSTS).map(normalizeHostName);
   logLevel = parseLogLevel(values["log-level"] ?? process.env.LOG_LEVEL, "info");
   limits = resolveLimits();
 } catch (error) {
@@ -98,6 +106,8 @@ const service = await createService({
   graphiql: !(values["no-graphiql"] || process.env.GRAPHIQL === "false"),
   introspection: !(values["no-introspection"] || process.env.INTROSPECTION === "false"),
   csrfPrevention: !(values["no-csrf-prevention"] || process.env.CSRF_PREVENTION === "false"),
+  corsOrigins,
+  allowedHosts,
   auth,
   limits,
   logger,
