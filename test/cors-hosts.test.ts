@@ -3,8 +3,9 @@
 // names are served (DNS rebinding). Refusals happen before anything runs, on every route.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../src/auth/accounts.ts";
+import { listSetting, normalizeHostName, normalizeOrigin } from "../src/config.ts";
 import { runServerToExit } from "./faults-server-process.ts";
-import { expectError, ok, startTestService, type TestService } from "./harness.ts";
+import { expectError, ok, startTestService, TEST_DB, type TestService } from "./harness.ts";
 
 const DEFINE = `mutation($name: String!) { defineParam(input: { name: $name, dtype: "int" }) { name } }`;
 const PARAM = `query($name: String!) { param(name: $name) { name } }`;
@@ -260,24 +261,44 @@ describe("hosts, auth token", () => {
 });
 
 describe("settings", () => {
-  it("refuses origins and host names that are not one at start-up, from flags and environment alike", async () => {
-    const cases: [string[], Record<string, string>, RegExp][] = [
-      [["--cors-origin", "*"], {}, /CORS origin "\*" would allow any page/],
-      [[], { CORS_ORIGINS: "https://app.example, null" }, /CORS origin "null" would allow any page/],
-      [["--cors-origin", "https://app.example/ui"], {}, /without a path/],
-      [["--allowed-host", "registry.lan:8080"], {}, /without a port/],
-      [[], { ALLOWED_HOSTS: "registry.lan,evil/x" }, /allowed host "evil\/x" is not a host name/],
-    ];
-    for (const [args, env, message] of cases) {
-      const { code, output } = await runServerToExit(["--port", "0", ...args], env);
-      expect(code, output).toBe(2);
-      expect(output).toMatch(message);
+  it("normalises origins and host names, and refuses values that are none", () => {
+    expect(normalizeOrigin("https://App.Example/")).toBe("https://app.example");
+    expect(normalizeOrigin("http://localhost:5173")).toBe("http://localhost:5173");
+    expect(normalizeOrigin("https://app.example:443")).toBe("https://app.example");
+    for (const [raw, message] of [
+      ["*", /would allow any page/],
+      ["null", /would allow any page/],
+      ["https://app.example/ui", /without a path/],
+      ["app.example", /is not an origin/],
+      ["ftp://app.example", /http or https/],
+    ] as const) {
+      expect(() => normalizeOrigin(raw), raw).toThrow(message);
     }
+    expect(normalizeHostName("Registry.LAN")).toBe("registry.lan");
+    expect(normalizeHostName("fd00::1")).toBe("[fd00::1]");
+    for (const [raw, message] of [
+      ["registry.lan:8080", /without a port/],
+      ["evil/x", /is not a host name/],
+      ["a@b", /is not a host name/],
+    ] as const) {
+      expect(() => normalizeHostName(raw), raw).toThrow(message);
+    }
+    expect(listSetting(undefined, " https://a.example, ,https://b.example ")).toEqual(["https://a.example", "https://b.example"]);
+    expect(listSetting(["https://flag.example"], "https://env.example")).toEqual(["https://flag.example"]);
   });
 
-  it("lists the new flags and their environment variables in --help", async () => {
-    const { code, output } = await runServerToExit(["--help"]);
-    expect(code).toBe(0);
-    for (const text of ["--cors-origin", "CORS_ORIGINS", "--allowed-host", "ALLOWED_HOSTS"]) expect(output).toContain(text);
+  // The server checks these before it opens any database: one run of the processes is enough.
+  it.skipIf(TEST_DB !== "sqlite")("reads the flags and environment variables at start-up, refuses bad values and documents them", async () => {
+    const [flag, env, help] = await Promise.all([
+      runServerToExit(["--port", "0", "--cors-origin", "*"]),
+      runServerToExit(["--port", "0"], { CORS_ORIGINS: "https://app.example", ALLOWED_HOSTS: "registry.lan,registry.lan:8080" }),
+      runServerToExit(["--help"]),
+    ]);
+    expect(flag.code, flag.output).toBe(2);
+    expect(flag.output).toMatch(/CORS origin "\*" would allow any page/);
+    expect(env.code, env.output).toBe(2);
+    expect(env.output).toMatch(/allowed host "registry.lan:8080" must be a name without a port/);
+    expect(help.code).toBe(0);
+    for (const text of ["--cors-origin", "CORS_ORIGINS", "--allowed-host", "ALLOWED_HOSTS"]) expect(help.output).toContain(text);
   });
 });
