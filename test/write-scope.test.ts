@@ -119,7 +119,8 @@ describe("scopes on mutation results", () => {
     fixture.reportUid = await register("bob", "fixture/report.html", { runUid: base.uid });
     fixture.environmentUid = await register("bob", "fixture/env.txt", { runUid: base.uid });
     fixture.metaUid = await register("bob", "fixture/meta.json", { runUid: base.uid });
-    await gql("bob", `mutation($uid: String!, $a: [String!]) { addRunInputs(input: { runUid: $uid, artifactUids: $a }) { uid } }`, { uid: base.uid, a: [fixture.metaUid] });
+    const addInputs = `mutation($uid: String!, $a: [String!]) { addRunInputs(input: { runUid: $uid, artifactUids: $a }) { uid } }`;
+    ok(await gql("bob", addInputs, { uid: base.uid, a: [fixture.metaUid] }));
     fixture.collectionUid = ok(
       await gql("bob", `mutation($input: CreateCollectionInput!) { createCollection(input: $input) { uid } }`, {
         input: { key: "fixture/cohort", artifactUids: [fixture.inputUid], runUid: base.uid },
@@ -129,7 +130,8 @@ describe("scopes on mutation results", () => {
     const alices = await track("readWrite", `tool-${next()}`);
     fixture.aliceRunUid = alices.uid;
     fixture.aliceTransformUid = alices.transform.uid;
-    ok(await gql("readWrite", `mutation($uid: String!, $p: [String!]!) { addTransformPredecessors(input: { uid: $uid, predecessorUids: $p }) { uid } }`, { uid: alices.transform.uid, p: [fixture.transformUid] }));
+    const addPredecessors = `mutation($uid: String!, $p: [String!]!) { addTransformPredecessors(input: { uid: $uid, predecessorUids: $p }) { uid } }`;
+    ok(await gql("readWrite", addPredecessors, { uid: alices.transform.uid, p: [fixture.transformUid] }));
     await track("readWrite", "downstream-tool", { initiatedByRunUid: alices.uid, inputArtifactUids: [fixture.inputUid] });
   });
   afterAll(async () => svc?.stop());
@@ -155,7 +157,9 @@ describe("scopes on mutation results", () => {
     {
       mutation: "finishRun",
       label: "with report and environment",
-      prepare: async () => ({ input: { uid: (await track("readWrite", "base-pipeline")).uid, report: fixture.reportUid, environment: fixture.environmentUid } }),
+      prepare: async () => ({
+        input: { uid: (await track("readWrite", "base-pipeline")).uid, report: fixture.reportUid, environment: fixture.environmentUid },
+      }),
     },
     {
       mutation: "addRunInputs",
@@ -217,7 +221,8 @@ describe("scopes on mutation results", () => {
         if (kind === "Transform") return (await track("readWrite", `tool-${next()}`)).transform.uid;
         if (kind === "Artifact") return register("readWrite", `mine/trash-${next()}`);
         const input = { key: `mine/trash-${next()}`, artifactUids: [await register("readWrite", `mine/m-${next()}`)] };
-        return ok(await gql("readWrite", `mutation($input: CreateCollectionInput!) { createCollection(input: $input) { uid } }`, { input })).createCollection.uid;
+        const created = await gql("readWrite", `mutation($input: CreateCollectionInput!) { createCollection(input: $input) { uid } }`, { input });
+        return ok(created).createCollection.uid;
       };
       return [
         { mutation: `delete${kind}`, label: "soft", prepare: async () => ({ uid: await create() }) },
@@ -362,19 +367,29 @@ describe("scopes on mutation results", () => {
   it("records the mutation created are visible: a new transform and its latest run, a new storage", async () => {
     const name = `new-tool-${next()}`;
     const tracked = ok(
-      await gql("write", `mutation($name: String!) { track(input: { transform: { name: $name, version: "1" } }) { uid transform { uid name version latestRun { uid } } } }`, { name }),
+      await gql(
+        "write",
+        `mutation($name: String!) {
+          track(input: { transform: { name: $name, version: "1" } }) { uid transform { name version latestRun { uid } } } }`,
+        { name },
+      ),
     ).track;
     expect(tracked.transform).toMatchObject({ name, version: "1", latestRun: { uid: tracked.uid } });
     // the created transform's other relations still need read
     for (const field of ["createdBy { handle }", "runs { totalCount }", "versions { uid }", "predecessors { uid }"]) {
-      const refused = await gql("write", `mutation($name: String!) { track(input: { transform: { name: $name } }) { transform { ${field} } } }`, { name: `tool-${next()}` });
+      const query = `mutation($name: String!) { track(input: { transform: { name: $name } }) { transform { ${field} } } }`;
+      const refused = await gql("write", query, { name: `tool-${next()}` });
       expect(expectError(refused, "FORBIDDEN").path).toEqual(["track", "transform", field.split(" ")[0]]);
     }
     // within one request, a later mutation sees what an earlier one wrote (the caller saw it already)
     const both = ok(
-      await gql("write", `mutation($name: String!) { first: track(input: { transform: { name: $name } }) { uid } again: track(input: { transform: { name: $name } }) { transform { name } } }`, {
-        name: `tool-${next()}`,
-      }),
+      await gql(
+        "write",
+        `mutation($name: String!) {
+          first: track(input: { transform: { name: $name } }) { uid }
+          again: track(input: { transform: { name: $name } }) { transform { name } } }`,
+        { name: `tool-${next()}` },
+      ),
     );
     expect(both.again.transform.name).toMatch(/^tool-/);
 
@@ -394,7 +409,12 @@ describe("scopes on mutation results", () => {
 
   it("read and write together see everything; queries still need read", async () => {
     const tracked = ok(
-      await gql("readWrite", `mutation { track(input: { transform: { name: "base-pipeline" }, inputArtifactUids: ["${fixture.inputUid}"] }) { createdBy { handle } transform { uid } inputArtifacts { uid } } }`),
+      await gql(
+        "readWrite",
+        `mutation($inputs: [String!]) { track(input: { transform: { name: "base-pipeline" }, inputArtifactUids: $inputs }) {
+          createdBy { handle } transform { uid } inputArtifacts { uid } } }`,
+        { inputs: [fixture.inputUid] },
+      ),
     ).track;
     expect(tracked).toEqual({ createdBy: { handle: "alice" }, transform: { uid: fixture.transformUid }, inputArtifacts: [{ uid: fixture.inputUid }] });
     expectError(await gql("write", `{ run(uid: "${fixture.runUid}") { uid } }`), "FORBIDDEN");

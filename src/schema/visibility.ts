@@ -5,7 +5,7 @@ import type { Tx } from "../db/database.ts";
 
 export type RecordModel = "Transform" | "Run" | "Artifact" | "Collection" | "Param" | "ParamValue" | "User" | "Storage";
 
-// One object for every refusal, so that scope-auth evaluates it once per request.
+// One scope map for every record not written, so that scope-auth evaluates it once per request.
 const READ = { read: true } as const;
 
 /**
