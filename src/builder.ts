@@ -27,11 +27,16 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, QueryDeadlinePlugin],
   scopeAuth: {
     authScopes: (ctx) => ({ read: ctx.user.scopes.includes("read"), write: ctx.user.scopes.includes("write"), admin: ctx.user.scopes.includes("admin") }),
-    unauthorizedError: (_parent, ctx, info, result) =>
-      new AppError(
-        "FORBIDDEN",
-        `${info.parentType.name}.${info.fieldName} needs the ${missingScopes(result.failure).join(" or ") || "required"} scope; this token has: ${ctx.user.scopes.join(", ") || "none"}`,
-      ),
+    // Type-level scopes (the record types' read-or-written rule, src/schema/visibility.ts) run
+    // once per object, when a field returns it: the refusal names that field, whatever the path.
+    runScopesOnType: true,
+    unauthorizedError: (_parent, ctx, info, result) => {
+      const missing = missingScopes(result.failure);
+      const needs = `${info.parentType.name}.${info.fieldName} needs the ${missing.join(" or ") || "required"} scope`;
+      const onAnswer = info.operation.operation === "mutation" && missing.includes("read");
+      const hint = onAnswer ? " (without it, a mutation's answer shows only the records it wrote)" : "";
+      return new AppError("FORBIDDEN", `${needs}${hint}; this token has: ${ctx.user.scopes.join(", ") || "none"}`);
+    },
   },
   defaultFieldNullability: false,
   prisma: {
@@ -48,6 +53,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    // A connection lists records beyond any one mutation's writes: always read.
+    defaultConnectionTypeOptions: { authScopes: { read: true } },
   },
 });
 

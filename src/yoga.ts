@@ -86,6 +86,6 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
     // default user, so a request never runs as someone it was not authenticated as.
-    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, requestId: "" }) as Partial<Context> as Context,
+    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, written: new Set(), requestId: "" }) as Partial<Context> as Context,
   });
 }
