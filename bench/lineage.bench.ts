@@ -564,8 +564,9 @@ async function benchFresh(args: string[], log: (line: string) => void) {
     const depth = 20;
     const name = `lineage ${direction.toLowerCase()} depth ${depth}`;
     const variables = (i: number) => ({ uid: starts[i % starts.length], direction, depth, maxNodes: 10_000 });
+    const directions: DirectionCode[] = [direction === "UPSTREAM" ? "U" : "D"];
     const sqlOf = (provider: Provider, i: number) =>
-      buildLineageSql(provider, { start: { uid: starts[i % starts.length] }, directions: [direction === "UPSTREAM" ? "U" : "D"], depth, maxNodes: 10_000, includeTrashed: false });
+      buildLineageSql(provider, { start: { uid: starts[i % starts.length] }, directions, depth, maxNodes: 10_000, includeTrashed: false });
     // the same graph on both databases: the same seed makes the same uids
     const sample = await Promise.all([pgGql, sqliteGql].map(async (gql) => (await gql(LINEAGE, variables(0))).data.lineage));
     const uids = sample.map((graph: { nodes: { uid: string }[] }) => graph.nodes.map((n) => n.uid).sort().join());
@@ -716,8 +717,9 @@ function verdicts(results: ProviderResult[], fresh: FreshResult | null): string 
       `- fresh database: postgresql \`lineage\` within 1.5× of sqlite's on the same graph: ${over.length ? `**not met** (${over.map((row) => `${row.case}: ×${row.ratioToSqlite}`).join("; ")})` : `met (${fresh.rows.map((row) => `${row.case}: ×${row.ratioToSqlite}`).join("; ")})`}.`,
     );
   }
+  const full = results.find((r) => r.provider === "postgresql")?.lineage ?? [];
   const plans = [
-    ...(results.find((r) => r.provider === "postgresql")?.lineage ?? []).map((row) => ({ where: `full workload, ${row.case}`, scans: row.genericPlanSeqScans ?? [] })),
+    ...full.map((row) => ({ where: `full workload, ${row.case}`, scans: row.genericPlanSeqScans ?? [] })),
     ...(fresh?.rows ?? []).map((row) => ({ where: `fresh database, ${row.case}`, scans: row.genericPlanSeqScans })),
   ];
   if (plans.length) {

@@ -43,7 +43,8 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL connections run without JIT 
     const plan = rows[0]["QUERY PLAN"] as { JIT?: unknown; Plan: { "Total Cost": number } }[];
     expect(plan[0].JIT).toBeUndefined();
     // the lineage itself still answers through GraphQL
-    const graph = ok(await svc.gql(`query($uid: String!) { lineage(uid: $uid, direction: UPSTREAM, depth: 20) { nodes { uid } truncatedByDepth } }`, { uid: last.uid })).lineage;
+    const query = `query($uid: String!) { lineage(uid: $uid, direction: UPSTREAM, depth: 20) { nodes { uid } truncatedByDepth } }`;
+    const graph = ok(await svc.gql(query, { uid: last.uid })).lineage;
     expect(graph.nodes).toHaveLength(41);
     expect(graph.truncatedByDepth).toBe(true);
   });

@@ -162,7 +162,8 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
 seeds AS (${seeds}),
 walk(root, kind, id, dir, distance, reach) AS (${initial} UNION ${recursive}${pg ? "" : ` LIMIT ${budget}`}),
 raw AS (SELECT root, kind, id, dir, distance, reach FROM walk LIMIT ${budget}),
-grouped AS (SELECT root, kind, id, MIN(distance) AS distance, MIN(distance * 3 + reach) AS rank_key FROM raw GROUP BY root, kind, id),
+grouped AS (SELECT root, kind, id, MIN(distance) AS distance, MIN(distance * 3 + reach) AS rank_key
+  FROM raw GROUP BY root, kind, id),
 frontier AS (SELECT root, kind, id, dir FROM raw GROUP BY root, kind, id, dir HAVING MIN(distance) = ${depth}),
 cut AS (SELECT w.root, MAX(CASE WHEN ${deeper || "1 = 0"} THEN 1 ELSE 0 END) AS deeper FROM frontier w GROUP BY w.root),
 meta AS (SELECT g.root, ${count("COUNT(*)")} AS total, ${count("COALESCE(MAX(cut.deeper), 0)")} AS deeper FROM grouped g LEFT JOIN cut ON cut.root = g.root GROUP BY g.root),
