@@ -45,7 +45,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     useRequestLog(logger),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
-    useMetrics({ processMetrics: options.processMetrics }).plugin,
+    useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
     useAuthentication({ mode: options.auth ?? "off", db: options.db, localUser: options.localUser }),
   ];
