@@ -41,7 +41,7 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
   const byType = (params: FillLabelsFnParams): Labels => ({ operationType: params.operationType ?? "unknown" });
   const byTypeAndName = (params: FillLabelsFnParams, context: { request?: Request } | undefined): Labels => {
     const name = context?.request ? executed.get(context.request) : undefined;
-    return name === undefined ? byType(params) : { ...byType(params), operationName: name };
+    return name === undefined ? byType(params) : { operationName: name, ...byType(params) };
   };
   const histogram = <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fill: typeof byTypeAndName) =>
     createHistogram<Phase, string>({ registry, histogram: { name, help, labelNames }, fillLabelsFn: fill as never, phases });
