@@ -11,7 +11,7 @@ import type { Database } from "./db/database.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { useAuthentication } from "./plugins/authentication.ts";
 import { maskError, useErrorCodes } from "./plugins/errors.ts";
-import { useLimits } from "./plugins/limits.ts";
+import { boundedParserCache, useLimits } from "./plugins/limits.ts";
 import { useMetrics } from "./plugins/metrics.ts";
 import { useReadiness } from "./plugins/readiness.ts";
 import { useRequestLog } from "./plugins/request-log.ts";
@@ -61,6 +61,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     renderGraphiQL,
     landingPage: false,
     maskedErrors: { maskError },
+    parserAndValidationCache: boundedParserCache(),
     logging: logger,
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no

@@ -1,6 +1,9 @@
-// /metrics stays small whatever clients send: refused requests and documents that fail
-// validation are counted without their operation name, and the names of executed operations
-// are capped (LIMIT_METRICS_OPERATION_NAMES), the rest counted as "other".
+// What the service keeps between requests stays small whatever clients send: /metrics counts
+// refused requests and documents that fail validation without their operation name and caps
+// the names of executed operations (LIMIT_METRICS_OPERATION_NAMES), the rest counted as
+// "other"; the parse cache keeps no large documents.
+import v8 from "node:v8";
+import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, createUser } from "../src/auth/accounts.ts";
 import { ok, startTestService, type TestService } from "./harness.ts";
@@ -72,5 +75,16 @@ describe("metrics label cardinality", () => {
     expect(after.text).toMatch(/graphql_envelop_request\{[^}]*operationName="other"[^}]*\} 1581/);
     // 1,500 more distinct names add no series: the body grows by a few digits at most
     expect(after.text.length).toBeLessThan(capped.text.length + 2_000);
+  });
+
+  it("keeps no large parsed documents, not even of refused requests", async () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    // 100 distinct documents of 4,900 tokens each: about 2 MB apiece once parsed
+    for (let i = 0; i < 100; i++) expect((await post(`query Big${i} { me { ${"handle ".repeat(4_900)} } }`)).status).toBeGreaterThanOrEqual(400);
+    gc();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(40_000_000);
   });
 });

@@ -3,8 +3,9 @@
 // queries, and — with introspection off — errors without schema suggestions. Page sizes and
 // lineage caps are read by resolvers from ctx.limits.
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import type { GraphQLError } from "graphql";
+import type { DocumentNode, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { LRUCache } from "lru-cache";
 import type { Limits } from "../config.ts";
 import type { Context } from "../context.ts";
 import { useHiddenSuggestions } from "./errors.ts";
@@ -44,6 +45,22 @@ function tagLimitError(error: GraphQLError, limit: keyof Limits, what: string, m
   const found = /found (\d+)/.exec(error.message)?.[1];
   (error as { message: string }).message = `${what} limit of ${max} exceeded${found ? ` (found ${found})` : ""}`;
   Object.assign(error.extensions as Record<string, unknown>, { code: "LIMIT_EXCEEDED", limit, max, http: { status: 400 } });
+}
+
+/**
+ * Yoga's parse cache, bounded by size as well as by count. Yoga keeps the last 1,024 documents
+ * and parse errors by their text, and parsing comes before authentication: anyone could fill
+ * it with large documents (a document of 5,000 tokens parses to megabytes). Documents are
+ * weighed by their length (their tree grows with it); long ones are parsed every time.
+ */
+export function boundedParserCache(options: { maxDocumentChars?: number; maxTotalChars?: number } = {}) {
+  const maxEntrySize = options.maxDocumentChars ?? 16_384;
+  const maxSize = options.maxTotalChars ?? 512 * 1024;
+  const cache = <T extends object>() => {
+    const lru = new LRUCache<string, T>({ max: 1_024, maxSize, maxEntrySize, sizeCalculation: (_value, key) => Math.max(1, key.length), ttl: 3_600_000 });
+    return { get: (key: string) => lru.get(key), set: (key: string, value: T) => void lru.set(key, value) };
+  };
+  return { documentCache: cache<DocumentNode>(), errorCache: cache<object>() };
 }
 
 /** 413 for bodies above the cap, read from Content-Length or, when absent, by counting. */
