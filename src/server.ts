@@ -111,7 +111,8 @@ const server = createServer((request, response) => {
   if (!app || stopping) {
     request.resume();
     response.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "1", connection: "close" });
-    response.end(JSON.stringify({ errors: [{ message: `the server is ${app ? "shutting down" : "starting"}; retry the request`, extensions: { code: "RETRYABLE" } }] }));
+    const message = `the server is ${app ? "shutting down" : "starting"}; retry the request`;
+    response.end(JSON.stringify({ errors: [{ message, extensions: { code: "RETRYABLE" } }] }));
     return;
   }
   inFlight.add(response);

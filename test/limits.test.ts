@@ -155,7 +155,8 @@ describe("introspection, suggestions, GraphiQL, CSRF", () => {
     ["enum value (literal)", `{ runs(filter: { status: [COMPLETE] }) { totalCount } }`, undefined, "GRAPHQL_VALIDATION_FAILED", "COMPLETED"],
     ["input field (variable)", `query($f: RunFilter) { runs(filter: $f) { totalCount } }`, { f: { statuz: ["COMPLETED"] } }, "BAD_USER_INPUT", "status"],
     ["enum value (variable)", `query($f: RunFilter) { runs(filter: $f) { totalCount } }`, { f: { status: ["COMPLETE"] } }, "BAD_USER_INPUT", "COMPLETED"],
-    ["enum value (variable of enum type)", `query($s: [RunStatus!]) { runs(filter: { status: $s }) { totalCount } }`, { s: ["COMPLETE"] }, "BAD_USER_INPUT", "COMPLETED"],
+    ["enum value (variable of enum type)", `query($s: [RunStatus!]) { runs(filter: { status: $s }) { totalCount } }`, { s: ["COMPLETE"] },
+      "BAD_USER_INPUT", "COMPLETED"],
   ];
   it.each(misspelt)("suggests names for a misspelt %s only while introspection is on", async (_kind, query, variables, code, suggested) => {
     const shown = expectError(await open.gql(query, variables), code).message;

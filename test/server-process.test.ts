@@ -21,7 +21,11 @@ async function until(condition: () => boolean) {
 }
 
 function runCli(args: string[]) {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: process.cwd(), env: { ...process.env, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, DATABASE_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   proc.stdout!.on("data", (chunk) => (output += chunk));
   proc.stderr!.on("data", (chunk) => (output += chunk));
@@ -86,7 +90,8 @@ describe("start-up refusals", () => {
       const second = await runServerToExit(["--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir]);
       expect(second.code).toBe(1);
       expect(second.output.trim()).toBe(
-        `lineage-registry: the data dir ${dataDir} is in use by another lineage-registry server (pid ${first.proc.pid}); stop it or start with another --data-dir`,
+        `lineage-registry: the data dir ${dataDir} is in use by another lineage-registry server (pid ${first.proc.pid}); ` +
+          "stop it or start with another --data-dir",
       );
     }
 
@@ -152,7 +157,9 @@ describe("draining on SIGTERM", () => {
     // Slow queries in flight: their headers and half of their bodies reach the server before
     // SIGTERM, the rest after it, so every one of them runs during the drain.
     const body = JSON.stringify({
-      query: `query Walk($uid: String!) { lineage(uid: $uid, direction: UPSTREAM, depth: 50, maxNodes: 5000) { nodes { uid kind distance label } edges { source target } mermaid } }`,
+      query: `query Walk($uid: String!) {
+        lineage(uid: $uid, direction: UPSTREAM, depth: 50, maxNodes: 5000) { nodes { uid kind distance label } edges { source target } mermaid }
+      }`,
       variables: { uid: start },
     });
     const finishBodies: (() => void)[] = [];

@@ -111,5 +111,6 @@ export function useHiddenSuggestions(): Plugin {
 }
 
 function rebuilt(error: GraphQLError, message: string, extensions: GraphQLError["extensions"]) {
-  return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+  const { nodes, source, positions, path, originalError } = error;
+  return new GraphQLError(message, { nodes, source, positions, path, originalError, extensions });
 }

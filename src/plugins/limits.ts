@@ -69,7 +69,10 @@ function useBodyLimit(maxBytes: number): Plugin<Context> {
     fetchAPI.Response.json(
       {
         errors: [
-          { message: `request body limit of ${maxBytes} bytes exceeded (${size})`, extensions: { code: "LIMIT_EXCEEDED", limit: "maxBodyBytes", max: maxBytes } },
+          {
+            message: `request body limit of ${maxBytes} bytes exceeded (${size})`,
+            extensions: { code: "LIMIT_EXCEEDED", limit: "maxBodyBytes", max: maxBytes },
+          },
         ],
       },
       { status: 413 },

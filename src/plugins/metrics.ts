@@ -53,7 +53,11 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
     metrics: {
       graphql_yoga_http_duration: createHistogram({
         registry,
-        histogram: { name: "graphql_yoga_http_duration", help: "Time spent on HTTP connection", labelNames: ["operationName", "operationType", "method", "statusCode"] },
+        histogram: {
+          name: "graphql_yoga_http_duration",
+          help: "Time spent on HTTP connection",
+          labelNames: ["operationName", "operationType", "method", "statusCode"],
+        },
         fillLabelsFn: ((params: FillLabelsFnParams, context: { request: Request; response: Response }) => ({
           ...byTypeAndName(params, context),
           method: context.request.method,
@@ -63,7 +67,11 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
       }),
       graphql_envelop_request: createCounter({
         registry,
-        counter: { name: "graphql_envelop_request", help: "Counts the amount of GraphQL requests executed through Envelop", labelNames: ["operationName", "operationType"] },
+        counter: {
+          name: "graphql_envelop_request",
+          help: "Counts the amount of GraphQL requests executed through Envelop",
+          labelNames: ["operationName", "operationType"],
+        },
         fillLabelsFn: byTypeAndName as never,
         phases: ["execute", "subscribe"],
       }),
@@ -75,9 +83,27 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
         byTypeAndName,
       ),
       graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: histogram("graphql_envelop_phase_parse", 'Time spent on running GraphQL "parse" function', ["operationType"], ["parse"], byType),
-      graphql_envelop_phase_validate: histogram("graphql_envelop_phase_validate", 'Time spent on running GraphQL "validate" function', ["operationType"], ["validate"], byType),
-      graphql_envelop_phase_context: histogram("graphql_envelop_phase_context", "Time spent on building the GraphQL context", ["operationType"], ["context"], byType),
+      graphql_envelop_phase_parse: histogram(
+        "graphql_envelop_phase_parse",
+        'Time spent on running GraphQL "parse" function',
+        ["operationType"],
+        ["parse"],
+        byType,
+      ),
+      graphql_envelop_phase_validate: histogram(
+        "graphql_envelop_phase_validate",
+        'Time spent on running GraphQL "validate" function',
+        ["operationType"],
+        ["validate"],
+        byType,
+      ),
+      graphql_envelop_phase_context: histogram(
+        "graphql_envelop_phase_context",
+        "Time spent on building the GraphQL context",
+        ["operationType"],
+        ["context"],
+        byType,
+      ),
       graphql_envelop_phase_execute: histogram(
         "graphql_envelop_phase_execute",
         'Time spent on running the GraphQL "execute" function',
@@ -88,7 +114,11 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
       graphql_envelop_phase_subscribe: false,
       graphql_envelop_error_result: createCounter({
         registry,
-        counter: { name: "graphql_envelop_error_result", help: "Counts the amount of errors reported from all phases", labelNames: ["operationName", "operationType", "phase"] },
+        counter: {
+          name: "graphql_envelop_error_result",
+          help: "Counts the amount of errors reported from all phases",
+          labelNames: ["operationName", "operationType", "phase"],
+        },
         fillLabelsFn: ((params: FillLabelsFnParams, context: { request?: Request }) => ({
           ...byTypeAndName(params, context),
           phase: params.errorPhase ?? "unknown",
