@@ -110,7 +110,7 @@ describe("start-up refusals", () => {
     expect((await after.gql(`{ user(handle: "ops") { handle } }`)).body.data.user.handle).toBe("ops");
     after.proc.kill("SIGTERM");
     expect(await after.exited).toEqual({ code: 0, signal: null });
-  });
+  }, 240_000); // five processes start one after the other
 });
 
 describe("draining on SIGTERM", () => {
