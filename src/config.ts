@@ -28,6 +28,11 @@ export interface Limits {
   maxBodyBytes: number;
   /** Milliseconds a query may run before it is cut off (mutations run to their end). */
   requestTimeoutMs: number;
+  /**
+   * Distinct operation names /metrics records as label values; later names are counted as
+   * "other" (each name is a set of series, so clients must not be able to add them at will).
+   */
+  metricsMaxOperationNames: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -41,6 +46,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   lineageMaxNodes: 5_000,
   maxBodyBytes: 1_000_000,
   requestTimeoutMs: 15_000,
+  metricsMaxOperationNames: 200,
 });
 
 /** Environment variable of each limit, e.g. LIMIT_MAX_DEPTH=8. */
@@ -55,6 +61,7 @@ export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = Object.freeze({
   lineageMaxNodes: "LIMIT_LINEAGE_MAX_NODES",
   maxBodyBytes: "LIMIT_MAX_BODY_BYTES",
   requestTimeoutMs: "LIMIT_REQUEST_TIMEOUT_MS",
+  metricsMaxOperationNames: "LIMIT_METRICS_OPERATION_NAMES",
 });
 
 /** Defaults, overridden by LIMIT_* environment variables, overridden by explicit values. */

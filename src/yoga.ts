@@ -13,7 +13,7 @@ import { useAuthentication } from "./plugins/authentication.ts";
 import { maskError, useErrorCodes } from "./plugins/errors.ts";
 import { useHostCheck } from "./plugins/hosts.ts";
 import { useInputChecks } from "./plugins/input-checks.ts";
-import { useLimits } from "./plugins/limits.ts";
+import { boundedParserCache, useLimits } from "./plugins/limits.ts";
 import { useMetrics } from "./plugins/metrics.ts";
 import { useOriginCheck } from "./plugins/origins.ts";
 import { useReadiness } from "./plugins/readiness.ts";
@@ -64,7 +64,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     useRequestLog(logger),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
-    useMetrics({ processMetrics: options.processMetrics }).plugin,
+    useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
     useAuthentication({ mode: auth, db: options.db, localUser: options.localUser }),
     useInputChecks() as Plugin<Context>,
@@ -82,6 +82,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     landingPage: false,
     cors: origins.cors,
     maskedErrors: { maskError },
+    parserAndValidationCache: boundedParserCache(),
     logging: logger,
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
