@@ -5,9 +5,14 @@
 //      through the bare driver) and against a naive one-query-per-node traversal;
 //  (b) a dashboard page (runs with transform, params, inputs, outputs) against the raw SQL
 //      returning the same data and, on PostgreSQL, against PostGraphile 4 on the same database;
-//  (c) SQL statements per request for each query.
+//  (c) SQL statements per request for each query;
+//  (d) `lineage` on a fresh, small database (a few hundred runs, no ANALYZE), as a new user
+//      meets it: PostgreSQL against SQLite on the same graph and against the raw SQL through a
+//      bare pg client with JIT off.
 // Flags: --small, --db=sqlite|postgres, --iterations=N, --naive-iterations=N, --duration=S,
-// --connections=N, --skip-lineage, and the size flags of generate.ts.
+// --connections=N, --skip-lineage, --fresh-only, --skip-fresh, --fresh-runs=N, and the size
+// flags of generate.ts.
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import http from "node:http";
 import Module, { createRequire } from "node:module";
@@ -20,11 +25,12 @@ import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { buildLineageSql, type DirectionCode } from "../src/lineage/sql.ts";
 import { createService, type Service } from "../src/service.ts";
-import { generateWorkload, loadWorkload, sizeFromArgs, type Workload } from "./generate.ts";
+import { generateWorkload, loadWorkload, sizeFromArgs, type Workload, type WorkloadSize } from "./generate.ts";
 import type { BenchReport } from "./index.ts";
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const BENCH_DATABASE = "lr_bench";
+const FRESH_DATABASE = "lr_bench_fresh";
 
 type Provider = "sqlite" | "postgresql";
 
@@ -95,14 +101,54 @@ async function openDriver(provider: Provider, location: string): Promise<Driver>
       },
     };
   }
-  const client = new pg.Client({ connectionString: location });
+  return pgDriver(location, { jit: false });
+}
+
+/**
+ * node-postgres on one connection. The floor runs each text as a named prepared statement with
+ * JIT off, the best the statement can do (and what the service does); `jit: true, prepared:
+ * false` is a plain query with the server's defaults, to show what JIT costs.
+ */
+async function pgDriver(location: string, { jit, prepared = !jit }: { jit: boolean; prepared?: boolean }): Promise<Driver> {
+  const client = new pg.Client({ connectionString: location, options: jit ? undefined : "-c jit=off" });
   await client.connect();
   return {
     async query(sql, params) {
-      return (await client.query(sql, params)).rows;
+      const name = prepared ? `floor_${createHash("sha1").update(sql).digest("hex")}` : undefined;
+      return (await client.query({ name, text: sql, values: params })).rows;
     },
     close: () => client.end(),
   };
+}
+
+/**
+ * The sequential scans in PostgreSQL's generic plan of a statement: the plan a prepared
+ * statement settles on, made without the parameters' values. The lineage statement's must read
+ * every table through an index, on a large analysed database as on a fresh one.
+ */
+async function genericPlanSeqScans(location: string, sql: string, params: unknown[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: location, options: "-c jit=off -c plan_cache_mode=force_generic_plan" });
+  await client.connect();
+  try {
+    await client.query(`PREPARE lineage_plan AS ${sql}`);
+    const values = params.map((value) => client.escapeLiteral(String(value))).join(", ");
+    const { rows } = await client.query(`EXPLAIN EXECUTE lineage_plan(${values})`);
+    return rows.map((row) => String(row["QUERY PLAN"])).filter((line) => /Seq Scan on/.test(line)).map((line) => line.trim().replace(/\s+\(cost.*$/, ""));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops and creates a scratch database on the benchmark's PostgreSQL server; returns its URL. */
+async function freshPostgresDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** GraphQL over HTTP on loopback, keep-alive, the way a client would call it. */
@@ -311,16 +357,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
 
   const dataDir = mkdtempSync(path.join(tmpdir(), "lr-bench-"));
   let databaseUrl: string | undefined;
-  if (provider === "postgresql") {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${BENCH_DATABASE}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${BENCH_DATABASE}"`);
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${BENCH_DATABASE}`;
-    databaseUrl = url.toString();
-  }
+  if (provider === "postgresql") databaseUrl = await freshPostgresDatabase(BENCH_DATABASE);
   const service = await createService({
     dataDir,
     databaseUrl,
@@ -396,6 +433,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
       },
       () => gql("{ __typename }"),
     ]);
+    const seqScans = provider === "postgresql" ? await genericPlanSeqScans(location, sqlOf(0).sql, sqlOf(0).params) : null;
     const naiveRuns = c.maxNodes >= 10_000 && nodes > 5_000 ? Math.min(naiveIterations, 2) : naiveIterations;
     let naiveStatements = 0;
     naiveStatements = await counted(() => naiveLineage(service.db.reader, c.starts[0], c.direction, c.depth, c.maxNodes));
@@ -403,6 +441,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     const floor = round(helloHere.p50 + sql.p50);
     const row = {
       case: c.name,
+      genericPlanSeqScans: seqScans,
       nodes,
       edges,
       truncated,
@@ -418,7 +457,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
       speedupOverNaive: round(naive.p50 / graphql.p50, 1),
     };
     lineageResults.push(row);
-    log(`${provider}: ${c.name}: ${nodes} nodes, p50 ${graphql.p50} ms (floor ${floor} ms, ×${row.ratioToFloor}); naive ${naive.p50} ms (${row.speedupOverNaive}× slower), ${statements} vs ${naiveStatements} statements`);
+    log(`${provider}: ${c.name}: ${nodes} nodes, p50 ${graphql.p50} ms (floor ${floor} ms, ×${row.ratioToFloor}); naive ${naive.p50} ms (${row.speedupOverNaive}× slower), ${statements} vs ${naiveStatements} statements${seqScans ? `; generic plan: ${seqScans.length ? seqScans.join(", ") : "no sequential scan"}` : ""}`);
   }
 
   // (b) the dashboard page; on PostgreSQL with PostGraphile 4 serving the same database,
@@ -481,6 +520,131 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   return { provider, size, generateSeconds: round(generateSeconds), load: { rows: load.rows, seconds: round(load.seconds), rowsPerSecond: Math.round(load.rowsPerSecond) }, counts: workload.counts, hello, lineage: lineageResults, dashboard };
 }
 
+/**
+ * (d) The database a new user has: a few hundred runs just written, no ANALYZE, and autovacuum
+ * off on its tables so that it cannot analyse them during the measurement. The same seeded graph
+ * goes into PostgreSQL and SQLite; `lineage` over HTTP on each, in turns with the raw statement
+ * through a bare pg client with JIT off (the floor) and with SQLite's own statement.
+ */
+async function benchFresh(args: string[], log: (line: string) => void) {
+  const runs = Number(flag(args, "fresh-runs") ?? 300);
+  const size: WorkloadSize = { transforms: 30, runs, artifacts: runs * 3, maxDepth: 25, references: 3, seed: Number(flag(args, "seed") ?? 42) };
+  const iterations = Number(flag(args, "iterations") ?? 40);
+  const limits = { lineageMaxDepth: 100, lineageMaxNodes: 100_000 };
+  const databaseUrl = await freshPostgresDatabase(FRESH_DATABASE);
+  const dirs = [mkdtempSync(path.join(tmpdir(), "lr-bench-fresh-")), mkdtempSync(path.join(tmpdir(), "lr-bench-fresh-"))];
+  const pgService = await createService({ dataDir: dirs[0], databaseUrl, limits });
+  const sqliteService = await createService({ dataDir: dirs[1], limits });
+  const tables = await pgService.db.queryRows<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`, []);
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  for (const { name } of tables) await admin.query(`ALTER TABLE "${name}" SET (autovacuum_enabled = false)`);
+  await admin.end();
+  let picks: Workload["picks"] | null = null;
+  let counts: Workload["counts"] = {};
+  for (const [provider, service, location] of [
+    ["postgresql", pgService, databaseUrl],
+    ["sqlite", sqliteService, path.join(dirs[1], "lineage.db")],
+  ] as const) {
+    const workload = generateWorkload(size, { userId: service.user.id, storageId: service.storage.id });
+    await loadWorkload({ provider, location }, workload, { analyze: false });
+    picks = workload.picks;
+    counts = workload.counts;
+  }
+  if (!picks) throw new Error("no workload");
+  log(`fresh: ${JSON.stringify(counts)} in PostgreSQL and SQLite, no ANALYZE`);
+  const servers = [await listen(pgService.yoga as unknown as http.RequestListener), await listen(sqliteService.yoga as unknown as http.RequestListener)];
+  const [pgGql, sqliteGql] = servers.map((server) => graphqlClient(server.url));
+  const floor = await pgDriver(databaseUrl, { jit: false });
+  const jitDefault = await pgDriver(databaseUrl, { jit: true });
+  const sqliteDriver = await openDriver("sqlite", path.join(dirs[1], "lineage.db"));
+
+  const rows = [];
+  for (const [direction, starts] of [["UPSTREAM", picks.deepOutputs], ["DOWNSTREAM", picks.deepInputs]] as const) {
+    const depth = 20;
+    const name = `lineage ${direction.toLowerCase()} depth ${depth}`;
+    const variables = (i: number) => ({ uid: starts[i % starts.length], direction, depth, maxNodes: 10_000 });
+    const directions: DirectionCode[] = [direction === "UPSTREAM" ? "U" : "D"];
+    const sqlOf = (provider: Provider, i: number) =>
+      buildLineageSql(provider, { start: { uid: starts[i % starts.length] }, directions, depth, maxNodes: 10_000, includeTrashed: false });
+    // the same graph on both databases: the same seed makes the same uids
+    const sample = await Promise.all([pgGql, sqliteGql].map(async (gql) => (await gql(LINEAGE, variables(0))).data.lineage));
+    const uids = sample.map((graph: { nodes: { uid: string }[] }) => graph.nodes.map((n) => n.uid).sort().join());
+    if (uids[0] !== uids[1]) throw new Error(`fresh: ${name}: PostgreSQL and SQLite return different graphs`);
+    const [postgresql, sqlite, sql, readPath, sqliteSql, pgHello, sqliteHello] = await timeInTurns(iterations, [
+      (i) => pgGql(LINEAGE, variables(i)),
+      (i) => sqliteGql(LINEAGE, variables(i)),
+      (i) => {
+        const { sql, params } = sqlOf("postgresql", i);
+        return floor.query(sql, params);
+      },
+      (i) => {
+        const { sql, params } = sqlOf("postgresql", i);
+        return pgService.db.queryRows(sql, params);
+      },
+      (i) => {
+        const { sql, params } = sqlOf("sqlite", i);
+        return sqliteDriver.query(sql, params);
+      },
+      () => pgGql("{ __typename }"),
+      () => sqliteGql("{ __typename }"),
+    ]);
+    // the statement as the service used to run it: planned anew each time, the server's JIT
+    const withJit = await time(Math.min(iterations, 10), (i) => {
+      const { sql, params } = sqlOf("postgresql", i);
+      return jitDefault.query(sql, params);
+    }, 1);
+    const { sql: planSql, params: planParams } = sqlOf("postgresql", 0);
+    const seqScans = await genericPlanSeqScans(databaseUrl, planSql, planParams);
+    const row = {
+      case: name,
+      genericPlanSeqScans: seqScans,
+      nodes: sample[0].nodes.length,
+      truncated: sample[0].truncated as boolean,
+      postgresql,
+      sqlite,
+      ratioToSqlite: round(postgresql.p50 / sqlite.p50),
+      floor: round(pgHello.p50 + sql.p50),
+      ratioToFloor: round(postgresql.p50 / (pgHello.p50 + sql.p50)),
+      sql,
+      readPath,
+      sqliteSql,
+      hello: { postgresql: pgHello, sqlite: sqliteHello },
+      sqlServerDefaultJit: withJit,
+    };
+    rows.push(row);
+    log(`fresh: ${name}: ${row.nodes} nodes; PostgreSQL p50 ${postgresql.p50} ms, SQLite ${sqlite.p50} ms (×${row.ratioToSqlite}); floor ${row.floor} ms (SQL ${sql.p50}, through the service's read path ${readPath.p50}; SQLite SQL ${sqliteSql.p50}); SQL with the server's JIT ${withJit.p50} ms; generic plan: ${seqScans.length ? seqScans.join(", ") : "no sequential scan"}`);
+  }
+  for (const server of servers) await server.close();
+  for (const driver of [floor, jitDefault, sqliteDriver]) await driver.close();
+  await pgService.close();
+  await sqliteService.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  const drop = new pg.Client({ connectionString: ADMIN_URL });
+  await drop.connect();
+  await drop.query(`DROP DATABASE IF EXISTS "${FRESH_DATABASE}" WITH (FORCE)`);
+  await drop.end();
+  return { size, counts, rows };
+}
+
+type FreshResult = Awaited<ReturnType<typeof benchFresh>>;
+
+function freshTable(fresh: FreshResult): string {
+  const c = fresh.counts;
+  const lines = [
+    `Fresh database (${c.Run} runs, ${c.Artifact} artifacts, ${c.RunInputArtifact} inputs, ${c.Collection} collections; no ANALYZE), the same graph in both:`,
+    "",
+    "| query | nodes | postgresql p50 ms | p95 ms | sqlite p50 ms | p95 ms | postgresql ÷ sqlite | postgresql floor ms (hello + SQL, JIT off) | × floor | SQL with the server's default JIT, p50 ms |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+  ];
+  for (const row of fresh.rows) {
+    lines.push(
+      `| ${row.case} | ${row.nodes}${row.truncated ? " (cut)" : ""} | ${row.postgresql.p50} | ${row.postgresql.p95} | ${row.sqlite.p50} | ${row.sqlite.p95} | ${row.ratioToSqlite} | ${row.floor} (${row.hello.postgresql.p50} + ${row.sql.p50}) | ${row.ratioToFloor} | ${row.sqlServerDefaultJit.p50} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
 type ProviderResult = Awaited<ReturnType<typeof benchProvider>>;
 
 function table(results: ProviderResult[], connections: number): string {
@@ -532,18 +696,45 @@ export async function run(args: string[]): Promise<BenchReport> {
   const only = flag(args, "db");
   const providers: Provider[] = only === "sqlite" ? ["sqlite"] : only === "postgres" || only === "postgresql" ? ["postgresql"] : ["sqlite", "postgresql"];
   const connections = Number(flag(args, "connections") ?? 10);
+  const started = performance.now();
   const results: ProviderResult[] = [];
-  for (const provider of providers) results.push(await benchProvider(provider, args, (line) => console.log(`  ${line}`)));
-  const markdown = table(results, connections);
+  const log = (line: string) => console.log(`  ${line}`);
+  if (!args.includes("--fresh-only")) for (const provider of providers) results.push(await benchProvider(provider, args, log));
+  const fresh = args.includes("--skip-fresh") ? null : await benchFresh(args, log);
+  const markdown = [results.length ? table(results, connections) : "", fresh ? freshTable(fresh) : ""].filter(Boolean).join("\n\n");
   const command = `npm run bench -- lineage${args.filter((a) => a.startsWith("-")).map((a) => ` ${a}`).join("")}`;
   const when = new Date().toISOString().slice(0, 16).replace("T", " ");
-  updateReadme(readmeSection(`${markdown}\n\n${verdicts(results)}`, command, when, results));
-  return { name: "lineage", table: markdown, results: { command, providers: results } };
+  updateReadme(readmeSection(`${markdown}\n\n${verdicts(results, fresh)}`, command, when, results, (performance.now() - started) / 1000));
+  return { name: "lineage", table: markdown, results: { command, providers: results, fresh } };
 }
 
 /** Which targets of the issue the figures meet, and where a lineage request spends its time. */
-function verdicts(results: ProviderResult[]): string {
+function verdicts(results: ProviderResult[], fresh: FreshResult | null): string {
   const lines: string[] = ["Targets (ratios from the same run):", ""];
+  if (fresh) {
+    const over = fresh.rows.filter((row) => row.ratioToSqlite > 1.5);
+    lines.push(
+      `- fresh database: postgresql \`lineage\` within 1.5× of sqlite's on the same graph: ${over.length ? `**not met** (${over.map((row) => `${row.case}: ×${row.ratioToSqlite}`).join("; ")})` : `met (${fresh.rows.map((row) => `${row.case}: ×${row.ratioToSqlite}`).join("; ")})`}.`,
+    );
+  }
+  const loaded = results.find((r) => r.provider === "postgresql");
+  const plans = [
+    ...(loaded?.lineage ?? []).map((row) => ({ where: `${loaded?.size.runs} runs`, scans: row.genericPlanSeqScans ?? [] })),
+    ...(fresh?.rows ?? []).map((row) => ({ where: "fresh database", scans: row.genericPlanSeqScans })),
+  ];
+  if (plans.length) {
+    const bad = plans.filter((plan) => plan.scans.length);
+    const scans = [...new Set(bad.flatMap((plan) => plan.scans.map((scan) => scan.replace(/^->\s*/, ""))))].join(", ");
+    const where = [...new Set(bad.map((plan) => plan.where))].join(", ");
+    lines.push(
+      `- postgresql: the generic plan of the lineage statement reads every table through an index: ${bad.length ? `**not met** in ${bad.length} of ${plans.length} statements (${where}: ${scans})` : `met (${plans.length} statements checked, no sequential scan)`}.`,
+    );
+  }
+  const deep20 = loaded?.lineage.filter((row) => /depth 20/.test(row.case)) ?? [];
+  if (deep20.length) {
+    const slow = deep20.filter((row) => row.graphql.p50 >= 5);
+    lines.push(`- postgresql: \`lineage\` under 5 ms p50 at depth 20 on the loaded workload (${loaded?.size.runs} runs): ${slow.length ? "**not met**" : "met"} (${deep20.map((row) => `${row.case.replace("lineage ", "")}: ${row.graphql.p50} ms`).join("; ")}).`);
+  }
   for (const r of results) {
     const over = r.lineage.filter((row) => row.ratioToFloor > 2);
     const deep = r.lineage.filter((row) => /depth (20|50)/.test(row.case) || /shared reference/.test(row.case));
@@ -559,7 +750,7 @@ function verdicts(results: ProviderResult[]): string {
       );
     }
   }
-  lines.push("", "Where a `lineage` request spends its time (p50, ms): the SQL in the bare driver; what the service's read path adds to it (SQLite: a read-only connection with cached prepared statements; PostgreSQL: Prisma's raw query); the server stack (the hello-world request: HTTP, Yoga, plugins); the rest is building the graph, GraphQL execution and JSON serialisation.", "");
+  lines.push("", "Where a `lineage` request spends its time (p50, ms): the SQL in the bare driver; what the service's read path adds to it (a read-only connection or pool of its own with prepared statements, on both databases); the server stack (the hello-world request: HTTP, Yoga, plugins); the rest is building the graph, GraphQL execution and JSON serialisation.", "");
   lines.push("| db | query | SQL (driver) | + read path | + server stack | + graph, execution, serialisation | = total |");
   lines.push("|---|---|--:|--:|--:|--:|--:|");
   for (const r of results) {
@@ -572,16 +763,19 @@ function verdicts(results: ProviderResult[]): string {
   return lines.join("\n");
 }
 
-function readmeSection(markdown: string, command: string, when: string, results: ProviderResult[]): string {
-  return `Measured ${when} UTC with \`${command}\` on this 2-core machine (Node ${process.version}); every figure of one database comes from one run on one loaded database. Latencies are sequential requests over loopback HTTP with keep-alive; the floor is a hello-world request (\`{ __typename }\`) on the same server stack plus the raw recursive SQL of the same graph through the bare driver (better-sqlite3 / node-postgres); the naive traversal is one Prisma call per node, in-process (no HTTP), as a plain resolver would do. Throughput is autocannon (on a worker thread of the same process) for the stated number of connections: the mean of alternating rounds of our server and PostGraphile (each in-process on its own loopback port, PostGraphile with a pool of 10 like ours). The machine is shared, so single figures move by ±20 % between runs; compare the ratios.
+function readmeSection(markdown: string, command: string, when: string, results: ProviderResult[], seconds: number): string {
+  const duration = `this run took ${Math.round(seconds / 60)} min`;
+  return `Measured ${when} UTC with \`${command}\` on this 2-core machine (Node ${process.version}); every figure of one database comes from one run on one loaded database. Latencies are sequential requests over loopback HTTP with keep-alive; the floor is a hello-world request (\`{ __typename }\`) on the same server stack plus the raw recursive SQL of the same graph through the bare driver (better-sqlite3 with a cached prepared statement / node-postgres with a named prepared statement and JIT off, as the service runs it); the naive traversal is one Prisma call per node, in-process (no HTTP), as a plain resolver would do. Throughput is autocannon (on a worker thread of the same process) for the stated number of connections: the mean of alternating rounds of our server and PostGraphile (each in-process on its own loopback port, PostGraphile with a pool of 10 like ours). The machine is shared, so single figures move by ±20 % between runs; compare the ratios.
 
 ${markdown}
 
-On SQLite the walk runs on a read-only connection of its own that keeps its prepared statements (\`Database.queryRows\`), because Prisma's better-sqlite3 adapter prepares every statement anew (about 1 ms per lineage request, as much as the walk itself on small graphs). Above the SQL, a request's time goes to the server stack and to turning the node rows into the graph, executing and serialising it, on the one core of the Node process.
+The last table is the database a new user has: a few hundred runs just written and never analysed (autovacuum is switched off on its tables for the measurement), the same seeded graph in PostgreSQL and SQLite. Its last column is the statement run the way the service ran it before: planned anew each time, with the server's default \`jit = on\`. On young statistics the lineage statement's estimated cost passes \`jit_above_cost\`, and PostgreSQL 15 compiles some 235 functions (≈ 150–250 ms) to run a query of a few ms; the service therefore sets \`jit = off\` on all its connections. The generic plan of the lineage statement (\`plan_cache_mode = force_generic_plan\`, \`EXPLAIN EXECUTE\`) is checked for sequential scans on both PostgreSQL databases (targets above; \`genericPlanSeqScans\` in results.json).
+
+The walk runs on a read-only connection (SQLite) or a small read-only pool (PostgreSQL) of its own that keeps its prepared statements (\`Database.queryRows\`): Prisma's better-sqlite3 adapter prepares every statement anew (about 1 ms per lineage request, as much as the walk itself on small graphs), and PostgreSQL plans an unnamed statement anew each time (3–5 ms for the lineage statement, more than it takes to run on small graphs). Above the SQL, a request's time goes to the server stack and to turning the node rows into the graph, executing and serialising it, on the one core of the Node process.
 
 The dashboard request runs 6 statements (the page of runs, their transforms, one batched statement for the params of all runs, input links → artifacts, outputs); a CPU profile of it shows Prisma's client engine (query planning in WebAssembly and result mapping), garbage collection, Pothos' selection mapping and GraphQL execution as the largest parts, all on the one core of the Node process. PostGraphile builds the whole page in one SQL statement and leaves the JSON to PostgreSQL, which works on the second core: one request at a time the two are close (p50 above), but under concurrency PostGraphile's Node process has less to do per request.
 
-Sizes and runs are adjustable: \`--small\` (10,000 runs), \`--runs=N --artifacts=N --transforms=N --max-depth=N --seed=N\`, \`--db=sqlite|postgres\`, \`--iterations=N\`, \`--duration=S\`, \`--connections=N\`; the full default run takes about 9 minutes here.
+Sizes and runs are adjustable: \`--small\` (10,000 runs), \`--runs=N --artifacts=N --transforms=N --max-depth=N --seed=N\`, \`--db=sqlite|postgres\`, \`--iterations=N\`, \`--duration=S\`, \`--connections=N\`; \`--fresh-only\` runs only the fresh-database comparison, \`--skip-fresh\` leaves it out, \`--fresh-runs=N\` sizes it (300); ${duration}.
 
 See \`bench/results.json\` ("lineage") for p50/p95 of every part (SQL through the driver and through the service's read path, GraphQL over HTTP) and the workload's row counts.`;
 }

@@ -27,11 +27,16 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, QueryDeadlinePlugin],
   scopeAuth: {
     authScopes: (ctx) => ({ read: ctx.user.scopes.includes("read"), write: ctx.user.scopes.includes("write"), admin: ctx.user.scopes.includes("admin") }),
-    unauthorizedError: (_parent, ctx, info, result) =>
-      new AppError(
-        "FORBIDDEN",
-        `${info.parentType.name}.${info.fieldName} needs the ${missingScopes(result.failure).join(" or ") || "required"} scope; this token has: ${ctx.user.scopes.join(", ") || "none"}`,
-      ),
+    // Type-level scopes (the record types' read-or-written rule, src/schema/visibility.ts) run
+    // once per object, when a field returns it: the refusal names that field, whatever the path.
+    runScopesOnType: true,
+    unauthorizedError: (_parent, ctx, info, result) => {
+      const missing = missingScopes(result.failure);
+      const needs = `${info.parentType.name}.${info.fieldName} needs the ${missing.join(" or ") || "required"} scope`;
+      const onAnswer = info.operation.operation === "mutation" && missing.includes("read");
+      const hint = onAnswer ? " (without it, a mutation's answer shows only the records it wrote)" : "";
+      return new AppError("FORBIDDEN", `${needs}${hint}; this token has: ${ctx.user.scopes.join(", ") || "none"}`);
+    },
   },
   defaultFieldNullability: false,
   prisma: {
@@ -48,6 +53,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    // A connection lists records beyond any one mutation's writes: always read.
+    defaultConnectionTypeOptions: { authScopes: { read: true } },
   },
 });
 
@@ -79,6 +86,10 @@ builder.addScalarType(
     // Inputs are always bigint (the library's parser returns a number for small values and
     // warns about JSON serialisation, which this scalar handles itself).
     parseValue(value) {
+      // A JSON number beyond 2^53 − 1 was already rounded by the JSON parser: refuse it.
+      if (typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value)) {
+        throw new GraphQLError(`BigInt ${value} was sent as a JSON number beyond 2^53 − 1 and may have been rounded: send it as a decimal string`);
+      }
       return parseBigInt(value);
     },
     parseLiteral(node) {
@@ -112,7 +123,7 @@ export const DateTimeRange = builder.inputType("DateTimeRange", {
 });
 
 export const StringMatch = builder.inputType("StringMatch", {
-  description: "Text match: equals is exact; contains and startsWith ignore case.",
+  description: "Text match: equals is exact; contains and startsWith find the text literally (% and _ are no wildcards) and ignore case.",
   fields: (t) => ({
     equals: t.string({ required: false }),
     contains: t.string({ required: false }),

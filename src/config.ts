@@ -28,6 +28,11 @@ export interface Limits {
   maxBodyBytes: number;
   /** Milliseconds a query may run before it is cut off (mutations run to their end). */
   requestTimeoutMs: number;
+  /**
+   * Distinct operation names /metrics records as label values; later names are counted as
+   * "other" (each name is a set of series, so clients must not be able to add them at will).
+   */
+  metricsMaxOperationNames: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -41,6 +46,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   lineageMaxNodes: 5_000,
   maxBodyBytes: 1_000_000,
   requestTimeoutMs: 15_000,
+  metricsMaxOperationNames: 200,
 });
 
 /** Environment variable of each limit, e.g. LIMIT_MAX_DEPTH=8. */
@@ -55,6 +61,7 @@ export const LIMIT_ENV: Readonly<Record<keyof Limits, string>> = Object.freeze({
   lineageMaxNodes: "LIMIT_LINEAGE_MAX_NODES",
   maxBodyBytes: "LIMIT_MAX_BODY_BYTES",
   requestTimeoutMs: "LIMIT_REQUEST_TIMEOUT_MS",
+  metricsMaxOperationNames: "LIMIT_METRICS_OPERATION_NAMES",
 });
 
 /** Defaults, overridden by LIMIT_* environment variables, overridden by explicit values. */
@@ -85,4 +92,45 @@ export function parseAuthMode(raw: string | undefined): AuthMode | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (raw === "off" || raw === "token") return raw;
   throw new Error(`auth mode must be "off" or "token", got ${JSON.stringify(raw)}`);
+}
+
+/**
+ * A browser origin as browsers serialise it (`https://app.example`, `http://localhost:5173`),
+ * for --cors-origin. "*" and "null" are refused: either would let any page drive the service.
+ */
+export function normalizeOrigin(raw: string): string {
+  const value = raw.trim();
+  const invalid = (why: string) => new Error(`CORS origin ${JSON.stringify(raw)} ${why}`);
+  if (value === "*" || value.toLowerCase() === "null") throw invalid("would allow any page; name each origin, e.g. https://app.example");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid("is not an origin (scheme://host[:port], e.g. https://app.example)");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalid("must use http or https");
+  if (url.username || url.password || url.search || url.hash || url.pathname !== "/") {
+    throw invalid("must be scheme://host[:port] only, without a path");
+  }
+  return url.origin;
+}
+
+/** A Host name the service answers to (any port), for --allowed-host; lower-cased, IPv6 in brackets. */
+export function normalizeHostName(raw: string): string {
+  let value = raw.trim().toLowerCase();
+  if (value.includes(":") && !value.startsWith("[") && /^[0-9a-f:.]+$/.test(value)) value = `[${value}]`;
+  const invalid = (why: string) => new Error(`allowed host ${JSON.stringify(raw)} ${why}`);
+  if (/^\[[0-9a-f:.]+\]:\d+$/.test(value) || /^[^[\]:]+:\d+$/.test(value)) throw invalid("must be a name without a port (every port is served)");
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)$/.test(value)) throw invalid("is not a host name (e.g. registry.internal or 10.0.0.5)");
+  try {
+    return new URL(`http://${value}`).hostname;
+  } catch {
+    throw invalid("is not a host name (e.g. registry.internal or 10.0.0.5)");
+  }
+}
+
+/** A comma-separated list setting (CORS_ORIGINS, ALLOWED_HOSTS): repeated flags win over the environment. */
+export function listSetting(flags: readonly string[] | undefined, env: string | undefined): string[] {
+  const given = flags?.length ? flags : (env ?? "").split(",");
+  return given.map((item) => item.trim()).filter(Boolean);
 }

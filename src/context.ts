@@ -1,6 +1,6 @@
 // What one request carries: the database, the acting user with their scopes, the instance's
-// default storage, the configured limits (resolvers cap their own arguments with them) and
-// the request id that ties log lines together.
+// default storage, the configured limits (resolvers cap their own arguments with them), the
+// records its mutations wrote and the request id that ties log lines together.
 import type { Limits } from "./config.ts";
 import type { Database } from "./db/database.ts";
 
@@ -18,5 +18,7 @@ export interface Context {
   user: Actor;
   defaultStorageId: number;
   limits: Limits;
+  /** Records this request's mutations wrote, as "Model:id": what a caller without read sees of an answer. */
+  written: Set<string>;
   requestId: string;
 }

@@ -1,12 +1,15 @@
-// The only module that listens: reads flags and environment, refuses unsafe settings, starts
-// the service, and shuts it down gracefully (not ready at once, in-flight requests finish,
-// then the database closes).
-import { createServer } from "node:http";
+// The only module that listens: reads flags and environment, refuses unsafe settings, takes
+// the port and (SQLite) the data dir's lock before it opens the database, starts the service,
+// and shuts it down gracefully (not ready at once, in-flight requests finish, then the
+// database closes).
+import { createServer, type RequestListener, type ServerResponse } from "node:http";
+import net from "node:net";
 import { parseArgs } from "node:util";
-import { isLoopbackHost, LIMIT_ENV, parseAuthMode, resolveLimits } from "./config.ts";
+import { isLoopbackHost, LIMIT_ENV, listSetting, normalizeHostName, normalizeOrigin, parseAuthMode, resolveLimits } from "./config.ts";
 import { isPostgresUrl } from "./db/database.ts";
+import { lockDataDir, type DataDirLock } from "./db/lock.ts";
 import { createLogger, parseLogLevel } from "./log.ts";
-import { createService } from "./service.ts";
+import { createService, type Service } from "./service.ts";
 
 const HELP = `lineage-registry: GraphQL service for runs, transforms, artifacts and their lineage
 
@@ -22,6 +25,10 @@ Options (environment variable in brackets):
   --no-introspection    refuse __schema/__type queries and hide field suggestions [INTROSPECTION=false]
   --no-graphiql         do not serve the GraphiQL IDE [GRAPHIQL=false]
   --no-csrf-prevention  accept simple (non-preflighted) requests without the x-graphql-yoga-csrf header [CSRF_PREVENTION=false]
+  --cors-origin <o>     let pages of this browser origin call the service, e.g. https://app.example; repeatable
+                        [CORS_ORIGINS, comma-separated] (default: none; the service's own origin is always allowed)
+  --allowed-host <n>    serve requests addressed to this Host name besides localhost, 127.x.x.x and [::1]; repeatable
+                        [ALLOWED_HOSTS, comma-separated] (auth off: other names get 421; auth token: any name unless given)
   --log-level <l>       debug | info | warn | error | silent [LOG_LEVEL] (default info)
   --shutdown-timeout <ms>  longest wait for in-flight requests on SIGTERM/SIGINT [SHUTDOWN_TIMEOUT_MS] (default 10000)
   -h, --help            show this help
@@ -52,6 +59,8 @@ try {
       "no-introspection": { type: "boolean" },
       "no-graphiql": { type: "boolean" },
       "no-csrf-prevention": { type: "boolean" },
+      "cors-origin": { type: "string", multiple: true },
+      "allowed-host": { type: "string", multiple: true },
       "log-level": { type: "string" },
       "shutdown-timeout": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -75,9 +84,11 @@ if (databaseUrl && !isPostgresUrl(databaseUrl)) fail("DATABASE_URL must be a pos
 const shutdownTimeoutMs = Number(values["shutdown-timeout"] ?? process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
 if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) fail("the shutdown timeout must be a number of milliseconds");
 
-let auth, logLevel, limits;
+let auth, logLevel, limits, corsOrigins, allowedHosts;
 try {
   auth = parseAuthMode(values.auth ?? process.env.AUTH) ?? "off";
+  corsOrigins = listSetting(values["cors-origin"], process.env.CORS_ORIGINS).map(normalizeOrigin);
+  allowedHosts = listSetting(values["allowed-host"], process.env.ALLOWED_HOSTS).map(normalizeHostName);
   logLevel = parseLogLevel(values["log-level"] ?? process.env.LOG_LEVEL, "info");
   limits = resolveLimits();
 } catch (error) {
@@ -91,56 +102,132 @@ if (auth === "off" && !isLoopbackHost(host)) {
 }
 
 const logger = createLogger(logLevel);
-const service = await createService({
-  databaseUrl,
-  dataDir: values["data-dir"] ?? process.env.DATA_DIR ?? "data",
-  storageRoot: values["storage-root"] ?? process.env.STORAGE_ROOT,
-  graphiql: !(values["no-graphiql"] || process.env.GRAPHIQL === "false"),
-  introspection: !(values["no-introspection"] || process.env.INTROSPECTION === "false"),
-  csrfPrevention: !(values["no-csrf-prevention"] || process.env.CSRF_PREVENTION === "false"),
-  auth,
-  limits,
-  logger,
-  processMetrics: true,
-});
+const dataDir = values["data-dir"] ?? process.env.DATA_DIR ?? "data";
 
-const server = createServer(service.yoga);
+/** A start-up failure: one line on stderr, exit 1 (2 is for bad flags and settings). */
+function failStart(message: string): never {
+  process.stderr.write(`lineage-registry: ${message}\n`);
+  process.exit(1);
+}
+
+// Requests are handed to the app between start-up and shutdown; before and after, and on
+// connections kept alive into the shutdown, they are answered 503 and the connection closes.
+let app: RequestListener | undefined;
+let stopping = false;
+const inFlight = new Set<ServerResponse>();
+const server = createServer((request, response) => {
+  if (!app || stopping) {
+    request.resume();
+    response.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "1", connection: "close" });
+    const message = `the server is ${app ? "shutting down" : "starting"}; retry the request`;
+    response.end(JSON.stringify({ errors: [{ message, extensions: { code: "RETRYABLE" } }] }));
+    return;
+  }
+  inFlight.add(response);
+  response.once("close", () => {
+    inFlight.delete(response);
+    if (stopping) void finishShutdown();
+  });
+  app(request, response);
+});
 // A client gets 10 s to send its headers and 30 s for its whole request: slow senders cannot
 // hold connections open indefinitely (the handling time of a request is not limited here).
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
-server.listen(port, host, () => {
-  const address = server.address();
-  const bound = typeof address === "object" && address ? address.port : port;
-  logger.log("info", "lineage-registry listening", {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${bound}/graphql`,
-    port: bound,
-    database: service.db.provider,
-    location: service.db.location,
-    auth,
+
+// The port first: when it is taken, nothing is created or opened.
+try {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (code === "EADDRINUSE") failStart(`cannot listen on ${where}: the port is already in use (another server?); stop it or choose another --port`);
+  if (code === "EACCES") failStart(`cannot listen on ${where}: permission denied; choose a port above 1023`);
+  if (code === "EADDRNOTAVAIL") failStart(`cannot listen on ${where}: ${host} is not an address of this machine`);
+  failStart(`cannot listen on ${where}: ${(error as Error).message}`);
+}
+
+// One server per SQLite data dir, checked before the database is opened. Several servers on
+// one PostgreSQL database are supported, so there is nothing to lock there.
+let lock: DataDirLock | undefined;
+if (!databaseUrl) {
+  try {
+    lock = lockDataDir(dataDir);
+  } catch (error) {
+    failStart((error as Error).message);
+  }
+}
+
+let service: Service;
+try {
+  service = await createService({
+    databaseUrl,
+    dataDir,
+    storageRoot: values["storage-root"] ?? process.env.STORAGE_ROOT,
+    graphiql: !(values["no-graphiql"] || process.env.GRAPHIQL === "false"),
+    introspection: !(values["no-introspection"] || process.env.INTROSPECTION === "false"),
+    csrfPrevention: !(values["no-csrf-prevention"] || process.env.CSRF_PREVENTION === "false"),
+    corsOrigins,
+    allowedHosts,
+    auth,
+    limits,
+    logger,
+    processMetrics: true,
+  });
+} catch (error) {
+  failStart(`cannot open the database: ${(error as Error).message.trim().split("\n")[0]}`);
+}
+app = service.yoga;
+const address = server.address();
+logger.log("info", "lineage-registry listening", {
+  url: `http://${host.includes(":") ? `[${host}]` : host}:${typeof address === "object" && address ? address.port : port}/graphql`,
+  port: typeof address === "object" && address ? address.port : port,
+  database: service.db.provider,
+  location: service.db.location,
+  auth,
 });
 
-let stopping = false;
+// Shutdown drains: /ready turns 503, the listening socket closes, requests in flight run to
+// their end (answered with Connection: close), requests that arrive meanwhile on kept-alive
+// connections are answered 503; then the remaining connections and the database close.
+let stopSignal = "";
 async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.log("info", "shutting down", { signal });
+  if (stopSignal) return;
+  stopSignal = signal;
   service.beginShutdown();
-  // Stop accepting connections; requests already received run to their end, then the
-  // database closes. Idle keep-alive connections are closed now, busy ones after their answer.
-  server.close(async () => {
-    await service.close();
-    logger.log("info", "stopped", { signal });
-    process.exit(0);
-  });
-  server.closeIdleConnections();
-  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
-  idleSweep.unref();
+  // Two turns of the event loop first: a connection accepted in this turn has its request
+  // read in the next one. After a long synchronous SQLite statement the signal may be handled
+  // before requests that were sent well before it.
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+  stopping = true;
+  logger.log("info", "shutting down", { signal, inFlight: inFlight.size });
+  // http.Server#close would also destroy every connection it deems idle, including one whose
+  // request is still unread in its socket buffer (the event loop was busy): close only the
+  // listening socket, and the connections once no request is in flight.
+  net.Server.prototype.close.call(server);
+  for (const response of inFlight) if (!response.headersSent) response.setHeader("connection", "close");
   setTimeout(() => {
-    logger.log("error", "in-flight requests did not finish in time; exiting", { timeoutMs: shutdownTimeoutMs });
+    logger.log("error", "in-flight requests did not finish in time; exiting", { timeoutMs: shutdownTimeoutMs, inFlight: inFlight.size });
     process.exit(1);
   }, shutdownTimeoutMs).unref();
+  await finishShutdown();
+}
+
+let finishing = false;
+async function finishShutdown() {
+  if (finishing || inFlight.size > 0) return;
+  finishing = true;
+  server.closeIdleConnections();
+  await service.close();
+  lock?.release();
+  logger.log("info", "stopped", { signal: stopSignal });
+  process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -17,6 +17,10 @@ export interface ServiceOptions extends DatabaseOptions {
   limits?: Partial<Limits>;
   introspection?: boolean;
   csrfPrevention?: boolean;
+  /** Browser origins allowed besides the service's own (--cors-origin). */
+  corsOrigins?: readonly string[];
+  /** Host names served besides loopback ones (--allowed-host); see AppOptions. */
+  allowedHosts?: readonly string[];
   logger?: Logger;
   processMetrics?: boolean;
 }
@@ -37,6 +41,8 @@ export async function createService(options: ServiceOptions = {}) {
     limits,
     introspection: options.introspection,
     csrfPrevention: options.csrfPrevention,
+    corsOrigins: options.corsOrigins,
+    allowedHosts: options.allowedHosts,
     logger: options.logger,
     processMetrics: options.processMetrics,
     isShuttingDown: () => shuttingDown,

@@ -1,6 +1,6 @@
 // The GraphQL-over-HTTP application: schema, per-request context (who is calling, which
-// limits apply), and the plugins that harden it — authentication, query limits, CSRF
-// prevention, error masking, metrics, request logs, readiness.
+// limits apply), and the plugins that harden it — host and origin checks, authentication, query
+// limits, CSRF prevention, error masking, metrics, request logs, readiness.
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
@@ -11,8 +11,11 @@ import type { Database } from "./db/database.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { useAuthentication } from "./plugins/authentication.ts";
 import { maskError, useErrorCodes } from "./plugins/errors.ts";
-import { useLimits } from "./plugins/limits.ts";
+import { useHostCheck } from "./plugins/hosts.ts";
+import { useInputChecks } from "./plugins/input-checks.ts";
+import { boundedParserCache, useLimits } from "./plugins/limits.ts";
 import { useMetrics } from "./plugins/metrics.ts";
+import { useOriginCheck } from "./plugins/origins.ts";
 import { useReadiness } from "./plugins/readiness.ts";
 import { useRequestLog } from "./plugins/request-log.ts";
 import { schema } from "./schema/index.ts";
@@ -28,6 +31,13 @@ export interface AppOptions {
   graphiql?: boolean;
   /** Require a non-simple header on requests a browser could send cross-site without preflight. */
   csrfPrevention?: boolean;
+  /** Browser origins, besides the service's own, whose pages may call it (CORS). */
+  corsOrigins?: readonly string[];
+  /**
+   * Host names served besides loopback ones. With auth "off" only those are served (DNS
+   * rebinding); with "token", any name unless some are given.
+   */
+  allowedHosts?: readonly string[];
   logger?: Logger;
   /** Add process metrics (memory, event loop) to /metrics; for the one app of a server process. */
   processMetrics?: boolean;
@@ -41,13 +51,23 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   const limits = options.limits ?? { ...DEFAULT_LIMITS };
   const introspection = options.introspection ?? true;
   const logger = options.logger ?? createLogger("warn");
+  const auth = options.auth ?? "off";
+  // With tokens, a page on a rebound name gains nothing (a bearer token is no ambient
+  // credential a browser attaches by itself), and proxies may use any name: the Host is
+  // checked only when names are given.
+  const anyHost = auth === "token" && !options.allowedHosts?.length;
+  const origins = useOriginCheck({ corsOrigins: options.corsOrigins });
   const plugins: Plugin<Context>[] = [
+    // First: a refused request reaches no other plugin, and its refusal is what gets logged.
+    useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
+    origins.plugin as Plugin<Context>,
     useRequestLog(logger),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
-    useMetrics({ processMetrics: options.processMetrics }).plugin,
+    useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
-    useAuthentication({ mode: options.auth ?? "off", db: options.db, localUser: options.localUser }),
+    useAuthentication({ mode: auth, db: options.db, localUser: options.localUser }),
+    useInputChecks() as Plugin<Context>,
   ];
   if (options.csrfPrevention ?? true) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin<Context>);
   if (!introspection) plugins.push(useDisableIntrospection() as Plugin<Context>);
@@ -60,11 +80,13 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     // The IDE's scripts are served from the package, not a CDN, so it works air-gapped.
     renderGraphiQL,
     landingPage: false,
+    cors: origins.cors,
     maskedErrors: { maskError },
+    parserAndValidationCache: boundedParserCache(),
     logging: logger,
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
     // default user, so a request never runs as someone it was not authenticated as.
-    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, requestId: "" }) as Partial<Context> as Context,
+    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, written: new Set(), requestId: "" }) as Partial<Context> as Context,
   });
 }

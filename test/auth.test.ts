@@ -62,8 +62,17 @@ describe("auth mode token", () => {
     expect(expectError(refused, "FORBIDDEN").message).toMatch(/needs the write scope/);
     expect(await svc.snapshot()).toEqual(before);
 
-    const tracked = ok(await svc.gql(TRACK, { name: "written" }, bearer("write"))).track;
-    expect(tracked.createdBy.handle).toBe("alice");
+    // the run is recorded as alice's; the user record is not part of what track wrote, so a
+    // write-only token reads it with a read token (scopes on mutation results)
+    const tracked = ok(await svc.gql(`mutation { track(input: { transform: { name: "written" } }) { uid status } }`, {}, bearer("write"))).track;
+    expect(tracked.status).toBe("STARTED");
+    const creator = ok(await svc.gql(`query($uid: String!) { run(uid: $uid) { createdBy { handle } } }`, { uid: tracked.uid }, bearer("read"))).run;
+    expect(creator.createdBy.handle).toBe("alice");
+    const withoutRead = await svc.gql(TRACK, { name: "written" }, bearer("write"));
+    const error = expectError(withoutRead, "FORBIDDEN");
+    expect(error.path).toEqual(["track", "createdBy"]);
+    expect(error.message).toMatch(/^Run\.createdBy needs the read scope/);
+    expect(withoutRead.data).toBeNull();
     // write does not include read: a write-only token is for workflow tools, not dashboards
     expectError(await svc.gql(`{ runs { totalCount } }`, {}, bearer("write")), "FORBIDDEN");
   });

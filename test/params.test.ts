@@ -38,7 +38,7 @@ describe("adding values", () => {
     expect(error.message).toContain('defineParam(input: { name: "optimizer", dtype: "str" })');
     expect(error.extensions?.unknownParams).toEqual([
       { name: "optimizer", inferredDtype: "str" },
-      { name: "momentum", inferredDtype: "float" },
+      { name: "momentum", inferredDtype: "num" },
     ]);
     expect(await svc.snapshot()).toEqual(before);
   });
@@ -66,8 +66,8 @@ describe("adding values", () => {
     const dtypes = ok(await svc.gql(`{ params(first: 100) { edges { node { name dtype } } } }`)).params.edges.map((e: { node: { name: string; dtype: string } }) => e.node);
     expect(dtypes).toEqual(
       expect.arrayContaining([
-        { name: "seed", dtype: "int" },
-        { name: "dropout", dtype: "float" },
+        { name: "seed", dtype: "num" },
+        { name: "dropout", dtype: "num" },
         { name: "tag", dtype: "str" },
         { name: "started", dtype: "datetime" },
         { name: "cfg", dtype: "dict" },

@@ -26,17 +26,18 @@ describe("uids", () => {
 });
 
 describe("param dtypes", () => {
-  it("infers dtypes as lamindb does", () => {
-    expect(inferDtype(3)).toBe("int");
-    expect(inferDtype(3.5)).toBe("float");
+  it("infers dtypes as lamindb does, except that every number is num (JSON cannot tell 0.0 from 0)", () => {
+    expect(inferDtype(3)).toBe("num");
+    expect(inferDtype(0)).toBe("num");
+    expect(inferDtype(3.5)).toBe("num");
     expect(inferDtype(true)).toBe("bool");
     expect(inferDtype("abc")).toBe("str");
     expect(inferDtype("2024-05-01")).toBe("date");
     expect(inferDtype("2024-05-01T10:00:00Z")).toBe("datetime");
     expect(inferDtype("2024-02-30")).toBe("str");
     expect(inferDtype({ a: 1 })).toBe("dict");
-    expect(inferDtype([1, 2])).toBe("list[int]");
-    expect(inferDtype([1, 2.5])).toBe("list[float]");
+    expect(inferDtype([1, 2])).toBe("list[num]");
+    expect(inferDtype([1, 2.5])).toBe("list[num]");
     expect(inferDtype(["a", "2024-01-01"])).toBe("list[str]");
     expect(inferDtype([])).toBeNull();
     expect(inferDtype([1, "a"])).toBeNull();

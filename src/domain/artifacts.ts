@@ -1,9 +1,9 @@
 // Registering artifacts: idempotent by content hash, versioned by key within a storage,
-// with the producing run as the artifact's run (DESIGN.md "Outputs", "Versions").
+// with the producing run as the artifact's run (docs/design.md, "Runs and what they read and write", "Versions").
 import type { Database, Tx } from "../db/database.ts";
 import { requireAdmin, type Caller } from "./permissions.ts";
 import { AppError, invalid, notFound } from "./errors.ts";
-import { normaliseStorageRoot, storageType } from "./instance.ts";
+import { checkStorageRoot, normaliseStorageRoot, storageType } from "./instance.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
 
@@ -48,6 +48,34 @@ export async function findArtifacts(tx: Tx, uids: readonly string[], field: stri
   });
 }
 
+/**
+ * A key is a relative path inside its storage that cannot climb out of it: segments separated
+ * by single slashes, none of them empty, "." or "..", no leading slash and no backslash (a
+ * separator on Windows).
+ */
+export function checkKey(key: string, field: string): void {
+  const segments = key.split("/");
+  const problem =
+    key.trim() === ""
+      ? "is empty"
+      : key.includes("\\")
+        ? "contains a backslash"
+        : key.startsWith("/")
+          ? "starts with /"
+          : segments.includes("")
+            ? "has an empty segment (// or a trailing /)"
+            : segments.some((segment) => segment === "." || segment === "..")
+              ? "has a . or .. segment"
+              : null;
+  if (problem) {
+    throw invalid(
+      field,
+      `${JSON.stringify(key)} ${problem}: a key is a relative path inside its storage, like results/counts.parquet ` +
+        "(segments joined by single slashes, no . or ..)",
+    );
+  }
+}
+
 function suffixOf(key: string | null | undefined): string {
   if (!key) return "";
   const base = key.split("/").at(-1) ?? "";
@@ -69,11 +97,8 @@ function validate(input: RegisterArtifactInput) {
   if (input.size != null && BigInt(input.size) < 0n) throw invalid("size", "must not be negative");
   if (input.nObjects != null && input.nObjects < 0) throw invalid("nObjects", "must not be negative");
   if (input.nObservations != null && BigInt(input.nObservations) < 0n) throw invalid("nObservations", "must not be negative");
-  if (input.key != null) {
-    if (input.key.trim() === "" || input.key.startsWith("/") || input.key.length > 1024) {
-      throw invalid("key", "expected a relative virtual path of at most 1024 characters");
-    }
-  }
+  if (input.key != null) checkKey(input.key, "key");
+  if (input.storageRoot != null) checkStorageRoot(input.storageRoot, "storageRoot");
   if (input.version != null && input.version.trim() === "") throw invalid("version", "must not be empty");
 }
 

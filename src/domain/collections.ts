@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { Database, Tx } from "../db/database.ts";
 import { invalid, notFound } from "./errors.ts";
 import { requireAdmin, type Caller } from "./permissions.ts";
-import { findArtifacts, findRun } from "./artifacts.ts";
+import { checkKey, findArtifacts, findRun } from "./artifacts.ts";
 import { linkRunInputs } from "./runs.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
 
@@ -32,7 +32,7 @@ export async function findCollections(tx: Tx, uids: readonly string[], field: st
 }
 
 export async function createCollection(db: Database, tx: Tx, input: CreateCollectionInput, userId: number) {
-  if (!input.key || input.key.trim() === "") throw invalid("key", "must not be empty");
+  checkKey(input.key, "key");
   if (input.artifactUids.length === 0) throw invalid("artifactUids", "a collection needs at least one artifact");
   if (new Set(input.artifactUids).size !== input.artifactUids.length) throw invalid("artifactUids", "lists an artifact twice");
   const artifacts = await findArtifacts(tx, input.artifactUids, "artifactUids");

@@ -65,13 +65,17 @@ export function valueMatchesDtype(dtype: Dtype, value: unknown): boolean {
   return scalarMatches(dtype, value);
 }
 
-/** The dtype a value of unknown param gets when it is declared on the fly (lamindb's rules). */
+/**
+ * The dtype a value of an unknown param gets when it is declared on the fly (lamindb's rules,
+ * except for numbers). Every number infers `num`: JSON cannot tell 0.0 from 0, so a float
+ * param whose first value happens to be whole would otherwise become `int` and refuse the
+ * fractional values that follow.
+ */
 export function inferDtype(value: unknown): Dtype | null {
   if (Array.isArray(value)) {
     if (value.length === 0) return null;
     const inner = value.map(inferDtype);
-    if (inner.every((d) => d === "int")) return "list[int]";
-    if (inner.every((d) => d === "int" || d === "float")) return "list[float]";
+    if (inner.every((d) => d === "num")) return "list[num]";
     for (const d of ["str", "bool", "date", "datetime"] as const) {
       if (inner.every((x) => x === d)) return `list[${d}]`;
     }
@@ -79,7 +83,7 @@ export function inferDtype(value: unknown): Dtype | null {
     return null;
   }
   if (typeof value === "boolean") return "bool";
-  if (typeof value === "number") return Number.isSafeInteger(value) ? "int" : Number.isFinite(value) ? "float" : null;
+  if (typeof value === "number") return Number.isFinite(value) ? "num" : null;
   if (typeof value === "string") {
     if (DATE.test(value) && isValidDate(value)) return "date";
     if (DATETIME.test(value) && isValidDate(value)) return "datetime";
@@ -87,6 +91,12 @@ export function inferDtype(value: unknown): Dtype | null {
   }
   if (typeof value === "object" && value !== null) return "dict";
   return null;
+}
+
+/** Whether a param value holds a whole number that JSON may have rounded (|n| > 2^53 − 1), outside dicts. */
+function hasInexactInteger(value: unknown): boolean {
+  if (typeof value === "number") return Number.isInteger(value) && !Number.isSafeInteger(value);
+  return Array.isArray(value) && value.some(hasInexactInteger);
 }
 
 /** JSON with object keys sorted, so that equal values hash equally. */
@@ -176,6 +186,19 @@ export async function addParamValues(
 
   const declared = await tx.param.findMany({ where: { name: { in: entries.map(([name]) => name) } } });
   const byName = new Map(declared.map((param) => [param.name, param]));
+  // float params take any finite number; whole-number dtypes (and inferred ones) must be exact.
+  const inexact = entries
+    .filter(([name, value]) => !["float", "list[float]"].includes(byName.get(name)?.dtype ?? "") && hasInexactInteger(value))
+    .map(([name]) => name);
+  if (inexact.length) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `${inexact.map((name) => JSON.stringify(name)).join(", ")}: a whole number beyond 2^53 − 1 cannot be carried exactly by JSON (it was rounded); ` +
+        "store it as a string, or declare the param float",
+      { field, params: inexact },
+    );
+  }
+
   const unknown = entries.filter(([name]) => !byName.has(name)).map(([name, value]) => ({ name, inferredDtype: inferDtype(value) }));
   if (unknown.length && !options.defineMissing) {
     const hints = unknown.map((u) => `defineParam(input: { name: ${JSON.stringify(u.name)}, dtype: ${JSON.stringify(u.inferredDtype ?? "…")} })`);
@@ -297,7 +320,8 @@ export async function paramPredicatesWhere(
     for (const op of ["gt", "gte", "lt", "lte"] as const) {
       if (predicate[op] !== undefined && predicate[op] !== null) conditions.push(ordered(op, predicate[op]));
     }
-    if (predicate.in) conditions.push({ OR: predicate.in.map((value) => equal("in", value)) });
+    // Prisma drops an empty OR; an empty list must match nothing.
+    if (predicate.in) conditions.push(predicate.in.length ? { OR: predicate.in.map((value) => equal("in", value)) } : { id: { in: [] } });
     return { paramValues: { some: { paramValue: { AND: conditions } } } };
   });
 }

@@ -1,5 +1,5 @@
 // The run lifecycle: track (get-or-create the transform, start a run, record params and
-// inputs), inputs added later, finishing, and deletion (DESIGN.md "Run lifecycle", "Delete").
+// inputs), inputs added later, finishing, and deletion (docs/design.md).
 import type { Database, Tx } from "../db/database.ts";
 import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
 import { AppError, conflict, invalid } from "./errors.ts";

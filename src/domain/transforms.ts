@@ -1,4 +1,4 @@
-// Get-or-create of transforms by uid, key or name, with versions (DESIGN.md "Versions").
+// Get-or-create of transforms by uid, key or name, with versions (docs/design.md, "Versions").
 import { createHash } from "node:crypto";
 import type { Database, Tx } from "../db/database.ts";
 import { requireAdmin, type Caller } from "./permissions.ts";

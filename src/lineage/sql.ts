@@ -26,8 +26,9 @@ export interface LineageSqlOptions {
 /**
  * How many raw walk rows may be produced per start before the walk stops. A node can be
  * reached at several distances (diamonds of unequal length, planted cycles), so the walk keeps
- * (node, distance) pairs; this valve bounds the work on huge graphs. The walk is breadth-first,
- * so the rows before the valve are the nearest ones. Hitting it marks the graph truncated.
+ * (node, distance, reach) rows; this valve bounds the work on huge graphs. The walk is
+ * breadth-first, so the rows before the valve are the nearest ones, each with the row it was
+ * reached from. Hitting it marks the graph truncated.
  */
 const WALK_ROWS_PER_NODE = 2;
 export function walkRowBudget(maxNodes: number, starts: number): number {
@@ -124,20 +125,26 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
     }
   }
 
-  const initial = options.directions.map((dir) => `SELECT root, kind, id, '${dir}'${text} AS dir, 0 AS distance FROM seeds`).join(" UNION ALL ");
+  // `reach` orders the nodes of one distance for the maxNodes cut, so that every node kept has
+  // the neighbour it was reached from kept before it (the graph stays connected): the start 0,
+  // runs entered 0 (they open a distance), what a run reads or writes 1, and what a collection
+  // holds (upstream) or an artifact belongs to (downstream) 2. No step from a node at 2 stays
+  // at the same distance, so the neighbour of every node ranks strictly before it.
+  const reach = (s: Step) => (s.inc === 1 ? 0 : s.from === "R" ? 1 : 2);
+  const initial = options.directions.map((dir) => `SELECT root, kind, id, '${dir}'${text} AS dir, 0 AS distance, 0 AS reach FROM seeds`).join(" UNION ALL ");
   const steps = STEPS.filter((step) => options.directions.includes(step.dir));
   let recursive: string;
   if (pg) {
     // PostgreSQL allows one reference to the recursive table: every hop is a branch of one
     // LATERAL subquery, gated by the walk row's kind and direction.
     const branches = steps
-      .map((s) => `SELECT '${s.to}'::text AS kind, ${s.next} AS id, ${s.inc} AS inc FROM ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
+      .map((s) => `SELECT '${s.to}'::text AS kind, ${s.next} AS id, ${s.inc} AS inc, ${reach(s)} AS reach FROM ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
       .join(" UNION ALL ");
-    recursive = `SELECT w.root, s.kind, s.id, w.dir, w.distance + s.inc FROM walk w CROSS JOIN LATERAL (${branches}) s`;
+    recursive = `SELECT w.root, s.kind, s.id, w.dir, w.distance + s.inc, s.reach FROM walk w CROSS JOIN LATERAL (${branches}) s`;
   } else {
     // SQLite runs each recursive SELECT once per queued row; its queue makes the walk breadth-first.
     recursive = steps
-      .map((s) => `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
+      .map((s) => `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc}, ${reach(s)} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
       .join(" UNION ");
   }
 
@@ -153,13 +160,14 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
   // a node too. This reads every edge through an index, with no join between node sets.
   const sql = `WITH RECURSIVE
 seeds AS (${seeds}),
-walk(root, kind, id, dir, distance) AS (${initial} UNION ${recursive}${pg ? "" : ` LIMIT ${budget}`}),
-raw AS (SELECT root, kind, id, dir, distance FROM walk LIMIT ${budget}),
-grouped AS (SELECT root, kind, id, MIN(distance) AS distance FROM raw GROUP BY root, kind, id),
+walk(root, kind, id, dir, distance, reach) AS (${initial} UNION ${recursive}${pg ? "" : ` LIMIT ${budget}`}),
+raw AS (SELECT root, kind, id, dir, distance, reach FROM walk LIMIT ${budget}),
+grouped AS (SELECT root, kind, id, MIN(distance) AS distance, MIN(distance * 3 + reach) AS rank_key
+  FROM raw GROUP BY root, kind, id),
 frontier AS (SELECT root, kind, id, dir FROM raw GROUP BY root, kind, id, dir HAVING MIN(distance) = ${depth}),
 cut AS (SELECT w.root, MAX(CASE WHEN ${deeper || "1 = 0"} THEN 1 ELSE 0 END) AS deeper FROM frontier w GROUP BY w.root),
 meta AS (SELECT g.root, ${count("COUNT(*)")} AS total, ${count("COALESCE(MAX(cut.deeper), 0)")} AS deeper FROM grouped g LEFT JOIN cut ON cut.root = g.root GROUP BY g.root),
-ranked AS (SELECT root, kind, id, distance, ROW_NUMBER() OVER (PARTITION BY root ORDER BY distance, kind, id) AS rank FROM grouped),
+ranked AS (SELECT root, kind, id, distance, ROW_NUMBER() OVER (PARTITION BY root ORDER BY rank_key, kind, id) AS rank FROM grouped),
 nodes AS (SELECT root, kind, id, distance FROM ranked WHERE rank <= ${maxNodes})
 SELECT 'A'${text} AS t, nd.root, nd.id, nd.distance, a.uid, COALESCE(a.key, a.uid) AS label, 'R' || ${asText(`a."runId"`)} AS inputs
   FROM nodes nd ${lookup} "Artifact" a ON a.id = nd.id WHERE nd.kind = 'A'

@@ -65,20 +65,52 @@ export const maskError: YogaMaskedErrorOpts["maskError"] = (error, message, isDe
 /**
  * Gives every error in a result a code. graphql-js reports variables that do not match their
  * declared types without one (the client's input: BAD_USER_INPUT); Yoga's request-level
- * refusals, such as a missing CSRF header, have none either (BAD_REQUEST).
+ * refusals, such as a missing CSRF header, have none either (BAD_REQUEST). A query limit
+ * answers 400 whichever phase refused the document: Yoga would answer a refusal at parse time
+ * (the token limit) 200 to a plain application/json client.
  */
 export function useErrorCodes(): Plugin {
   const withCode = (error: GraphQLError) => {
-    if (error.extensions?.code) return error;
+    const limitRefusal = error.extensions?.code === "LIMIT_EXCEEDED" && error.extensions.limit !== undefined;
+    if (error.extensions?.code && !limitRefusal) return error;
     // A variable error points into the document; a request-level refusal points nowhere.
-    const code = error.nodes?.length || error.locations?.length ? "BAD_USER_INPUT" : "BAD_REQUEST";
-    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions: { ...error.extensions, code } });
+    const code = error.extensions?.code ?? (error.nodes?.length || error.locations?.length ? "BAD_USER_INPUT" : "BAD_REQUEST");
+    const http = limitRefusal ? { status: 400 } : error.extensions?.http;
+    return rebuilt(error, error.message, { ...error.extensions, code, ...(http ? { http } : {}) });
   };
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
-      if (result.errors.every((error) => error.extensions?.code)) return;
+      if (result.errors.every((error) => error.extensions?.code && error.extensions.limit === undefined)) return;
       setResult({ ...result, errors: result.errors.map((error) => withCode(error as GraphQLError)) });
     },
   };
+}
+
+// graphql-js appends " Did you mean …?" to validation errors (unknown fields, arguments, types,
+// input fields, enum values) and to variable coercion errors; the suggestions are schema names.
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * Removes "Did you mean …?" suggestions from every error of a result — validation errors and
+ * variable errors alike — for when introspection is off and the schema is not to be revealed.
+ */
+export function useHiddenSuggestions(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !("errors" in result) || !result.errors?.some((error) => error.message.includes("Did you mean "))) return;
+      setResult({
+        ...result,
+        errors: result.errors.map((error) => {
+          const message = error.message.replace(SUGGESTION, "");
+          return message === error.message ? error : rebuilt(error as GraphQLError, message, error.extensions);
+        }),
+      });
+    },
+  };
+}
+
+function rebuilt(error: GraphQLError, message: string, extensions: GraphQLError["extensions"]) {
+  const { nodes, source, positions, path, originalError } = error;
+  return new GraphQLError(message, { nodes, source, positions, path, originalError, extensions });
 }

@@ -1,34 +1,157 @@
 // Prometheus metrics at /metrics: HTTP requests by status and latency, GraphQL operations by
 // name and type with their phase durations, and errors by phase — one registry per app, so
 // several instances in one process (tests) do not collide.
-import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
+//
+// Every distinct label value is a set of series kept for the life of the process, so no label
+// takes its value from a client at will: an operation name is recorded only for a request that
+// reached execution (its document passed validation and the caller was authenticated), and
+// only the first `maxOperationNames` distinct names are kept; later ones are counted as
+// "other". Parsing, validation and context building happen before that is known, so their
+// durations and errors are counted by operation type only, as are refused requests.
+import {
+  createCounter,
+  createHistogram,
+  usePrometheus,
+  type FillLabelsFnParams,
+} from "@graphql-yoga/plugin-prometheus";
+import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { DEFAULT_LIMITS } from "../config.ts";
 import type { Context } from "../context.ts";
 
-export function useMetrics(options: { endpoint?: string; processMetrics?: boolean } = {}): { plugin: Plugin<Context>; registry: Registry } {
+/** The label value of names beyond the cap (and of names too long to be a useful label). */
+export const OTHER_OPERATIONS = "other";
+const MAX_NAME_LENGTH = 100;
+
+type Labels = Record<string, string | number>;
+
+export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number } = {}): {
+  plugin: Plugin<Context>;
+  registry: Registry;
+} {
   const registry = new Registry();
   // Process metrics (memory, event-loop lag) belong to the process: collected once, by the server.
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
-  const plugin = usePrometheus({
+  const nameLabel = boundedNames(options.maxOperationNames ?? DEFAULT_LIMITS.metricsMaxOperationNames);
+  // Requests that reached execution, with the label value of their operation; keyed by the
+  // request object, so an entry lives only as long as its request.
+  const executed = new WeakMap<Request, string>();
+
+  const byType = (params: FillLabelsFnParams): Labels => ({ operationType: params.operationType ?? "unknown" });
+  const byTypeAndName = (params: FillLabelsFnParams, context: { request?: Request } | undefined): Labels => {
+    const name = context?.request ? executed.get(context.request) : undefined;
+    return name === undefined ? byType(params) : { operationName: name, ...byType(params) };
+  };
+  const histogram = <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fill: typeof byTypeAndName) =>
+    createHistogram<Phase, string>({ registry, histogram: { name, help, labelNames }, fillLabelsFn: fill as never, phases });
+
+  const prometheus = usePrometheus({
     endpoint: options.endpoint ?? "/metrics",
     registry,
     labels: { operationName: true, operationType: true, method: true, statusCode: true, url: false, phase: true, path: false },
     metrics: {
-      graphql_yoga_http_duration: true,
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
+      graphql_yoga_http_duration: createHistogram({
+        registry,
+        histogram: {
+          name: "graphql_yoga_http_duration",
+          help: "Time spent on HTTP connection",
+          labelNames: ["operationName", "operationType", "method", "statusCode"],
+        },
+        fillLabelsFn: ((params: FillLabelsFnParams, context: { request: Request; response: Response }) => ({
+          ...byTypeAndName(params, context),
+          method: context.request.method,
+          statusCode: context.response.status,
+        })) as never,
+        phases: ["request"],
+      }),
+      graphql_envelop_request: createCounter({
+        registry,
+        counter: {
+          name: "graphql_envelop_request",
+          help: "Counts the amount of GraphQL requests executed through Envelop",
+          labelNames: ["operationName", "operationType"],
+        },
+        fillLabelsFn: byTypeAndName as never,
+        phases: ["execute", "subscribe"],
+      }),
+      graphql_envelop_request_duration: histogram(
+        "graphql_envelop_request_duration",
+        "Time spent on running the GraphQL operation from parse to execute",
+        ["operationName", "operationType"],
+        ["execute", "subscribe"],
+        byTypeAndName,
+      ),
       graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: true,
-      graphql_envelop_phase_validate: true,
-      graphql_envelop_phase_context: true,
-      graphql_envelop_phase_execute: true,
+      graphql_envelop_phase_parse: histogram(
+        "graphql_envelop_phase_parse",
+        'Time spent on running GraphQL "parse" function',
+        ["operationType"],
+        ["parse"],
+        byType,
+      ),
+      graphql_envelop_phase_validate: histogram(
+        "graphql_envelop_phase_validate",
+        'Time spent on running GraphQL "validate" function',
+        ["operationType"],
+        ["validate"],
+        byType,
+      ),
+      graphql_envelop_phase_context: histogram(
+        "graphql_envelop_phase_context",
+        "Time spent on building the GraphQL context",
+        ["operationType"],
+        ["context"],
+        byType,
+      ),
+      graphql_envelop_phase_execute: histogram(
+        "graphql_envelop_phase_execute",
+        'Time spent on running the GraphQL "execute" function',
+        ["operationName", "operationType"],
+        ["execute"],
+        byTypeAndName,
+      ),
       graphql_envelop_phase_subscribe: false,
-      graphql_envelop_error_result: true,
+      graphql_envelop_error_result: createCounter({
+        registry,
+        counter: {
+          name: "graphql_envelop_error_result",
+          help: "Counts the amount of errors reported from all phases",
+          labelNames: ["operationName", "operationType", "phase"],
+        },
+        fillLabelsFn: ((params: FillLabelsFnParams, context: { request?: Request }) => ({
+          ...byTypeAndName(params, context),
+          phase: params.errorPhase ?? "unknown",
+        })) as never,
+        phases: ["parse", "validate", "context", "execute"],
+      }),
       graphql_envelop_deprecated_field: false,
       graphql_envelop_schema_change: false,
       graphql_envelop_execute_resolver: false,
     },
   }) as Plugin<Context>;
+
+  const plugin: Plugin<Context> = {
+    onPluginInit({ addPlugin }) {
+      addPlugin(prometheus);
+    },
+    // Execution starts only after validation and authentication succeeded.
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      executed.set(args.contextValue.request, nameLabel(operation?.name?.value));
+    },
+  };
   return { plugin, registry };
+}
+
+/** The label value of an operation name: itself while fewer than `max` names are known, else "other". */
+function boundedNames(max: number): (name: string | undefined) => string {
+  const known = new Set<string>();
+  return (name) => {
+    if (!name) return "Anonymous";
+    if (known.has(name)) return name;
+    if (known.size >= max || name.length > MAX_NAME_LENGTH) return OTHER_OPERATIONS;
+    known.add(name);
+    return name;
+  };
 }

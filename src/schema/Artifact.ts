@@ -7,8 +7,11 @@ import { loadParamMaps } from "../loaders/params.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { restoreVersioned, uidWhere } from "../domain/versions.ts";
 import { DeletePayload } from "./Deletion.ts";
+import { writeRecord } from "./visibility.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 
+// Lists reach records beyond a mutation's own writes: they need read even on a record the
+// caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(ArtifactRef, (t) => ({
     id: t.exposeInt("id"),
     uid: t.exposeString("uid"),
@@ -32,6 +35,7 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
     run: t.relation("run", { nullable: true, description: "the run that produced this artifact; null for an upload" }),
     inputOfRuns: t.field({
       type: [RunRef],
+      authScopes: { read: true },
       args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
       select: (args, _ctx, nestedSelection) => ({
         inputOfRuns: {
@@ -44,12 +48,14 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
     }),
     recreatingRuns: t.field({
       type: [RunRef],
+      authScopes: { read: true },
       description: "runs that registered this content again after it was first created",
       select: (_args, _ctx, nestedSelection) => ({ recreatingRuns: { orderBy: { runId: "asc" }, select: { run: nestedSelection(true) } } }),
       resolve: (artifact) => artifact.recreatingRuns.map((link) => link.run),
     }),
     collections: t.field({
       type: [CollectionRef],
+      authScopes: { read: true },
       select: (_args, _ctx, nestedSelection) => ({ collections: { select: { collection: nestedSelection(true) } } }),
       resolve: (artifact) => artifact.collections.map((link) => link.collection),
     }),
@@ -61,11 +67,13 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
     }),
     paramValues: t.field({
       type: [ParamValueRef],
+      authScopes: { read: true },
       select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
       resolve: (artifact) => artifact.paramValues.map((link) => link.paramValue),
     }),
     versions: t.prismaField({
       type: ["Artifact"],
+      authScopes: { read: true },
       description: "every version of this artifact's family, oldest first",
       select: { stem: true },
       resolve: (query, artifact, _args, ctx) => ctx.db.reader.artifact.findMany({ ...query, where: { stem: artifact.stem }, orderBy: { uid: "asc" } }),
@@ -177,7 +185,8 @@ builder.mutationFields((t) => ({
     description: "idempotent by hash; a known key in the same storage with new content becomes a new version",
     args: { input: t.arg({ type: RegisterArtifactInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const artifact = await ctx.db.write((tx) =>
+      // Known content answers with the existing record: the call registered it again.
+      const artifact = await writeRecord(ctx, "Artifact", (tx) =>
         registerArtifact(ctx.db, tx, input, { userId: ctx.user.id, defaultStorageId: ctx.defaultStorageId }),
       );
       return ctx.db.reader.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
@@ -196,7 +205,7 @@ builder.mutationFields((t) => ({
     type: "Artifact",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const artifact = await ctx.db.write((tx) => restoreVersioned(tx, "artifact", args.uid, ctx.user));
+      const artifact = await writeRecord(ctx, "Artifact", (tx) => restoreVersioned(tx, "artifact", args.uid, ctx.user));
       return ctx.db.reader.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
     },
   }),

@@ -5,8 +5,11 @@ import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { createCollection, deleteCollection } from "../domain/collections.ts";
 import { restoreVersioned, uidWhere } from "../domain/versions.ts";
 import { DeletePayload } from "./Deletion.ts";
+import { writeRecord } from "./visibility.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 
+// Lists reach records beyond a mutation's own writes: they need read even on a record the
+// caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(CollectionRef, (t) => ({
     id: t.exposeInt("id"),
     uid: t.exposeString("uid"),
@@ -26,6 +29,7 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
     run: t.relation("run", { nullable: true }),
     artifacts: t.field({
       type: [ArtifactRef],
+      authScopes: { read: true },
       description: "the member artifacts, in order",
       select: (_args, _ctx, nestedSelection) => ({
         artifacts: { orderBy: { position: "asc" }, select: { artifact: nestedSelection(true) } },
@@ -34,6 +38,7 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
     }),
     inputOfRuns: t.field({
       type: [RunRef],
+      authScopes: { read: true },
       args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
       select: (args, _ctx, nestedSelection) => ({
         inputOfRuns: {
@@ -46,6 +51,7 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
     }),
     versions: t.prismaField({
       type: ["Collection"],
+      authScopes: { read: true },
       select: { stem: true },
       resolve: (query, collection, _args, ctx) =>
         ctx.db.reader.collection.findMany({ ...query, where: { stem: collection.stem }, orderBy: { uid: "asc" } }),
@@ -125,7 +131,7 @@ builder.mutationFields((t) => ({
     description: "idempotent by its members; a known key with other members becomes a new version",
     args: { input: t.arg({ type: CreateCollectionInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const collection = await ctx.db.write((tx) => createCollection(ctx.db, tx, input, ctx.user.id));
+      const collection = await writeRecord(ctx, "Collection", (tx) => createCollection(ctx.db, tx, input, ctx.user.id));
       return ctx.db.reader.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
     },
   }),
@@ -141,7 +147,7 @@ builder.mutationFields((t) => ({
     type: "Collection",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const collection = await ctx.db.write((tx) => restoreVersioned(tx, "collection", args.uid, ctx.user));
+      const collection = await writeRecord(ctx, "Collection", (tx) => restoreVersioned(tx, "collection", args.uid, ctx.user));
       return ctx.db.reader.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
     },
   }),

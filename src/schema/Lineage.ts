@@ -125,7 +125,9 @@ LineageEdgeRef.implement({
   }),
 });
 
+// A graph reaches records beyond any one mutation's writes: always read, however it is reached.
 LineageGraphRef.implement({
+  authScopes: { read: true },
   fields: (t) => ({
     nodes: t.field({ type: [LineageNodeRef], resolve: (graph) => graph.nodes }),
     edges: t.field({ type: [LineageEdgeRef], resolve: (graph) => graph.edges }),
@@ -192,8 +194,22 @@ builder.prismaObjectFields(ArtifactRef, (t) => {
     includeTrashed: t.arg.boolean({ defaultValue: false }),
   };
   return {
-    upstream: t.field({ type: LineageGraphRef, description: UPSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "UPSTREAM", artifact.id, a) }),
-    downstream: t.field({ type: LineageGraphRef, description: DOWNSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "DOWNSTREAM", artifact.id, a) }),
+    upstream: t.field({
+      type: LineageGraphRef,
+      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
+      description: UPSTREAM_DESCRIPTION,
+      select: { id: true },
+      args,
+      resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "UPSTREAM", artifact.id, a),
+    }),
+    downstream: t.field({
+      type: LineageGraphRef,
+      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
+      description: DOWNSTREAM_DESCRIPTION,
+      select: { id: true },
+      args,
+      resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "DOWNSTREAM", artifact.id, a),
+    }),
   };
 });
 
@@ -204,8 +220,22 @@ builder.prismaObjectFields(RunRef, (t) => {
     includeTrashed: t.arg.boolean({ defaultValue: false }),
   };
   return {
-    upstream: t.field({ type: LineageGraphRef, description: UPSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "UPSTREAM", run.id, a) }),
-    downstream: t.field({ type: LineageGraphRef, description: DOWNSTREAM_DESCRIPTION, select: { id: true }, args, resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "DOWNSTREAM", run.id, a) }),
+    upstream: t.field({
+      type: LineageGraphRef,
+      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
+      description: UPSTREAM_DESCRIPTION,
+      select: { id: true },
+      args,
+      resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "UPSTREAM", run.id, a),
+    }),
+    downstream: t.field({
+      type: LineageGraphRef,
+      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
+      description: DOWNSTREAM_DESCRIPTION,
+      select: { id: true },
+      args,
+      resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "DOWNSTREAM", run.id, a),
+    }),
   };
 });
 
@@ -261,6 +291,7 @@ function transformRenderEdges(graph: TransformLineageGraph) {
 
 TransformLineageGraphRef.implement({
   description: "lineage collapsed to transforms: which pipeline feeds which",
+  authScopes: { read: true },
   fields: (t) => ({
     nodes: t.field({ type: [TransformLineageNodeRef], resolve: (graph) => graph.nodes }),
     edges: t.field({ type: [TransformLineageEdgeRef], resolve: (graph) => graph.edges }),

@@ -5,6 +5,7 @@ import { ParamRef, ParamValueRef } from "./refs.ts";
 import { addParamValues, defineParam, DTYPES } from "../domain/params.ts";
 import { findArtifacts, findRun } from "../domain/artifacts.ts";
 import { invalid } from "../domain/errors.ts";
+import { markWritten, writeRecord, writeRecording, type RecordModel } from "./visibility.ts";
 import { compact, orderByOf, orderInput, stringWhere, StringMatch } from "./filters.ts";
 
 builder.prismaObjectFields(ParamRef, (t) => ({
@@ -96,7 +97,7 @@ builder.mutationFields((t) => ({
     type: "Param",
     args: { input: t.arg({ type: DefineParamInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const param = await ctx.db.write((tx) => defineParam(tx, input, ctx.user.id));
+      const param = await writeRecord(ctx, "Param", (tx) => defineParam(tx, input, ctx.user.id));
       return ctx.db.reader.param.findUniqueOrThrow({ ...query, where: { id: param.id } });
     },
   }),
@@ -107,17 +108,20 @@ builder.mutationFields((t) => ({
       if ((input.runUid == null) === (input.artifactUid == null)) {
         throw invalid("runUid", "give exactly one of runUid and artifactUid");
       }
-      return ctx.db.write(async (tx) => {
+      const { written, ...payload } = await writeRecording(ctx, async (tx) => {
         const options = { defineMissing: input.defineMissing ?? false, userId: ctx.user.id };
         if (input.runUid) {
           const run = await findRun(tx, input.runUid, "runUid");
           await addParamValues(tx, { runId: run.id }, input.values, options);
-          return { runUid: run.uid, artifactUid: null };
+          return { runUid: run.uid, artifactUid: null, written: ["Run", run.id] as [RecordModel, number] };
         }
         const [artifact] = await findArtifacts(tx, [input.artifactUid!], "artifactUid");
         await addParamValues(tx, { artifactId: artifact.id }, input.values, options);
-        return { runUid: null, artifactUid: artifact.uid };
+        return { runUid: null, artifactUid: artifact.uid, written: ["Artifact", artifact.id] as [RecordModel, number] };
       });
+      // the payload's run or artifact: its params are what this call wrote
+      markWritten(ctx, ...written);
+      return payload;
     },
   }),
 }));

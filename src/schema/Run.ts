@@ -10,10 +10,13 @@ import { addRunInputs, deleteRun, finishRun, restoreRun, RUN_STATUSES, track } f
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { uidWhere } from "../domain/versions.ts";
 import { DeletePayload } from "./Deletion.ts";
+import { writeRecord } from "./visibility.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 
 export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
 
+// Lists reach records beyond a mutation's own writes: they need read even on a record the
+// caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(RunRef, (t) => ({
     id: t.exposeInt("id"),
     uid: t.exposeString("uid"),
@@ -30,7 +33,7 @@ builder.prismaObjectFields(RunRef, (t) => ({
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
     initiatedBy: t.relation("initiatedBy", { nullable: true }),
-    initiatedRuns: t.relation("initiatedRuns", { description: "runs this run started as its steps" }),
+    initiatedRuns: t.relation("initiatedRuns", { authScopes: { read: true }, description: "runs this run started as its steps" }),
     params: t.loadable({
       type: "JSON",
       description: "the run's param values as an object: name → value",
@@ -39,11 +42,13 @@ builder.prismaObjectFields(RunRef, (t) => ({
     }),
     paramValues: t.field({
       type: [ParamValueRef],
+      authScopes: { read: true },
       select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
       resolve: (run) => run.paramValues.map((link) => link.paramValue),
     }),
     inputArtifacts: t.field({
       type: [ArtifactRef],
+      authScopes: { read: true },
       args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
       select: (args, _ctx, nestedSelection) => ({
         inputArtifacts: {
@@ -55,17 +60,20 @@ builder.prismaObjectFields(RunRef, (t) => ({
       resolve: (run) => run.inputArtifacts.map((link) => link.artifact),
     }),
     outputArtifacts: t.relation("outputArtifacts", {
+      authScopes: { read: true },
       args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
       query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
     }),
     recreatedArtifacts: t.field({
       type: [ArtifactRef],
+      authScopes: { read: true },
       description: "existing artifacts this run registered again: it re-created them, it did not read them",
       select: (_args, _ctx, nestedSelection) => ({ recreatedArtifacts: { select: { artifact: nestedSelection(true) } } }),
       resolve: (run) => run.recreatedArtifacts.map((link) => link.artifact),
     }),
     inputCollections: t.field({
       type: [CollectionRef],
+      authScopes: { read: true },
       args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
       select: (args, _ctx, nestedSelection) => ({
         inputCollections: {
@@ -77,6 +85,7 @@ builder.prismaObjectFields(RunRef, (t) => ({
       resolve: (run) => run.inputCollections.map((link) => link.collection),
     }),
     outputCollections: t.relation("outputCollections", {
+      authScopes: { read: true },
       args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
       query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
     }),
@@ -221,7 +230,7 @@ builder.mutationFields((t) => ({
     description: "get-or-create the transform, start a run, record its params and inputs: one transaction",
     args: { input: t.arg({ type: TrackInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const run = await ctx.db.write((tx) => track(ctx.db, tx, input, ctx.user.id));
+      const run = await writeRecord(ctx, "Run", (tx) => track(ctx.db, tx, input, ctx.user.id));
       return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),
@@ -229,7 +238,7 @@ builder.mutationFields((t) => ({
     type: "Run",
     args: { input: t.arg({ type: FinishRunInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const run = await ctx.db.write((tx) =>
+      const run = await writeRecord(ctx, "Run", (tx) =>
         finishRun(tx, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
       );
       return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
@@ -241,7 +250,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AddRunInputsInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
-      const run = await ctx.db.write((tx) => addRunInputs(tx, input));
+      const run = await writeRecord(ctx, "Run", (tx) => addRunInputs(tx, input));
       return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),
@@ -258,7 +267,7 @@ builder.mutationFields((t) => ({
     type: "Run",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const run = await ctx.db.write((tx) => restoreRun(tx, args.uid, ctx.user));
+      const run = await writeRecord(ctx, "Run", (tx) => restoreRun(tx, args.uid, ctx.user));
       return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
     },
   }),

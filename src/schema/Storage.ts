@@ -11,7 +11,9 @@ builder.prismaObjectFields(StorageRef, (t) => ({
   description: t.exposeString("description", { nullable: true }),
   createdAt: t.expose("createdAt", { type: "DateTime" }),
   createdBy: t.relation("createdBy"),
+  // every artifact of the storage: never part of a mutation's own writes, so always read
   artifacts: t.relatedConnection("artifacts", {
+    authScopes: { read: true },
     cursor: "id",
     totalCount: true,
     query: () => ({ where: { trashedAt: null }, orderBy: { id: "desc" } }),

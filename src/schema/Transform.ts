@@ -6,7 +6,10 @@ import { addTransformPredecessors, deleteTransform } from "../domain/transforms.
 import { restoreVersioned, uidWhere } from "../domain/versions.ts";
 import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
 import { DeletePayload } from "./Deletion.ts";
+import { writeRecord } from "./visibility.ts";
 
+// Lists and connections reach records beyond a mutation's own writes: they need read even on
+// a record the caller wrote (README: scopes on mutation results); latestRun is checked by type.
 builder.prismaObjectFields(TransformRef, (t) => ({
     id: t.exposeInt("id"),
     uid: t.exposeString("uid"),
@@ -25,6 +28,7 @@ builder.prismaObjectFields(TransformRef, (t) => ({
     trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
     createdBy: t.relation("createdBy"),
     runs: t.relatedConnection("runs", {
+      authScopes: { read: true },
       cursor: "id",
       totalCount: true,
       args: { visibility: t.arg({ type: Visibility, defaultValue: "DEFAULT" }) },
@@ -40,6 +44,7 @@ builder.prismaObjectFields(TransformRef, (t) => ({
     }),
     versions: t.prismaField({
       type: ["Transform"],
+      authScopes: { read: true },
       description: "every version of this transform's family, oldest first",
       select: { stem: true },
       resolve: (query, transform, _args, ctx) =>
@@ -47,11 +52,13 @@ builder.prismaObjectFields(TransformRef, (t) => ({
     }),
     predecessors: t.field({
       type: [TransformRef],
+      authScopes: { read: true },
       select: (_args, _ctx, nestedSelection) => ({ predecessors: { select: { predecessor: nestedSelection(true) } } }),
       resolve: (transform) => transform.predecessors.map((link) => link.predecessor),
     }),
     successors: t.field({
       type: [TransformRef],
+      authScopes: { read: true },
       select: (_args, _ctx, nestedSelection) => ({ successors: { select: { successor: nestedSelection(true) } } }),
       resolve: (transform) => transform.successors.map((link) => link.successor),
     }),
@@ -126,7 +133,7 @@ builder.mutationFields((t) => ({
     type: "Transform",
     args: { input: t.arg({ type: AddTransformPredecessorsInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const transform = await ctx.db.write((tx) => addTransformPredecessors(tx, input.uid, input.predecessorUids));
+      const transform = await writeRecord(ctx, "Transform", (tx) => addTransformPredecessors(tx, input.uid, input.predecessorUids));
       return ctx.db.reader.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
     },
   }),
@@ -143,7 +150,7 @@ builder.mutationFields((t) => ({
     type: "Transform",
     args: { uid: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const transform = await ctx.db.write((tx) => restoreVersioned(tx, "transform", args.uid, ctx.user));
+      const transform = await writeRecord(ctx, "Transform", (tx) => restoreVersioned(tx, "transform", args.uid, ctx.user));
       return ctx.db.reader.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
     },
   }),

@@ -12,8 +12,11 @@ export function visibilityWhere(visibility: "DEFAULT" | "TRASH" | "ALL" | null |
 }
 
 /**
- * A text match. `equals` is exact; `contains` and `startsWith` ignore case (ASCII letters on
- * SQLite, whose LIKE already does; PostgreSQL is told to), so a search box finds the same on both.
+ * A text match. `equals` is exact; `contains` and `startsWith` find the text literally (a `%`,
+ * `_` or `\` in it is no wildcard) and ignore case, Unicode letters included. Prisma binds the
+ * pattern of LIKE without an ESCAPE clause: backslash is LIKE's default escape character on
+ * PostgreSQL (ILIKE there), and the SQLite connections of src/db/database.ts replace SQLite's
+ * `like()` with one that honours it the same way, so both databases find the same rows.
  */
 export function stringWhere(
   match: { equals?: string | null; contains?: string | null; startsWith?: string | null } | null | undefined,
@@ -22,12 +25,17 @@ export function stringWhere(
   if (!match) return undefined;
   const where: Record<string, string> = {};
   if (match.equals != null) where.equals = match.equals;
-  if (match.contains != null) where.contains = match.contains;
-  if (match.startsWith != null) where.startsWith = match.startsWith;
+  if (match.contains != null) where.contains = escapeLike(match.contains);
+  if (match.startsWith != null) where.startsWith = escapeLike(match.startsWith);
   if (Object.keys(where).length === 0) return undefined;
   // Prisma's mode covers the whole match; equals alone stays exact.
   if (provider === "postgresql" && (match.contains != null || match.startsWith != null)) return { ...where, mode: "insensitive" };
   return where;
+}
+
+/** Escapes LIKE's wildcards and its escape character, so that text matches itself only. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
 }
 
 export function rangeWhere(range: { gte?: Date | null; lt?: Date | null } | null | undefined) {

@@ -1,14 +1,16 @@
 // The GraphQL object types of the Prisma models, declared once so that every type module
 // can name the others; each module adds its own fields with prismaObjectFields.
 import { builder } from "../builder.ts";
+import { readOrWritten } from "./visibility.ts";
 
-export const UserRef = builder.prismaObject("User", { fields: () => ({}) });
-export const StorageRef = builder.prismaObject("Storage", { fields: () => ({}) });
+// Every record type: with read, any record; without it, only those this request's mutations wrote.
+export const UserRef = builder.prismaObject("User", { authScopes: readOrWritten("User"), fields: () => ({}) });
+export const StorageRef = builder.prismaObject("Storage", { authScopes: readOrWritten("Storage"), fields: () => ({}) });
 // Select mode for the lineage models: a nested list loads only the columns its fields ask for,
 // which halves the cost of a dashboard page (bench/README.md).
-export const TransformRef = builder.prismaObject("Transform", { select: { id: true }, fields: () => ({}) });
-export const RunRef = builder.prismaObject("Run", { select: { id: true }, fields: () => ({}) });
-export const ArtifactRef = builder.prismaObject("Artifact", { select: { id: true }, fields: () => ({}) });
-export const CollectionRef = builder.prismaObject("Collection", { select: { id: true }, fields: () => ({}) });
-export const ParamRef = builder.prismaObject("Param", { fields: () => ({}) });
-export const ParamValueRef = builder.prismaObject("ParamValue", { fields: () => ({}) });
+export const TransformRef = builder.prismaObject("Transform", { select: { id: true }, authScopes: readOrWritten("Transform"), fields: () => ({}) });
+export const RunRef = builder.prismaObject("Run", { select: { id: true }, authScopes: readOrWritten("Run"), fields: () => ({}) });
+export const ArtifactRef = builder.prismaObject("Artifact", { select: { id: true }, authScopes: readOrWritten("Artifact"), fields: () => ({}) });
+export const CollectionRef = builder.prismaObject("Collection", { select: { id: true }, authScopes: readOrWritten("Collection"), fields: () => ({}) });
+export const ParamRef = builder.prismaObject("Param", { authScopes: readOrWritten("Param"), fields: () => ({}) });
+export const ParamValueRef = builder.prismaObject("ParamValue", { authScopes: readOrWritten("ParamValue"), fields: () => ({}) });
