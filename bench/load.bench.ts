@@ -131,8 +131,23 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
   const scenarios: Scenario[] = [];
   try {
     // Seed 300 runs over 10 transforms with params, two thirds finished.
-    for (const [name, dtype] of [["n", "int"], ["lr", "float"], ["tag", "str"]]) {
-      await graphql(port, writeHeaders, `mutation($name: String!, $dtype: String!) { defineParam(input: { name: $name, dtype: $dtype }) { name } }`, { name, dtype });
+    for (const [name, dtype] of [
+      ["n", "int"],
+      ["lr", "float"],
+      ["tag", "str"],
+    ]) {
+      await graphql(
+        port,
+        writeHeaders,
+        `
+          mutation ($name: String!, $dtype: String!) {
+            defineParam(input: { name: $name, dtype: $dtype }) {
+              name
+            }
+          }
+        `,
+        { name, dtype },
+      );
     }
     for (let batch = 0; batch < 30; batch++) {
       await Promise.all(
@@ -159,7 +174,10 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
       {
         method: "POST",
         headers: writeHeaders,
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }) }),
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }),
+        }),
         onResponse: (status, body, context) => {
           countErrors(status, body);
           (context as { uid?: string }).uid = (JSON.parse(body) as { data?: { track?: { uid: string } } }).data?.track?.uid;

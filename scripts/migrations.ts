@@ -69,7 +69,10 @@ if (command === "new") {
   const postgres = diffFor("postgresql", previous, source, "new");
   const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
   const folder = `${stamp}_${name}`;
-  for (const [dir, sql] of [[SQLITE_DIR, sqlite], [POSTGRES_DIR, postgres]] as const) {
+  for (const [dir, sql] of [
+    [SQLITE_DIR, sqlite],
+    [POSTGRES_DIR, postgres],
+  ] as const) {
     mkdirSync(path.join(dir, folder), { recursive: true });
     writeFileSync(path.join(dir, folder, "migration.sql"), sql);
   }
@@ -84,7 +87,10 @@ if (command === "new") {
   let previous: string | null = null;
   for (const migration of names) {
     const next = snapshotOf(migration);
-    for (const [provider, dir] of [["sqlite", SQLITE_DIR], ["postgresql", POSTGRES_DIR]] as const) {
+    for (const [provider, dir] of [
+      ["sqlite", SQLITE_DIR],
+      ["postgresql", POSTGRES_DIR],
+    ] as const) {
       const expected = diffFor(provider, previous, next, migration);
       const file = path.join(dir, migration, "migration.sql");
       const actual = existsSync(file) ? readFileSync(file, "utf8") : "";

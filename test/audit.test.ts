@@ -32,7 +32,9 @@ async function listen(svc: TestService): Promise<{ server: Server; url: string }
 }
 
 function summarise(results: AuditResult[]) {
-  const failing = results.filter((result) => result.status === "error" || result.status === "warn").map((result) => `${result.status}: ${result.name} — ${"reason" in result ? result.reason : ""}`);
+  const failing = results
+    .filter((result) => result.status === "error" || result.status === "warn")
+    .map((result) => `${result.status}: ${result.name} — ${"reason" in result ? result.reason : ""}`);
   const notices = results.filter((result) => result.status === "notice").map((result) => result.name);
   return { failing, notices };
 }

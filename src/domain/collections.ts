@@ -82,7 +82,13 @@ export async function createCollection(db: Database, tx: Tx, input: CreateCollec
       artifacts: { createMany: { data: artifacts.map((a, position) => ({ artifactId: a.id, position })) } },
     },
   });
-  if (run) await linkRunInputs(tx, run.id, artifacts.map((a) => a.id), []);
+  if (run)
+    await linkRunInputs(
+      tx,
+      run.id,
+      artifacts.map((a) => a.id),
+      [],
+    );
   return collection;
 }
 
@@ -99,4 +105,3 @@ export async function deleteCollection(tx: Tx, uid: string, permanent: boolean, 
   await recomputeLatest(tx, "collection", collection.stem);
   return collection;
 }
-

@@ -72,25 +72,29 @@ export async function track(db: Database, tx: Tx, input: TrackInput, userId: num
       field: "params",
     });
   }
-  await linkRunInputs(tx, run.id, artifacts.map((a) => a.id), collections.map((c) => c.id));
+  await linkRunInputs(
+    tx,
+    run.id,
+    artifacts.map((a) => a.id),
+    collections.map((c) => c.id),
+  );
   return run;
 }
 
-export async function addRunInputs(
-  tx: Tx,
-  input: { runUid: string; artifactUids?: readonly string[] | null; collectionUids?: readonly string[] | null },
-) {
+export async function addRunInputs(tx: Tx, input: { runUid: string; artifactUids?: readonly string[] | null; collectionUids?: readonly string[] | null }) {
   const run = await findRun(tx, input.runUid, "runUid");
   const artifacts = await findArtifacts(tx, input.artifactUids ?? [], "artifactUids");
   const collections = await findCollections(tx, input.collectionUids ?? [], "collectionUids");
-  await linkRunInputs(tx, run.id, artifacts.map((a) => a.id), collections.map((c) => c.id));
+  await linkRunInputs(
+    tx,
+    run.id,
+    artifacts.map((a) => a.id),
+    collections.map((c) => c.id),
+  );
   return run;
 }
 
-export async function finishRun(
-  tx: Tx,
-  input: { uid: string; status?: RunStatus | null; reportUid?: string | null; environmentUid?: string | null },
-) {
+export async function finishRun(tx: Tx, input: { uid: string; status?: RunStatus | null; reportUid?: string | null; environmentUid?: string | null }) {
   const status = input.status ?? "COMPLETED";
   if (!FINAL_STATUSES.includes(status)) {
     throw invalid("status", `a run finishes as ${FINAL_STATUSES.join(", ")}, not ${status}`);

@@ -81,8 +81,6 @@ export function uidWhere(registry: VersionedRegistry | "run", uid: string, field
   throw invalid(field, `${JSON.stringify(uid)} is not a ${registry} uid: expected ${lengths} characters`);
 }
 
-
-
 // The calls restoring needs, shared by the three versioned delegates.
 interface RestorableDelegate {
   findFirst(args: { where: Record<string, unknown> }): Promise<{ id: number; stem: string; createdById: number } | null>;

@@ -12,7 +12,14 @@ const RETRYABLE_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "
 // statement timeout) and 40 (serialisation failure, deadlock).
 const RETRYABLE_SQLSTATE = /^(08|53|57|40)/;
 const RETRYABLE_NODE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTCONN", "SQLITE_BUSY", "SQLITE_LOCKED"]);
-const RETRYABLE_KIND = new Set(["DatabaseNotReachable", "DatabaseAccessDenied", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict", "ConnectionClosed"]);
+const RETRYABLE_KIND = new Set([
+  "DatabaseNotReachable",
+  "DatabaseAccessDenied",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionWriteConflict",
+  "ConnectionClosed",
+]);
 const RETRYABLE_MESSAGE =
   /database is locked|SQLITE_BUSY|Connection terminated|connection timeout|timeout exceeded when trying to connect|ECONNREFUSED|Can't reach database server|Unable to start a transaction in the given time|terminating connection|the database system is (shutting down|starting up)|Client has encountered a connection error|canceling statement due to statement timeout|server closed the connection/i;
 

@@ -8,12 +8,7 @@
 // only the first `maxOperationNames` distinct names are kept; later ones are counted as
 // "other". Parsing, validation and context building happen before that is known, so their
 // durations and errors are counted by operation type only, as are refused requests.
-import {
-  createCounter,
-  createHistogram,
-  usePrometheus,
-  type FillLabelsFnParams,
-} from "@graphql-yoga/plugin-prometheus";
+import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from "@graphql-yoga/plugin-prometheus";
 import { getOperationAST } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { collectDefaultMetrics, Registry } from "prom-client";

@@ -168,7 +168,11 @@ function capsOf(ctx: Context): LineageCaps {
 /** A sibling-batched lineage field: all parents in one request share one traversal statement. */
 function lineageLoader(ctx: Context, kind: Kind, direction: Direction, depth: number, maxNodes: number, includeTrashed: boolean) {
   return loaderFor<Graph>(ctx, `lineage.${kind}.${direction}.${depth}.${maxNodes}.${includeTrashed}`, (ids) =>
-    lineageOfMany(ctx.db, ids.map((id) => ({ kind, id })), { direction, depth, maxNodes, includeTrashed, caps: capsOf(ctx) }),
+    lineageOfMany(
+      ctx.db,
+      ids.map((id) => ({ kind, id })),
+      { direction, depth, maxNodes, includeTrashed, caps: capsOf(ctx) },
+    ),
   );
 }
 
