@@ -19,6 +19,10 @@ export default tseslint.config(
       "@typescript-eslint/await-thenable": "error",
       "@typescript-eslint/no-unnecessary-type-assertion": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      // Pothos plugins add their types by merging into its global PothosSchemaTypes namespace.
+      "@typescript-eslint/no-namespace": ["error", { allowDeclarations: true }],
+      // A variable a closure reads before its one assignment (the server's app) cannot be const.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       // A leading underscore marks an argument kept for its position (callbacks, resolvers).
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },

@@ -27,6 +27,7 @@ import { buildLineageSql, type DirectionCode } from "../src/lineage/sql.ts";
 import { createService, type Service } from "../src/service.ts";
 import { generateWorkload, loadWorkload, sizeFromArgs, type Workload, type WorkloadSize } from "./generate.ts";
 import type { BenchReport } from "./index.ts";
+import type { postgraphile as Postgraphile } from "postgraphile";
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const BENCH_DATABASE = "lr_bench";
@@ -172,7 +173,7 @@ function graphqlClient(url: string) {
               if (result.errors) reject(new Error(JSON.stringify(result.errors).slice(0, 500)));
               else resolve(result);
             } catch (error) {
-              reject(error);
+              reject(error instanceof Error ? error : new Error(String(error)));
             }
           });
         },
@@ -189,8 +190,11 @@ function graphqlClient(url: string) {
     });
 }
 
-async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
+async function listen(
+  handler: (request: http.IncomingMessage, response: http.ServerResponse) => unknown,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  // Both handlers answer their own errors: whatever they return is not awaited.
+  const server = http.createServer((request, response) => void handler(request, response));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -348,9 +352,11 @@ async function throughput(url: string, query: string, connections: number, secon
  * 15 (one under postgraphile, one under graphile-build-pg), and PostGraphile refuses to mix
  * them. Every `graphql` import from inside PostGraphile's packages is sent to postgraphile's copy.
  */
-function loadPostgraphile(): typeof import("postgraphile").postgraphile {
+function loadPostgraphile(): typeof Postgraphile {
   const fromPostgraphile = createRequire(createRequire(import.meta.url).resolve("postgraphile/package.json"));
-  const resolver = Module as unknown as { _resolveFilename(request: string, parent: { filename?: string } | undefined, ...rest: unknown[]): string };
+  const resolver = Module as unknown as {
+    _resolveFilename: (this: unknown, request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+  };
   const original = resolver._resolveFilename;
   const graphql15 = path.dirname(fromPostgraphile.resolve("graphql/package.json"));
   resolver._resolveFilename = function (request, parent, ...rest) {
@@ -421,7 +427,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     `${provider}: loaded ${load.rows.toLocaleString("en")} rows in ${load.seconds.toFixed(1)} s (${Math.round(load.rowsPerSecond).toLocaleString("en")} rows/s)`,
   );
 
-  const server = await listen(service.yoga as unknown as http.RequestListener);
+  const server = await listen(service.yoga);
   const gql = graphqlClient(server.url);
   const driver = await openDriver(provider, location);
   const counted = async (fn: () => Promise<unknown>) => {
@@ -529,7 +535,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
       disableQueryLog: true,
       retryOnInitFail: false,
     });
-    postgraphileServer = await listen(middleware as unknown as http.RequestListener);
+    postgraphileServer = await listen(middleware);
     const answer = await graphqlClient(postgraphileServer.url)(DASHBOARD_POSTGRAPHILE);
     if (answer.data.allRuns.nodes.length !== 100) throw new Error("PostGraphile page is not full");
     if (answer.data.allRuns.nodes.map((n: { uid: string }) => n.uid).join() !== page.data.runs.edges.map((e: { node: { uid: string } }) => e.node.uid).join()) {
@@ -623,7 +629,7 @@ async function benchFresh(args: string[], log: (line: string) => void) {
   }
   if (!picks) throw new Error("no workload");
   log(`fresh: ${JSON.stringify(counts)} in PostgreSQL and SQLite, no ANALYZE`);
-  const servers = [await listen(pgService.yoga as unknown as http.RequestListener), await listen(sqliteService.yoga as unknown as http.RequestListener)];
+  const servers = [await listen(pgService.yoga), await listen(sqliteService.yoga)];
   const [pgGql, sqliteGql] = servers.map((server) => graphqlClient(server.url));
   const floor = await pgDriver(databaseUrl, { jit: false });
   const jitDefault = await pgDriver(databaseUrl, { jit: true });

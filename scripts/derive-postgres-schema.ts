@@ -20,7 +20,7 @@ export function derivePostgresSchema(source: string): string {
   derived = replaceOnce(derived, 'output     = "../src/generated/sqlite"', 'output     = "../../src/generated/postgres"');
   // Pothos types are generated once, from the SQLite schema; both clients share them.
   derived = derived.replace(/generator pothos \{[^}]*\}\n\n/, "");
-  return replaceOnce(derived, /provider = "sqlite"\n  url {6}= .*\n/, 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n');
+  return replaceOnce(derived, /provider = "sqlite"\n {2}url {6}= .*\n/, 'provider = "postgresql"\n  url      = env("DATABASE_URL")\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

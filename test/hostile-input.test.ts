@@ -250,13 +250,13 @@ describe("params: empty in, inference of numbers, exact integers", () => {
 
   it("an integer beyond 2^53 in a param value is refused", async () => {
     ok(await svc.gql(`mutation { defineParam(input: { name: "counter", dtype: "int" }) { name } }`));
-    const error = await refused(TRACK, { input: { transform: { name: "ok" }, params: { counter: 9007199254740993 } } }, "params");
+    const error = await refused(TRACK, { input: { transform: { name: "ok" }, params: { counter: 2 ** 53 + 2 } } }, "params");
     expect(error.message).toMatch(/2\^53/);
-    await refused(TRACK, withParams({ fresh_counter: 9007199254740993 }), "params");
+    await refused(TRACK, withParams({ fresh_counter: 2 ** 53 + 2 }), "params");
   });
 
   it("a BigInt sent as an unsafe JSON number is refused; a decimal string is exact", async () => {
-    const error = await refused(REGISTER, { input: { hash: contentHash("big1"), size: 9007199254740993 } }, "size");
+    const error = await refused(REGISTER, { input: { hash: contentHash("big1"), size: 2 ** 53 + 2 } }, "size");
     expect(error.message).toMatch(/decimal string/);
     const SIZE = `mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { size } }`;
     const exact = ok(await svc.gql(SIZE, { input: { hash: contentHash("big2"), size: "9007199254740993" } }));

@@ -13,7 +13,7 @@ async function post(svc: TestService, body: BodyInit, headers: Record<string, st
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
     body,
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-  } as RequestInit);
+  });
   return { status: response.status, body: await response.json() };
 }
 

@@ -7,7 +7,7 @@ import { expectError, ok, startTestService, type TestService } from "./harness.t
 let svc: TestService;
 let g: GraphFixture;
 const uid: Record<string, string> = {};
-let alignRuns: Node[] = [];
+const alignRuns: Node[] = [];
 
 const QUERY = `query($uid: String!, $direction: LineageDirection, $depth: Int, $includeTrashed: Boolean) {
   transformLineage(uid: $uid, direction: $direction, depth: $depth, includeTrashed: $includeTrashed) {

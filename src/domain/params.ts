@@ -125,7 +125,7 @@ export function projections(dtype: Dtype, value: unknown) {
     case "bool":
       return { valueNumber: value ? 1 : 0, valueText: String(value), valueDate: null };
     case "date":
-      return { valueNumber: null, valueText: value as string, valueDate: new Date(`${value}T00:00:00Z`) };
+      return { valueNumber: null, valueText: value as string, valueDate: new Date(`${value as string}T00:00:00Z`) };
     case "datetime":
       return { valueNumber: null, valueText: value as string, valueDate: new Date(value as string) };
     default:

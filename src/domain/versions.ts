@@ -20,7 +20,7 @@ interface FamilyDelegate {
 }
 
 function delegate(tx: Tx, registry: VersionedRegistry): FamilyDelegate {
-  return tx[registry] as unknown as FamilyDelegate;
+  return tx[registry];
 }
 
 const familySelect = { id: true, uid: true, version: true, isLatest: true, trashedAt: true } as const;

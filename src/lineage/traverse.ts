@@ -94,7 +94,7 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
     truncated: false,
     truncatedBy: { depth: false, maxNodes: false },
   }));
-  const uids: Map<string, string>[] = graphs.map(() => new Map());
+  const uids = graphs.map(() => new Map<string, string>());
   const incoming: { root: number; target: string; sources: string[] }[] = [];
   for (const row of rows) {
     const root = Number(row.root);

@@ -38,7 +38,7 @@ export function isTransientDatabaseError(error: unknown): boolean {
     if (candidate.kind === "sqlite" && ((candidate as { extendedCode?: number }).extendedCode ?? 0) % 256 === 5) return true; // SQLITE_BUSY
     if (typeof candidate.message === "string" && RETRYABLE_MESSAGE.test(candidate.message)) return true;
     queue.push(candidate.cause, candidate.originalError, candidate.meta);
-    if (Array.isArray(candidate.errors)) queue.push(...candidate.errors);
+    if (Array.isArray(candidate.errors)) queue.push(...(candidate.errors as unknown[]));
     if (candidate.meta && typeof candidate.meta === "object") queue.push((candidate.meta as { driverAdapterError?: unknown }).driverAdapterError);
   }
   return false;
@@ -89,7 +89,7 @@ export function useErrorCodes(): Plugin {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
       if (result.errors.every((error) => error.extensions?.code && error.extensions.limit === undefined)) return;
-      setResult({ ...result, errors: result.errors.map((error) => withCode(error as GraphQLError)) });
+      setResult({ ...result, errors: result.errors.map((error) => withCode(error)) });
     },
   };
 }
@@ -110,7 +110,7 @@ export function useHiddenSuggestions(): Plugin {
         ...result,
         errors: result.errors.map((error) => {
           const message = error.message.replace(SUGGESTION, "");
-          return message === error.message ? error : rebuilt(error as GraphQLError, message, error.extensions);
+          return message === error.message ? error : rebuilt(error, message, error.extensions);
         }),
       });
     },

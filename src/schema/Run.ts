@@ -5,7 +5,7 @@ import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../domain/errors.ts";
 import { loadParamMaps } from "../loaders/params.ts";
-import { paramPredicatesWhere, type ParamPredicate } from "../domain/params.ts";
+import { paramPredicatesWhere } from "../domain/params.ts";
 import { addRunInputs, deleteRun, finishRun, restoreRun, RUN_STATUSES, track } from "../domain/runs.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { uidWhere } from "../domain/versions.ts";
@@ -138,7 +138,7 @@ async function runWhere(ctx: Context, filter: RunFilterValue | null | undefined)
       type: filter.transformType ? { in: filter.transformType } : undefined,
     });
   }
-  const paramConditions = await paramPredicatesWhere(ctx.db.reader, (filter?.params ?? []) as ParamPredicate[]);
+  const paramConditions = await paramPredicatesWhere(ctx.db.reader, filter?.params ?? []);
   return compact({
     ...visibilityWhere(filter?.visibility),
     transform,
