@@ -5,7 +5,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { invalid, notFound } from "./errors.ts";
 import { requireAdmin, type Caller } from "./permissions.ts";
 import { checkKey, findArtifacts, findRun } from "./artifacts.ts";
-import { linkRunInputs } from "./runs.ts";
+import { linkRunInputs } from "./run-inputs.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
 
 export interface CreateCollectionInput {
