@@ -26,7 +26,14 @@ export const SMALL_SIZE: WorkloadSize = { transforms: 1000, runs: 10_000, artifa
 export function sizeFromArgs(args: string[]): WorkloadSize {
   const size = { ...(args.includes("--small") ? SMALL_SIZE : FULL_SIZE) };
   const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
-  const keys: [keyof WorkloadSize, string][] = [["transforms", "transforms"], ["runs", "runs"], ["artifacts", "artifacts"], ["maxDepth", "max-depth"], ["references", "references"], ["seed", "seed"]];
+  const keys: [keyof WorkloadSize, string][] = [
+    ["transforms", "transforms"],
+    ["runs", "runs"],
+    ["artifacts", "artifacts"],
+    ["maxDepth", "max-depth"],
+    ["references", "references"],
+    ["seed", "seed"],
+  ];
   for (const [key, name] of keys) {
     const value = flag(name);
     if (value !== undefined) size[key] = Number(value);
@@ -108,7 +115,19 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
     for (let v = 0; v < versions; v++) {
       const id = transforms.length + 1;
       const at = iso(base + family * 60_000 + v * 1000);
-      transforms.push([id, `${stem}${BASE62[0]}${BASE62[0]}${BASE62[0]}${BASE62[v]}`, stem, `step-${family}`, `pipelines/step-${family}.py`, String(v + 1), v === versions - 1, TRANSFORM_TYPES[family % 4], at, at, userId]);
+      transforms.push([
+        id,
+        `${stem}${BASE62[0]}${BASE62[0]}${BASE62[0]}${BASE62[v]}`,
+        stem,
+        `step-${family}`,
+        `pipelines/step-${family}.py`,
+        String(v + 1),
+        v === versions - 1,
+        TRANSFORM_TYPES[family % 4],
+        at,
+        at,
+        userId,
+      ]);
       ids.push(id);
     }
     families.push(ids);
@@ -139,7 +158,21 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
     const stem = uid(16);
     const suffix = SUFFIXES[id % SUFFIXES.length];
     const hash = createHash("sha256").update(`${size.seed}:${id}`).digest("base64url").slice(0, 22);
-    artifacts.push([id, `${stem}0000`, stem, `${key}${suffix}`, storageId, suffix, runId ? "dataset" : "upload", random.int(1_000, 5_000_000_000), hash, runId, iso(at), iso(at), userId]);
+    artifacts.push([
+      id,
+      `${stem}0000`,
+      stem,
+      `${key}${suffix}`,
+      storageId,
+      suffix,
+      runId ? "dataset" : "upload",
+      random.int(1_000, 5_000_000_000),
+      hash,
+      runId,
+      iso(at),
+      iso(at),
+      userId,
+    ]);
     return id;
   };
 
@@ -172,7 +205,16 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
         const transformId = random.next() < 0.8 ? family[family.length - 1] : random.pick(family);
         const roll = random.next();
         const status = roll < 0.9 ? "COMPLETED" : roll < 0.97 ? "ERRORED" : "STARTED";
-        runs.push([runId, uid(20), transformId, iso(started), status === "STARTED" ? null : iso(started + random.int(5_000, 3_600_000)), status, iso(started), userId]);
+        runs.push([
+          runId,
+          uid(20),
+          transformId,
+          iso(started),
+          status === "STARTED" ? null : iso(started + random.int(5_000, 3_600_000)),
+          status,
+          iso(started),
+          userId,
+        ]);
         const read = new Set<number>();
         const readCollections = new Set<number>();
         if (layer === 0) {
@@ -205,7 +247,16 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
         if (random.next() < 0.03) {
           collection = collections.length + 1;
           const stem = uid(16);
-          collections.push([collection, `${stem}0000`, stem, `bundles/p${project}/l${layer}/w${w}`, runId, iso(started + 60_000), iso(started + 60_000), userId]);
+          collections.push([
+            collection,
+            `${stem}0000`,
+            stem,
+            `bundles/p${project}/l${layer}/w${w}`,
+            runId,
+            iso(started + 60_000),
+            iso(started + 60_000),
+            userId,
+          ]);
           outputs.forEach((artifactId, position) => members.push([collection, artifactId, position]));
         }
         current.push({ outputs, collection });
@@ -219,16 +270,128 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
   const uidOf = (id: number) => artifacts[id - 1][1] as string;
   const mostRead = readers.indexOf(Math.max(...readers));
   const tables: Table[] = [
-    { name: "Transform", columns: [["id", "int"], ["uid", "text"], ["stem", "text"], ["name", "text"], ["key", "text"], ["version", "text"], ["isLatest", "bool"], ["type", "text"], ["createdAt", "timestamp"], ["updatedAt", "timestamp"], ["createdById", "int"]], rows: transforms },
-    { name: "Param", columns: [["id", "int"], ["name", "text"], ["dtype", "text"], ["createdAt", "timestamp"], ["createdById", "int"]], rows: params },
-    { name: "ParamValue", columns: [["id", "int"], ["paramId", "int"], ["value", "jsonb"], ["hash", "text"], ["valueNumber", "float"], ["valueText", "text"], ["createdAt", "timestamp"], ["createdById", "int"]], rows: paramValues },
-    { name: "Run", columns: [["id", "int"], ["uid", "text"], ["transformId", "int"], ["startedAt", "timestamp"], ["finishedAt", "timestamp"], ["status", "text"], ["createdAt", "timestamp"], ["createdById", "int"]], rows: runs },
-    { name: "Artifact", columns: [["id", "int"], ["uid", "text"], ["stem", "text"], ["key", "text"], ["storageId", "int"], ["suffix", "text"], ["type", "text"], ["size", "bigint"], ["hash", "text"], ["runId", "int"], ["createdAt", "timestamp"], ["updatedAt", "timestamp"], ["createdById", "int"]], rows: artifacts },
-    { name: "Collection", columns: [["id", "int"], ["uid", "text"], ["stem", "text"], ["key", "text"], ["runId", "int"], ["createdAt", "timestamp"], ["updatedAt", "timestamp"], ["createdById", "int"]], rows: collections },
-    { name: "CollectionArtifact", columns: [["collectionId", "int"], ["artifactId", "int"], ["position", "int"]], rows: members },
-    { name: "RunInputArtifact", columns: [["runId", "int"], ["artifactId", "int"]], rows: inputs },
-    { name: "RunInputCollection", columns: [["runId", "int"], ["collectionId", "int"]], rows: collectionInputs },
-    { name: "RunParamValue", columns: [["runId", "int"], ["paramValueId", "int"]], rows: runParams },
+    {
+      name: "Transform",
+      columns: [
+        ["id", "int"],
+        ["uid", "text"],
+        ["stem", "text"],
+        ["name", "text"],
+        ["key", "text"],
+        ["version", "text"],
+        ["isLatest", "bool"],
+        ["type", "text"],
+        ["createdAt", "timestamp"],
+        ["updatedAt", "timestamp"],
+        ["createdById", "int"],
+      ],
+      rows: transforms,
+    },
+    {
+      name: "Param",
+      columns: [
+        ["id", "int"],
+        ["name", "text"],
+        ["dtype", "text"],
+        ["createdAt", "timestamp"],
+        ["createdById", "int"],
+      ],
+      rows: params,
+    },
+    {
+      name: "ParamValue",
+      columns: [
+        ["id", "int"],
+        ["paramId", "int"],
+        ["value", "jsonb"],
+        ["hash", "text"],
+        ["valueNumber", "float"],
+        ["valueText", "text"],
+        ["createdAt", "timestamp"],
+        ["createdById", "int"],
+      ],
+      rows: paramValues,
+    },
+    {
+      name: "Run",
+      columns: [
+        ["id", "int"],
+        ["uid", "text"],
+        ["transformId", "int"],
+        ["startedAt", "timestamp"],
+        ["finishedAt", "timestamp"],
+        ["status", "text"],
+        ["createdAt", "timestamp"],
+        ["createdById", "int"],
+      ],
+      rows: runs,
+    },
+    {
+      name: "Artifact",
+      columns: [
+        ["id", "int"],
+        ["uid", "text"],
+        ["stem", "text"],
+        ["key", "text"],
+        ["storageId", "int"],
+        ["suffix", "text"],
+        ["type", "text"],
+        ["size", "bigint"],
+        ["hash", "text"],
+        ["runId", "int"],
+        ["createdAt", "timestamp"],
+        ["updatedAt", "timestamp"],
+        ["createdById", "int"],
+      ],
+      rows: artifacts,
+    },
+    {
+      name: "Collection",
+      columns: [
+        ["id", "int"],
+        ["uid", "text"],
+        ["stem", "text"],
+        ["key", "text"],
+        ["runId", "int"],
+        ["createdAt", "timestamp"],
+        ["updatedAt", "timestamp"],
+        ["createdById", "int"],
+      ],
+      rows: collections,
+    },
+    {
+      name: "CollectionArtifact",
+      columns: [
+        ["collectionId", "int"],
+        ["artifactId", "int"],
+        ["position", "int"],
+      ],
+      rows: members,
+    },
+    {
+      name: "RunInputArtifact",
+      columns: [
+        ["runId", "int"],
+        ["artifactId", "int"],
+      ],
+      rows: inputs,
+    },
+    {
+      name: "RunInputCollection",
+      columns: [
+        ["runId", "int"],
+        ["collectionId", "int"],
+      ],
+      rows: collectionInputs,
+    },
+    {
+      name: "RunParamValue",
+      columns: [
+        ["runId", "int"],
+        ["paramValueId", "int"],
+      ],
+      rows: runParams,
+    },
   ];
   return {
     tables,
@@ -256,7 +419,9 @@ function progress(total: number) {
       const width = 30;
       const bar = "#".repeat(Math.round(share * width)).padEnd(width, ".");
       const rate = done / ((performance.now() - started) / 1000);
-      process.stderr.write(`\r  loading [${bar}] ${(share * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows, ${Math.round(rate).toLocaleString("en")} rows/s  ${label.padEnd(20)}`);
+      process.stderr.write(
+        `\r  loading [${bar}] ${(share * 100).toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} rows, ${Math.round(rate).toLocaleString("en")} rows/s  ${label.padEnd(20)}`,
+      );
     },
     end() {
       process.stderr.write("\n");
@@ -310,7 +475,15 @@ export async function loadWorkload(target: LoadTarget, workload: Workload, { ana
     try {
       for (const table of workload.tables) {
         const names = table.columns.map(([name]) => `"${name}"`).join(", ");
-        const casts: Record<ColumnType, string> = { int: "int[]", text: "text[]", timestamp: "timestamp(3)[]", bool: "boolean[]", float: "float8[]", jsonb: "jsonb[]", bigint: "bigint[]" };
+        const casts: Record<ColumnType, string> = {
+          int: "int[]",
+          text: "text[]",
+          timestamp: "timestamp(3)[]",
+          bool: "boolean[]",
+          float: "float8[]",
+          jsonb: "jsonb[]",
+          bigint: "bigint[]",
+        };
         const sql = `INSERT INTO "${table.name}" (${names}) SELECT * FROM unnest(${table.columns.map(([, type], i) => `$${i + 1}::${casts[type]}`).join(", ")})`;
         for (let start = 0; start < table.rows.length; start += CHUNK) {
           const rows = table.rows.slice(start, start + CHUNK);

@@ -27,6 +27,7 @@ import { buildLineageSql, type DirectionCode } from "../src/lineage/sql.ts";
 import { createService, type Service } from "../src/service.ts";
 import { generateWorkload, loadWorkload, sizeFromArgs, type Workload, type WorkloadSize } from "./generate.ts";
 import type { BenchReport } from "./index.ts";
+import type { postgraphile as Postgraphile } from "postgraphile";
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const BENCH_DATABASE = "lr_bench";
@@ -133,7 +134,10 @@ async function genericPlanSeqScans(location: string, sql: string, params: unknow
     await client.query(`PREPARE lineage_plan AS ${sql}`);
     const values = params.map((value) => client.escapeLiteral(String(value))).join(", ");
     const { rows } = await client.query(`EXPLAIN EXECUTE lineage_plan(${values})`);
-    return rows.map((row) => String(row["QUERY PLAN"])).filter((line) => /Seq Scan on/.test(line)).map((line) => line.trim().replace(/\s+\(cost.*$/, ""));
+    return rows
+      .map((row) => String(row["QUERY PLAN"]))
+      .filter((line) => /Seq Scan on/.test(line))
+      .map((line) => line.trim().replace(/\s+\(cost.*$/, ""));
   } finally {
     await client.end();
   }
@@ -157,19 +161,23 @@ function graphqlClient(url: string) {
   const once = (query: string, variables: Record<string, unknown>) =>
     new Promise<{ data?: any; errors?: unknown[] }>((resolve, reject) => {
       const body = JSON.stringify({ query, variables });
-      const request = http.request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk) => chunks.push(chunk));
-        response.on("end", () => {
-          try {
-            const result = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-            if (result.errors) reject(new Error(JSON.stringify(result.errors).slice(0, 500)));
-            else resolve(result);
-          } catch (error) {
-            reject(error);
-          }
-        });
-      });
+      const request = http.request(
+        url,
+        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk) => chunks.push(chunk));
+          response.on("end", () => {
+            try {
+              const result = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+              if (result.errors) reject(new Error(JSON.stringify(result.errors).slice(0, 500)));
+              else resolve(result);
+            } catch (error) {
+              reject(error instanceof Error ? error : new Error(String(error)));
+            }
+          });
+        },
+      );
       request.on("error", reject);
       request.end(body);
     });
@@ -182,8 +190,11 @@ function graphqlClient(url: string) {
     });
 }
 
-async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
+async function listen(
+  handler: (request: http.IncomingMessage, response: http.ServerResponse) => unknown,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  // Both handlers answer their own errors: whatever they return is not awaited.
+  const server = http.createServer((request, response) => void handler(request, response));
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -219,29 +230,62 @@ async function naiveLineage(prisma: Service["db"]["reader"], uid: string, direct
       const id = Number(key.slice(1));
       if (direction === "UPSTREAM") {
         if (key[0] === "A") {
-          const a = await prisma.artifact.findUnique({ where: { id }, select: { run: { select: { id: true, uid: true, startedAt: true, trashedAt: true, transform: { select: { name: true, version: true } } } } } });
-          if (a?.run && !a.run.trashedAt && distance < depth) visit(`R${a.run.id}`, distance + 1, next), edges.push([`R${a.run.id}`, key]);
+          const a = await prisma.artifact.findUnique({
+            where: { id },
+            select: { run: { select: { id: true, uid: true, startedAt: true, trashedAt: true, transform: { select: { name: true, version: true } } } } },
+          });
+          if (a?.run && !a.run.trashedAt && distance < depth) (visit(`R${a.run.id}`, distance + 1, next), edges.push([`R${a.run.id}`, key]));
         } else if (key[0] === "C") {
-          const c = await prisma.collection.findUnique({ where: { id }, select: { run: { select: { id: true, trashedAt: true } }, artifacts: { where: { artifact: live }, select: { artifact: { select: { id: true, uid: true, key: true } } } } } });
+          const c = await prisma.collection.findUnique({
+            where: { id },
+            select: {
+              run: { select: { id: true, trashedAt: true } },
+              artifacts: { where: { artifact: live }, select: { artifact: { select: { id: true, uid: true, key: true } } } },
+            },
+          });
           if (c?.run && !c.run.trashedAt && distance < depth) visit(`R${c.run.id}`, distance + 1, next);
-          for (const m of c?.artifacts ?? []) visit(`A${m.artifact.id}`, distance, next), edges.push([`A${m.artifact.id}`, key]);
+          for (const m of c?.artifacts ?? []) (visit(`A${m.artifact.id}`, distance, next), edges.push([`A${m.artifact.id}`, key]));
         } else {
-          const r = await prisma.run.findUnique({ where: { id }, select: { inputArtifacts: { where: { artifact: live }, select: { artifact: { select: { id: true, uid: true, key: true } } } }, inputCollections: { where: { collection: live }, select: { collection: { select: { id: true, uid: true, key: true } } } } } });
-          for (const l of r?.inputArtifacts ?? []) visit(`A${l.artifact.id}`, distance, next), edges.push([`A${l.artifact.id}`, key]);
-          for (const l of r?.inputCollections ?? []) visit(`C${l.collection.id}`, distance, next), edges.push([`C${l.collection.id}`, key]);
+          const r = await prisma.run.findUnique({
+            where: { id },
+            select: {
+              inputArtifacts: { where: { artifact: live }, select: { artifact: { select: { id: true, uid: true, key: true } } } },
+              inputCollections: { where: { collection: live }, select: { collection: { select: { id: true, uid: true, key: true } } } },
+            },
+          });
+          for (const l of r?.inputArtifacts ?? []) (visit(`A${l.artifact.id}`, distance, next), edges.push([`A${l.artifact.id}`, key]));
+          for (const l of r?.inputCollections ?? []) (visit(`C${l.collection.id}`, distance, next), edges.push([`C${l.collection.id}`, key]));
         }
       } else {
         if (key[0] === "A") {
-          const a = await prisma.artifact.findUnique({ where: { id }, select: { inputOfRuns: { where: { run: live }, select: { run: { select: { id: true, uid: true, startedAt: true, transform: { select: { name: true, version: true } } } } } }, collections: { where: { collection: live }, select: { collection: { select: { id: true, uid: true, key: true } } } } } });
-          if (distance < depth) for (const l of a?.inputOfRuns ?? []) visit(`R${l.run.id}`, distance + 1, next), edges.push([key, `R${l.run.id}`]);
-          for (const l of a?.collections ?? []) visit(`C${l.collection.id}`, distance, next), edges.push([key, `C${l.collection.id}`]);
+          const a = await prisma.artifact.findUnique({
+            where: { id },
+            select: {
+              inputOfRuns: {
+                where: { run: live },
+                select: { run: { select: { id: true, uid: true, startedAt: true, transform: { select: { name: true, version: true } } } } },
+              },
+              collections: { where: { collection: live }, select: { collection: { select: { id: true, uid: true, key: true } } } },
+            },
+          });
+          if (distance < depth) for (const l of a?.inputOfRuns ?? []) (visit(`R${l.run.id}`, distance + 1, next), edges.push([key, `R${l.run.id}`]));
+          for (const l of a?.collections ?? []) (visit(`C${l.collection.id}`, distance, next), edges.push([key, `C${l.collection.id}`]));
         } else if (key[0] === "C") {
-          const c = await prisma.collection.findUnique({ where: { id }, select: { inputOfRuns: { where: { run: live }, select: { run: { select: { id: true } } } } } });
-          if (distance < depth) for (const l of c?.inputOfRuns ?? []) visit(`R${l.run.id}`, distance + 1, next), edges.push([key, `R${l.run.id}`]);
+          const c = await prisma.collection.findUnique({
+            where: { id },
+            select: { inputOfRuns: { where: { run: live }, select: { run: { select: { id: true } } } } },
+          });
+          if (distance < depth) for (const l of c?.inputOfRuns ?? []) (visit(`R${l.run.id}`, distance + 1, next), edges.push([key, `R${l.run.id}`]));
         } else {
-          const r = await prisma.run.findUnique({ where: { id }, select: { outputArtifacts: { where: live, select: { id: true, uid: true, key: true } }, outputCollections: { where: live, select: { id: true, uid: true, key: true } } } });
-          for (const o of r?.outputArtifacts ?? []) visit(`A${o.id}`, distance, next), edges.push([key, `A${o.id}`]);
-          for (const o of r?.outputCollections ?? []) visit(`C${o.id}`, distance, next), edges.push([key, `C${o.id}`]);
+          const r = await prisma.run.findUnique({
+            where: { id },
+            select: {
+              outputArtifacts: { where: live, select: { id: true, uid: true, key: true } },
+              outputCollections: { where: live, select: { id: true, uid: true, key: true } },
+            },
+          });
+          for (const o of r?.outputArtifacts ?? []) (visit(`A${o.id}`, distance, next), edges.push([key, `A${o.id}`]));
+          for (const o of r?.outputCollections ?? []) (visit(`C${o.id}`, distance, next), edges.push([key, `C${o.id}`]));
         }
       }
     }
@@ -308,13 +352,18 @@ async function throughput(url: string, query: string, connections: number, secon
  * 15 (one under postgraphile, one under graphile-build-pg), and PostGraphile refuses to mix
  * them. Every `graphql` import from inside PostGraphile's packages is sent to postgraphile's copy.
  */
-function loadPostgraphile(): typeof import("postgraphile").postgraphile {
+function loadPostgraphile(): typeof Postgraphile {
   const fromPostgraphile = createRequire(createRequire(import.meta.url).resolve("postgraphile/package.json"));
-  const resolver = Module as unknown as { _resolveFilename(request: string, parent: { filename?: string } | undefined, ...rest: unknown[]): string };
+  const resolver = Module as unknown as {
+    _resolveFilename: (this: unknown, request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+  };
   const original = resolver._resolveFilename;
   const graphql15 = path.dirname(fromPostgraphile.resolve("graphql/package.json"));
   resolver._resolveFilename = function (request, parent, ...rest) {
-    if ((request === "graphql" || request.startsWith("graphql/")) && /node_modules\/(graphile-|postgraphile|@graphile|graphql-parse-resolve-info|graphql-ws|subscriptions-transport-ws)/.test(parent?.filename ?? "")) {
+    if (
+      (request === "graphql" || request.startsWith("graphql/")) &&
+      /node_modules\/(graphile-|postgraphile|@graphile|graphql-parse-resolve-info|graphql-ws|subscriptions-transport-ws)/.test(parent?.filename ?? "")
+    ) {
       return original.call(this, path.join(graphql15, request.slice("graphql".length)), parent, ...rest);
     }
     return original.call(this, request, parent, ...rest);
@@ -374,9 +423,11 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   const load = await loadWorkload({ provider, location }, workload);
   // Drop the generated rows before measuring: a heap of a million rows makes every GC slower.
   workload.tables.length = 0;
-  log(`${provider}: loaded ${load.rows.toLocaleString("en")} rows in ${load.seconds.toFixed(1)} s (${Math.round(load.rowsPerSecond).toLocaleString("en")} rows/s)`);
+  log(
+    `${provider}: loaded ${load.rows.toLocaleString("en")} rows in ${load.seconds.toFixed(1)} s (${Math.round(load.rowsPerSecond).toLocaleString("en")} rows/s)`,
+  );
 
-  const server = await listen(service.yoga as unknown as http.RequestListener);
+  const server = await listen(service.yoga);
   const gql = graphqlClient(server.url);
   const driver = await openDriver(provider, location);
   const counted = async (fn: () => Promise<unknown>) => {
@@ -401,7 +452,13 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     cases.push({ name: `lineage upstream depth ${depth}`, direction: "UPSTREAM", depth, maxNodes: 10_000, starts: deepOutputs });
     cases.push({ name: `lineage downstream depth ${depth}`, direction: "DOWNSTREAM", depth, maxNodes: 10_000, starts: deepInputs });
   }
-  cases.push({ name: `lineage downstream of a shared reference (${sharedReference.readers.toLocaleString("en")} readers), maxNodes 10,000`, direction: "DOWNSTREAM", depth: 5, maxNodes: 10_000, starts: [sharedReference.uid] });
+  cases.push({
+    name: `lineage downstream of a shared reference (${sharedReference.readers.toLocaleString("en")} readers), maxNodes 10,000`,
+    direction: "DOWNSTREAM",
+    depth: 5,
+    maxNodes: 10_000,
+    starts: [sharedReference.uid],
+  });
 
   const lineageResults = [];
   for (const c of args.includes("--skip-lineage") ? [] : cases) {
@@ -457,7 +514,9 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
       speedupOverNaive: round(naive.p50 / graphql.p50, 1),
     };
     lineageResults.push(row);
-    log(`${provider}: ${c.name}: ${nodes} nodes, p50 ${graphql.p50} ms (floor ${floor} ms, ×${row.ratioToFloor}); naive ${naive.p50} ms (${row.speedupOverNaive}× slower), ${statements} vs ${naiveStatements} statements${seqScans ? `; generic plan: ${seqScans.length ? seqScans.join(", ") : "no sequential scan"}` : ""}`);
+    log(
+      `${provider}: ${c.name}: ${nodes} nodes, p50 ${graphql.p50} ms (floor ${floor} ms, ×${row.ratioToFloor}); naive ${naive.p50} ms (${row.speedupOverNaive}× slower), ${statements} vs ${naiveStatements} statements${seqScans ? `; generic plan: ${seqScans.length ? seqScans.join(", ") : "no sequential scan"}` : ""}`,
+    );
   }
 
   // (b) the dashboard page; on PostgreSQL with PostGraphile 4 serving the same database,
@@ -469,8 +528,14 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   if (provider === "postgresql") {
     const postgraphile = loadPostgraphile();
     pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-    const middleware = postgraphile(pool, "public", { disableDefaultMutations: true, graphqlRoute: "/graphql", dynamicJson: true, disableQueryLog: true, retryOnInitFail: false });
-    postgraphileServer = await listen(middleware as unknown as http.RequestListener);
+    const middleware = postgraphile(pool, "public", {
+      disableDefaultMutations: true,
+      graphqlRoute: "/graphql",
+      dynamicJson: true,
+      disableQueryLog: true,
+      retryOnInitFail: false,
+    });
+    postgraphileServer = await listen(middleware);
     const answer = await graphqlClient(postgraphileServer.url)(DASHBOARD_POSTGRAPHILE);
     if (answer.data.allRuns.nodes.length !== 100) throw new Error("PostGraphile page is not full");
     if (answer.data.allRuns.nodes.map((n: { uid: string }) => n.uid).join() !== page.data.runs.edges.map((e: { node: { uid: string } }) => e.node.uid).join()) {
@@ -502,13 +567,15 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     statements: dashboardStatements,
     sql: latencies[1],
     throughput: mean(ours),
-    postgraphile: postgraphileServer
-      ? { latency: latencies[2], statements: postgraphileStatements, throughput: mean(theirs) }
-      : null,
+    postgraphile: postgraphileServer ? { latency: latencies[2], statements: postgraphileStatements, throughput: mean(theirs) } : null,
   };
-  log(`${provider}: dashboard p50 ${dashboard.graphql.p50} ms, ${dashboard.throughput.requestsPerSecond} req/s at ${connections} connections, ${dashboard.statements} statements; raw SQL p50 ${dashboard.sql.p50} ms`);
+  log(
+    `${provider}: dashboard p50 ${dashboard.graphql.p50} ms, ${dashboard.throughput.requestsPerSecond} req/s at ${connections} connections, ${dashboard.statements} statements; raw SQL p50 ${dashboard.sql.p50} ms`,
+  );
   if (dashboard.postgraphile) {
-    log(`${provider}: PostGraphile dashboard p50 ${dashboard.postgraphile.latency.p50} ms, ${dashboard.postgraphile.throughput.requestsPerSecond} req/s, ${dashboard.postgraphile.statements} statements`);
+    log(
+      `${provider}: PostGraphile dashboard p50 ${dashboard.postgraphile.latency.p50} ms, ${dashboard.postgraphile.throughput.requestsPerSecond} req/s, ${dashboard.postgraphile.statements} statements`,
+    );
   }
   await server.close();
   await postgraphileServer?.close();
@@ -517,7 +584,16 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   await driver.close();
   await service.close();
   rmSync(dataDir, { recursive: true, force: true });
-  return { provider, size, generateSeconds: round(generateSeconds), load: { rows: load.rows, seconds: round(load.seconds), rowsPerSecond: Math.round(load.rowsPerSecond) }, counts: workload.counts, hello, lineage: lineageResults, dashboard };
+  return {
+    provider,
+    size,
+    generateSeconds: round(generateSeconds),
+    load: { rows: load.rows, seconds: round(load.seconds), rowsPerSecond: Math.round(load.rowsPerSecond) },
+    counts: workload.counts,
+    hello,
+    lineage: lineageResults,
+    dashboard,
+  };
 }
 
 /**
@@ -553,14 +629,17 @@ async function benchFresh(args: string[], log: (line: string) => void) {
   }
   if (!picks) throw new Error("no workload");
   log(`fresh: ${JSON.stringify(counts)} in PostgreSQL and SQLite, no ANALYZE`);
-  const servers = [await listen(pgService.yoga as unknown as http.RequestListener), await listen(sqliteService.yoga as unknown as http.RequestListener)];
+  const servers = [await listen(pgService.yoga), await listen(sqliteService.yoga)];
   const [pgGql, sqliteGql] = servers.map((server) => graphqlClient(server.url));
   const floor = await pgDriver(databaseUrl, { jit: false });
   const jitDefault = await pgDriver(databaseUrl, { jit: true });
   const sqliteDriver = await openDriver("sqlite", path.join(dirs[1], "lineage.db"));
 
   const rows = [];
-  for (const [direction, starts] of [["UPSTREAM", picks.deepOutputs], ["DOWNSTREAM", picks.deepInputs]] as const) {
+  for (const [direction, starts] of [
+    ["UPSTREAM", picks.deepOutputs],
+    ["DOWNSTREAM", picks.deepInputs],
+  ] as const) {
     const depth = 20;
     const name = `lineage ${direction.toLowerCase()} depth ${depth}`;
     const variables = (i: number) => ({ uid: starts[i % starts.length], direction, depth, maxNodes: 10_000 });
@@ -569,7 +648,12 @@ async function benchFresh(args: string[], log: (line: string) => void) {
       buildLineageSql(provider, { start: { uid: starts[i % starts.length] }, directions, depth, maxNodes: 10_000, includeTrashed: false });
     // the same graph on both databases: the same seed makes the same uids
     const sample = await Promise.all([pgGql, sqliteGql].map(async (gql) => (await gql(LINEAGE, variables(0))).data.lineage));
-    const uids = sample.map((graph: { nodes: { uid: string }[] }) => graph.nodes.map((n) => n.uid).sort().join());
+    const uids = sample.map((graph: { nodes: { uid: string }[] }) =>
+      graph.nodes
+        .map((n) => n.uid)
+        .sort()
+        .join(),
+    );
     if (uids[0] !== uids[1]) throw new Error(`fresh: ${name}: PostgreSQL and SQLite return different graphs`);
     const [postgresql, sqlite, sql, readPath, sqliteSql, pgHello, sqliteHello] = await timeInTurns(iterations, [
       (i) => pgGql(LINEAGE, variables(i)),
@@ -590,10 +674,14 @@ async function benchFresh(args: string[], log: (line: string) => void) {
       () => sqliteGql("{ __typename }"),
     ]);
     // the statement as the service used to run it: planned anew each time, the server's JIT
-    const withJit = await time(Math.min(iterations, 10), (i) => {
-      const { sql, params } = sqlOf("postgresql", i);
-      return jitDefault.query(sql, params);
-    }, 1);
+    const withJit = await time(
+      Math.min(iterations, 10),
+      (i) => {
+        const { sql, params } = sqlOf("postgresql", i);
+        return jitDefault.query(sql, params);
+      },
+      1,
+    );
     const { sql: planSql, params: planParams } = sqlOf("postgresql", 0);
     const seqScans = await genericPlanSeqScans(databaseUrl, planSql, planParams);
     const row = {
@@ -613,7 +701,9 @@ async function benchFresh(args: string[], log: (line: string) => void) {
       sqlServerDefaultJit: withJit,
     };
     rows.push(row);
-    log(`fresh: ${name}: ${row.nodes} nodes; PostgreSQL p50 ${postgresql.p50} ms, SQLite ${sqlite.p50} ms (×${row.ratioToSqlite}); floor ${row.floor} ms (SQL ${sql.p50}, through the service's read path ${readPath.p50}; SQLite SQL ${sqliteSql.p50}); SQL with the server's JIT ${withJit.p50} ms; generic plan: ${seqScans.length ? seqScans.join(", ") : "no sequential scan"}`);
+    log(
+      `fresh: ${name}: ${row.nodes} nodes; PostgreSQL p50 ${postgresql.p50} ms, SQLite ${sqlite.p50} ms (×${row.ratioToSqlite}); floor ${row.floor} ms (SQL ${sql.p50}, through the service's read path ${readPath.p50}; SQLite SQL ${sqliteSql.p50}); SQL with the server's JIT ${withJit.p50} ms; generic plan: ${seqScans.length ? seqScans.join(", ") : "no sequential scan"}`,
+    );
   }
   for (const server of servers) await server.close();
   for (const driver of [floor, jitDefault, sqliteDriver]) await driver.close();
@@ -653,18 +743,26 @@ function table(results: ProviderResult[], connections: number): string {
   lines.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const r of results) {
     for (const row of r.lineage) {
-      lines.push(`| ${r.provider} | ${row.case} | ${row.nodes}${row.truncated ? " (cut)" : ""} | ${row.graphql.p50} | ${row.graphql.p95} | ${row.floor} (${row.hello.p50} + ${row.sql.p50}) | ${row.ratioToFloor} | ${row.naive.p50} | ${row.speedupOverNaive} | ${row.statements} (${row.naiveStatements}) |`);
+      lines.push(
+        `| ${r.provider} | ${row.case} | ${row.nodes}${row.truncated ? " (cut)" : ""} | ${row.graphql.p50} | ${row.graphql.p95} | ${row.floor} (${row.hello.p50} + ${row.sql.p50}) | ${row.ratioToFloor} | ${row.naive.p50} | ${row.speedupOverNaive} | ${row.statements} (${row.naiveStatements}) |`,
+      );
     }
   }
   lines.push("");
-  lines.push(`| db | dashboard page: runs(first: 100) + transform, params, inputs, outputs | p50 ms | p95 ms | req/s at ${connections} connections | statements |`);
+  lines.push(
+    `| db | dashboard page: runs(first: 100) + transform, params, inputs, outputs | p50 ms | p95 ms | req/s at ${connections} connections | statements |`,
+  );
   lines.push("|---|---|--:|--:|--:|--:|");
   for (const r of results) {
     const d = r.dashboard;
-    lines.push(`| ${r.provider} | lineage-registry (GraphQL over HTTP) | ${d.graphql.p50} | ${d.graphql.p95} | ${d.throughput.requestsPerSecond} | ${d.statements} |`);
+    lines.push(
+      `| ${r.provider} | lineage-registry (GraphQL over HTTP) | ${d.graphql.p50} | ${d.graphql.p95} | ${d.throughput.requestsPerSecond} | ${d.statements} |`,
+    );
     lines.push(`| ${r.provider} | raw SQL, one statement, bare driver | ${d.sql.p50} | ${d.sql.p95} | – | 1 |`);
     if (d.postgraphile) {
-      lines.push(`| ${r.provider} | PostGraphile 4 (GraphQL over HTTP) | ${d.postgraphile.latency.p50} | ${d.postgraphile.latency.p95} | ${d.postgraphile.throughput.requestsPerSecond} | ${d.postgraphile.statements} |`);
+      lines.push(
+        `| ${r.provider} | PostGraphile 4 (GraphQL over HTTP) | ${d.postgraphile.latency.p50} | ${d.postgraphile.latency.p95} | ${d.postgraphile.throughput.requestsPerSecond} | ${d.postgraphile.statements} |`,
+      );
     }
   }
   lines.push("");
@@ -672,7 +770,9 @@ function table(results: ProviderResult[], connections: number): string {
   lines.push("|---|---|--:|--:|--:|--:|");
   for (const r of results) {
     const c = r.counts;
-    lines.push(`| ${r.provider} | ${c.Transform} transforms, ${c.Run} runs, ${c.Artifact} artifacts, ${c.RunInputArtifact} inputs, ${c.Collection} collections, ${c.RunParamValue} param links | ${r.generateSeconds} s | ${r.load.rows} rows in ${r.load.seconds} s | ${r.load.rowsPerSecond} | ${r.hello.p50} |`);
+    lines.push(
+      `| ${r.provider} | ${c.Transform} transforms, ${c.Run} runs, ${c.Artifact} artifacts, ${c.RunInputArtifact} inputs, ${c.Collection} collections, ${c.RunParamValue} param links | ${r.generateSeconds} s | ${r.load.rows} rows in ${r.load.seconds} s | ${r.load.rowsPerSecond} | ${r.hello.p50} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -681,7 +781,9 @@ function table(results: ProviderResult[], connections: number): string {
 function updateReadme(section: string) {
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "README.md");
   const heading = "## Lineage and dashboard";
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n\n`npm run bench` runs every `bench/*.bench.ts`; `npm run bench -- lineage` runs one.\n";
+  const current = existsSync(file)
+    ? readFileSync(file, "utf8")
+    : "# Benchmarks\n\n`npm run bench` runs every `bench/*.bench.ts`; `npm run bench -- lineage` runs one.\n";
   const start = current.indexOf(heading);
   if (start < 0) {
     writeFileSync(file, `${current.trimEnd()}\n\n${heading}\n\n${section.trim()}\n`);
@@ -702,7 +804,10 @@ export async function run(args: string[]): Promise<BenchReport> {
   if (!args.includes("--fresh-only")) for (const provider of providers) results.push(await benchProvider(provider, args, log));
   const fresh = args.includes("--skip-fresh") ? null : await benchFresh(args, log);
   const markdown = [results.length ? table(results, connections) : "", fresh ? freshTable(fresh) : ""].filter(Boolean).join("\n\n");
-  const command = `npm run bench -- lineage${args.filter((a) => a.startsWith("-")).map((a) => ` ${a}`).join("")}`;
+  const command = `npm run bench -- lineage${args
+    .filter((a) => a.startsWith("-"))
+    .map((a) => ` ${a}`)
+    .join("")}`;
   const when = new Date().toISOString().slice(0, 16).replace("T", " ");
   updateReadme(readmeSection(`${markdown}\n\n${verdicts(results, fresh)}`, command, when, results, (performance.now() - started) / 1000));
   return { name: "lineage", table: markdown, results: { command, providers: results, fresh } };
@@ -733,7 +838,9 @@ function verdicts(results: ProviderResult[], fresh: FreshResult | null): string 
   const deep20 = loaded?.lineage.filter((row) => /depth 20/.test(row.case)) ?? [];
   if (deep20.length) {
     const slow = deep20.filter((row) => row.graphql.p50 >= 5);
-    lines.push(`- postgresql: \`lineage\` under 5 ms p50 at depth 20 on the loaded workload (${loaded?.size.runs} runs): ${slow.length ? "**not met**" : "met"} (${deep20.map((row) => `${row.case.replace("lineage ", "")}: ${row.graphql.p50} ms`).join("; ")}).`);
+    lines.push(
+      `- postgresql: \`lineage\` under 5 ms p50 at depth 20 on the loaded workload (${loaded?.size.runs} runs): ${slow.length ? "**not met**" : "met"} (${deep20.map((row) => `${row.case.replace("lineage ", "")}: ${row.graphql.p50} ms`).join("; ")}).`,
+    );
   }
   for (const r of results) {
     const over = r.lineage.filter((row) => row.ratioToFloor > 2);
@@ -750,7 +857,11 @@ function verdicts(results: ProviderResult[], fresh: FreshResult | null): string 
       );
     }
   }
-  lines.push("", "Where a `lineage` request spends its time (p50, ms): the SQL in the bare driver; what the service's read path adds to it (a read-only connection or pool of its own with prepared statements, on both databases); the server stack (the hello-world request: HTTP, Yoga, plugins); the rest is building the graph, GraphQL execution and JSON serialisation.", "");
+  lines.push(
+    "",
+    "Where a `lineage` request spends its time (p50, ms): the SQL in the bare driver; what the service's read path adds to it (a read-only connection or pool of its own with prepared statements, on both databases); the server stack (the hello-world request: HTTP, Yoga, plugins); the rest is building the graph, GraphQL execution and JSON serialisation.",
+    "",
+  );
   lines.push("| db | query | SQL (driver) | + read path | + server stack | + graph, execution, serialisation | = total |");
   lines.push("|---|---|--:|--:|--:|--:|--:|");
   for (const r of results) {

@@ -50,21 +50,21 @@ function flag(args: string[], name: string): string | undefined {
 async function startProcess(command: string[], env: Record<string, string> = {}): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn(process.execPath, command, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
-  proc.stderr!.on("data", (chunk) => (stderr += chunk));
+  proc.stderr.on("data", (chunk) => (stderr += chunk));
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = "";
     const onData = (chunk: Buffer) => {
-      buffered += chunk;
+      buffered += chunk.toString("utf8");
       const match = /"msg":"lineage-registry listening".*?"port":(\d+)/.exec(buffered);
       if (match) resolve(Number(match[1]));
       if (buffered.length > 100_000) buffered = buffered.slice(-1000);
     };
-    proc.stdout!.on("data", onData);
+    proc.stdout.on("data", onData);
     proc.on("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
     setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000).unref();
   });
   // Keep draining the request log so the pipe never fills up and stalls the server.
-  proc.stdout!.resume();
+  proc.stdout.resume();
   return { proc, port };
 }
 
@@ -131,8 +131,23 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
   const scenarios: Scenario[] = [];
   try {
     // Seed 300 runs over 10 transforms with params, two thirds finished.
-    for (const [name, dtype] of [["n", "int"], ["lr", "float"], ["tag", "str"]]) {
-      await graphql(port, writeHeaders, `mutation($name: String!, $dtype: String!) { defineParam(input: { name: $name, dtype: $dtype }) { name } }`, { name, dtype });
+    for (const [name, dtype] of [
+      ["n", "int"],
+      ["lr", "float"],
+      ["tag", "str"],
+    ]) {
+      await graphql(
+        port,
+        writeHeaders,
+        `
+          mutation ($name: String!, $dtype: String!) {
+            defineParam(input: { name: $name, dtype: $dtype }) {
+              name
+            }
+          }
+        `,
+        { name, dtype },
+      );
     }
     for (let batch = 0; batch < 30; batch++) {
       await Promise.all(
@@ -159,7 +174,10 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
       {
         method: "POST",
         headers: writeHeaders,
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }) }),
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }),
+        }),
         onResponse: (status, body, context) => {
           countErrors(status, body);
           (context as { uid?: string }).uid = (JSON.parse(body) as { data?: { track?: { uid: string } } }).data?.track?.uid;

@@ -41,7 +41,7 @@ function migrationNames(): string[] {
 function snapshotOf(name: string): string {
   const snapshot = readFileSync(path.join(SQLITE_DIR, name, "datamodel.prisma"), "utf8");
   // Snapshots written before Prisma 7 have a datasource url, an error since: it never affected the SQL.
-  return snapshot.replace(/^(datasource db \{\n  provider = "sqlite"\n)  url +=.*\n/m, "$1");
+  return snapshot.replace(/^(datasource db \{\n {2}provider = "sqlite"\n) {2}url +=.*\n/m, "$1");
 }
 
 async function diffFor(provider: Provider, previous: string | null, next: string): Promise<string> {
@@ -63,7 +63,10 @@ if (command === "new") {
   const postgres = await diffFor("postgresql", previous, source);
   const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
   const folder = `${stamp}_${name}`;
-  for (const [dir, sql] of [[SQLITE_DIR, sqlite], [POSTGRES_DIR, postgres]] as const) {
+  for (const [dir, sql] of [
+    [SQLITE_DIR, sqlite],
+    [POSTGRES_DIR, postgres],
+  ] as const) {
     mkdirSync(path.join(dir, folder), { recursive: true });
     writeFileSync(path.join(dir, folder, "migration.sql"), sql);
   }
@@ -78,7 +81,10 @@ if (command === "new") {
   let previous: string | null = null;
   for (const migration of names) {
     const next = snapshotOf(migration);
-    for (const [provider, dir] of [["sqlite", SQLITE_DIR], ["postgresql", POSTGRES_DIR]] as const) {
+    for (const [provider, dir] of [
+      ["sqlite", SQLITE_DIR],
+      ["postgresql", POSTGRES_DIR],
+    ] as const) {
       const expected = await diffFor(provider, previous, next);
       const file = path.join(dir, migration, "migration.sql");
       const actual = existsSync(file) ? readFileSync(file, "utf8") : "";

@@ -8,7 +8,9 @@ if (process.argv.includes("--check")) {
   let current = "";
   try {
     current = readFileSync("schema.graphql", "utf8");
-  } catch {}
+  } catch {
+    // No schema.graphql yet: it is stale.
+  }
   if (current !== printed) {
     console.error("schema.graphql is stale: run npm run print-schema and commit it");
     process.exit(1);

@@ -4,7 +4,7 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
-import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { GraphQLError, GraphQLScalarType, Kind, OperationTypeNode } from "graphql";
 import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
 import type { Context, Scope } from "./context.ts";
 import { AppError } from "./domain/errors.ts";
@@ -33,7 +33,7 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, ctx, info, result) => {
       const missing = missingScopes(result.failure);
       const needs = `${info.parentType.name}.${info.fieldName} needs the ${missing.join(" or ") || "required"} scope`;
-      const onAnswer = info.operation.operation === "mutation" && missing.includes("read");
+      const onAnswer = info.operation.operation === OperationTypeNode.MUTATION && missing.includes("read");
       const hint = onAnswer ? " (without it, a mutation's answer shows only the records it wrote)" : "";
       return new AppError("FORBIDDEN", `${needs}${hint}; this token has: ${ctx.user.scopes.join(", ") || "none"}`);
     },

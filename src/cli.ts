@@ -74,7 +74,10 @@ async function run(db: Database) {
     }
     case "user list": {
       const users = await db.prisma.user.findMany({ orderBy: { id: "asc" } });
-      print(users.map((user) => `${user.uid}  ${user.handle.padEnd(20)} ${user.name ?? ""}`).join("\n"), users.map(({ uid, handle, name }) => ({ uid, handle, name })));
+      print(
+        users.map((user) => `${user.uid}  ${user.handle.padEnd(20)} ${user.name ?? ""}`).join("\n"),
+        users.map(({ uid, handle, name }) => ({ uid, handle, name })),
+      );
       return;
     }
     case "token create": {
@@ -97,9 +100,24 @@ async function run(db: Database) {
       const tokens = await listTokens(db, { userHandle: values.user });
       print(
         tokens.length
-          ? tokens.map((t) => `${t.uid}  ${t.user.handle.padEnd(16)} ${t.scopes.padEnd(16)} ${tokenStatus(t).padEnd(8)} expires ${date(t.expiresAt)}  last used ${date(t.lastUsedAt)}  ${t.name}`).join("\n")
+          ? tokens
+              .map(
+                (t) =>
+                  `${t.uid}  ${t.user.handle.padEnd(16)} ${t.scopes.padEnd(16)} ${tokenStatus(t).padEnd(8)} expires ${date(t.expiresAt)}  last used ${date(t.lastUsedAt)}  ${t.name}`,
+              )
+              .join("\n")
           : "no tokens",
-        tokens.map((t) => ({ uid: t.uid, name: t.name, user: t.user.handle, scopes: t.scopes.split(","), status: tokenStatus(t), createdAt: t.createdAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt })),
+        tokens.map((t) => ({
+          uid: t.uid,
+          name: t.name,
+          user: t.user.handle,
+          scopes: t.scopes.split(","),
+          status: tokenStatus(t),
+          createdAt: t.createdAt,
+          expiresAt: t.expiresAt,
+          revokedAt: t.revokedAt,
+          lastUsedAt: t.lastUsedAt,
+        })),
       );
       return;
     }

@@ -25,11 +25,18 @@ export function createLogger(level: LogLevel = "info", write: (line: string) => 
     write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...fields })}\n`);
   };
   // Yoga and its plugins call logger.error(error) or logger.info("text", detail…).
-  const fromArgs = (lvl: Exclude<LogLevel, "silent">) => (...args: unknown[]) => {
-    if (RANK[lvl] < threshold) return;
-    const [first, ...rest] = args;
-    if (first instanceof Error) log(lvl, first.message, { error: { name: first.name, stack: first.stack, code: (first as { code?: unknown }).code } });
-    else log(lvl, String(first), rest.length ? { detail: rest.map((item) => (item instanceof Error ? { name: item.name, message: item.message, stack: item.stack } : item)) } : {});
-  };
+  const fromArgs =
+    (lvl: Exclude<LogLevel, "silent">) =>
+    (...args: unknown[]) => {
+      if (RANK[lvl] < threshold) return;
+      const [first, ...rest] = args;
+      if (first instanceof Error) log(lvl, first.message, { error: { name: first.name, stack: first.stack, code: (first as { code?: unknown }).code } });
+      else
+        log(
+          lvl,
+          String(first),
+          rest.length ? { detail: rest.map((item) => (item instanceof Error ? { name: item.name, message: item.message, stack: item.stack } : item)) } : {},
+        );
+    };
   return { debug: fromArgs("debug"), info: fromArgs("info"), warn: fromArgs("warn"), error: fromArgs("error"), log };
 }

@@ -183,7 +183,8 @@ try {
 } catch (error) {
   failStart(`cannot open the database: ${(error as Error).message.trim().split("\n")[0]}`);
 }
-app = service.yoga;
+// Yoga answers its own errors, so the promise it returns settles without rejecting.
+app = (request, response) => void service.yoga(request, response);
 const address = server.address();
 logger.log("info", "lineage-registry listening", {
   url: `http://${host.includes(":") ? `[${host}]` : host}:${typeof address === "object" && address ? address.port : port}/graphql`,

@@ -26,13 +26,15 @@ const REFUSED_WITHOUT_INTROSPECTION = [
 ];
 
 async function listen(svc: TestService): Promise<{ server: Server; url: string }> {
-  const server = createServer(svc.yoga);
+  const server = createServer((request, response) => void svc.yoga(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
 }
 
 function summarise(results: AuditResult[]) {
-  const failing = results.filter((result) => result.status === "error" || result.status === "warn").map((result) => `${result.status}: ${result.name} — ${"reason" in result ? result.reason : ""}`);
+  const failing = results
+    .filter((result) => result.status === "error" || result.status === "warn")
+    .map((result) => `${result.status}: ${result.name} — ${"reason" in result ? result.reason : ""}`);
   const notices = results.filter((result) => result.status === "notice").map((result) => result.name);
   return { failing, notices };
 }

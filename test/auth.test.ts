@@ -104,7 +104,11 @@ describe("auth mode token", () => {
   it("an admin issues a token over GraphQL; it works at once and stops at revocation", async () => {
     ok(await svc.gql(`mutation { createUser(input: { handle: "bot", name: "CI bot" }) { handle } }`, {}, bearer("admin")));
     const created = ok(
-      await svc.gql(`mutation { createApiToken(input: { user: "bot", scopes: [READ, WRITE], name: "ci" }) { secret apiToken { uid name scopes status user { handle } } } }`, {}, bearer("admin")),
+      await svc.gql(
+        `mutation { createApiToken(input: { user: "bot", scopes: [READ, WRITE], name: "ci" }) { secret apiToken { uid name scopes status user { handle } } } }`,
+        {},
+        bearer("admin"),
+      ),
     ).createApiToken;
     expect(created.secret).toMatch(/^lr_[0-9A-Za-z]{43}$/);
     expect(created.apiToken).toMatchObject({ name: "ci", scopes: ["READ", "WRITE"], status: "ACTIVE", user: { handle: "bot" } });
@@ -121,13 +125,18 @@ describe("auth mode token", () => {
     const listed = ok(await svc.gql(`{ apiTokens(user: "bot") { uid status } }`, {}, bearer("admin"))).apiTokens;
     expect(listed).toEqual([{ uid: created.apiToken.uid, status: "ACTIVE" }]);
 
-    const revoked = ok(await svc.gql(`mutation($uid: String!) { revokeApiToken(uid: $uid) { status revokedAt } }`, { uid: created.apiToken.uid }, bearer("admin"))).revokeApiToken;
+    const revoked = ok(
+      await svc.gql(`mutation($uid: String!) { revokeApiToken(uid: $uid) { status revokedAt } }`, { uid: created.apiToken.uid }, bearer("admin")),
+    ).revokeApiToken;
     expect(revoked.status).toBe("REVOKED");
     const before = await svc.snapshot();
     expect(expectError(await svc.gql(TRACK, { name: "after-revoke" }, botHeaders), "UNAUTHENTICATED").message).toBe("token revoked");
     expect(await svc.snapshot()).toEqual(before);
     expectError(await svc.gql(`mutation { revokeApiToken(uid: "nosuchtoken0") { uid } }`, {}, bearer("admin")), "NOT_FOUND");
-    expectError(await svc.gql(`mutation { createApiToken(input: { user: "bot", scopes: [READ], expiresIn: "soon" }) { secret } }`, {}, bearer("admin")), "VALIDATION_FAILED");
+    expectError(
+      await svc.gql(`mutation { createApiToken(input: { user: "bot", scopes: [READ], expiresIn: "soon" }) { secret } }`, {}, bearer("admin")),
+      "VALIDATION_FAILED",
+    );
     expectError(await svc.gql(`mutation { createUser(input: { handle: "bot" }) { uid } }`, {}, bearer("admin")), "CONFLICT");
   });
 
@@ -140,14 +149,18 @@ describe("auth mode token", () => {
 
   it("the CLI creates users and tokens, lists and revokes them on the same database", async () => {
     const where = TEST_DB === "postgres" ? ["--database-url", svc.db.location] : ["--data-dir", path.dirname(svc.db.location)];
-    const cli = (...args: string[]) => run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args, ...where, "--json"], { cwd: process.cwd(), env: { ...process.env, DATABASE_URL: "" } });
+    const cli = (...args: string[]) =>
+      run(process.execPath, ["--import", "tsx", "src/cli.ts", ...args, ...where, "--json"], { cwd: process.cwd(), env: { ...process.env, DATABASE_URL: "" } });
 
     const user = JSON.parse((await cli("user", "create", "--handle", "carol", "--name", "Carol")).stdout);
     expect(user).toMatchObject({ handle: "carol", name: "Carol" });
     const issued = JSON.parse((await cli("token", "create", "--user", "carol", "--scopes", "read,write", "--expires-in", "30d", "--name", "laptop")).stdout);
     expect(issued.token).toMatch(/^lr_/);
     expect(new Date(issued.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
-    expect(ok(await svc.gql(`{ me { handle scopes } }`, {}, { authorization: `Bearer ${issued.token}` })).me).toEqual({ handle: "carol", scopes: ["READ", "WRITE"] });
+    expect(ok(await svc.gql(`{ me { handle scopes } }`, {}, { authorization: `Bearer ${issued.token}` })).me).toEqual({
+      handle: "carol",
+      scopes: ["READ", "WRITE"],
+    });
 
     const listed = JSON.parse((await cli("token", "list", "--user", "carol")).stdout);
     expect(listed).toEqual([expect.objectContaining({ uid: issued.uid, name: "laptop", status: "active", scopes: ["read", "write"] })]);
@@ -156,8 +169,14 @@ describe("auth mode token", () => {
     await cli("token", "revoke", issued.uid);
     expectError(await svc.gql(`{ me { handle } }`, {}, { authorization: `Bearer ${issued.token}` }), "UNAUTHENTICATED");
 
-    await expect(cli("token", "create", "--user", "carol", "--scopes", "root")).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("unknown scope") });
-    await expect(cli("token", "create", "--user", "nobody", "--scopes", "read")).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("NOT_FOUND") });
+    await expect(cli("token", "create", "--user", "carol", "--scopes", "root")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("unknown scope"),
+    });
+    await expect(cli("token", "create", "--user", "nobody", "--scopes", "read")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("NOT_FOUND"),
+    });
   });
 });
 

@@ -10,13 +10,20 @@ afterAll(async () => svc?.stop());
 
 async function recordRuns(count: number, offset: number) {
   for (let i = offset; i < offset + count; i++) {
-    const input = ok(await svc.gql(`mutation($h: String!) { registerArtifact(input: { key: "in/${i}.csv", hash: $h }) { uid } }`, { h: contentHash(`in${i}`) })).registerArtifact;
+    const input = ok(
+      await svc.gql(`mutation($h: String!) { registerArtifact(input: { key: "in/${i}.csv", hash: $h }) { uid } }`, { h: contentHash(`in${i}`) }),
+    ).registerArtifact;
     const run = ok(
       await svc.gql(`mutation($input: TrackInput!) { track(input: $input) { uid } }`, {
         input: { transform: { name: `step-${i % 7}` }, params: { alpha: i, label: `l${i}` }, defineMissingParams: true, inputArtifactUids: [input.uid] },
       }),
     ).track;
-    ok(await svc.gql(`mutation($h: String!, $r: String!) { registerArtifact(input: { key: "out/${i}.csv", hash: $h, runUid: $r }) { uid } }`, { h: contentHash(`out${i}`), r: run.uid }));
+    ok(
+      await svc.gql(`mutation($h: String!, $r: String!) { registerArtifact(input: { key: "out/${i}.csv", hash: $h, runUid: $r }) { uid } }`, {
+        h: contentHash(`out${i}`),
+        r: run.uid,
+      }),
+    );
   }
 }
 

@@ -118,7 +118,7 @@ describe.skipIf(skip)("a real browser against the real server (auth off)", () =>
     ];
     // allSettled: whichever fails, the other is kept for afterAll to close.
     const failed = (await Promise.allSettled(starting)).find((result) => result.status === "rejected");
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    if (failed) throw failed.reason;
     context!.setDefaultTimeout(15_000);
   });
 

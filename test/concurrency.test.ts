@@ -23,7 +23,11 @@ describe("concurrent writers", () => {
   it("lands 60 mixed track / registerArtifact / addParamValues mutations fired at once", async () => {
     ok(await svc.gql(`mutation { defineParam(input: { name: "shard", dtype: "int" }) { name } }`));
     const seedRuns = await Promise.all(
-      Array.from({ length: 5 }, async (_, i) => ok(await svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n } }) { uid } }`, { n: `seed-${i}` })).track.uid as string),
+      Array.from(
+        { length: 5 },
+        async (_, i) =>
+          ok(await svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n } }) { uid } }`, { n: `seed-${i}` })).track.uid as string,
+      ),
     );
     const before = await svc.snapshot();
     const jobs: Promise<{ kind: string; ok: boolean }>[] = [];
@@ -31,14 +35,20 @@ describe("concurrent writers", () => {
       const kind = ["track", "register", "params"][i % 3];
       const request =
         kind === "track"
-          ? svc.gql(`mutation($n: String!, $p: JSON) { track(input: { transform: { name: $n }, params: $p }) { uid } }`, { n: `burst-${i % 4}`, p: { shard: i } })
+          ? svc.gql(`mutation($n: String!, $p: JSON) { track(input: { transform: { name: $n }, params: $p }) { uid } }`, {
+              n: `burst-${i % 4}`,
+              p: { shard: i },
+            })
           : kind === "register"
             ? svc.gql(`mutation($h: String!, $k: String!, $r: String) { registerArtifact(input: { key: $k, hash: $h, runUid: $r }) { uid } }`, {
                 h: contentHash(`burst-${i}`),
                 k: `burst/${i}.bin`,
                 r: seedRuns[i % 5],
               })
-            : svc.gql(`mutation($r: String!, $v: JSON!) { addParamValues(input: { runUid: $r, values: $v }) { run { uid } } }`, { r: seedRuns[i % 5], v: { shard: i } });
+            : svc.gql(`mutation($r: String!, $v: JSON!) { addParamValues(input: { runUid: $r, values: $v }) { run { uid } } }`, {
+                r: seedRuns[i % 5],
+                v: { shard: i },
+              });
       jobs.push(request.then((result) => ({ kind, ok: landedOrRetryable(result) })));
     }
     const results = await Promise.all(jobs);
@@ -49,7 +59,11 @@ describe("concurrent writers", () => {
     // Four transform names in the burst: each created exactly once.
     expect(after.transform - before.transform).toBe(landed("track") > 0 ? 4 : 0);
     // Every run of the burst has its param; each seed run holds exactly one shard value.
-    const runs = ok(await svc.gql(`{ runs(first: 100, filter: { transformName: { startsWith: "burst-" } }) { totalCount edges { node { params } } } seeds: runs(first: 10, filter: { transformName: { startsWith: "seed-" } }) { edges { node { params } } } }`));
+    const runs = ok(
+      await svc.gql(
+        `{ runs(first: 100, filter: { transformName: { startsWith: "burst-" } }) { totalCount edges { node { params } } } seeds: runs(first: 10, filter: { transformName: { startsWith: "seed-" } }) { edges { node { params } } } }`,
+      ),
+    );
     expect(runs.runs.totalCount).toBe(landed("track"));
     for (const edge of runs.runs.edges) expect(typeof edge.node.params.shard).toBe("number");
     for (const edge of runs.seeds.edges) expect(Object.keys(edge.node.params)).toEqual(["shard"]);
@@ -58,7 +72,9 @@ describe("concurrent writers", () => {
 
   it("creates a new transform once when 50 track calls name it at the same time", async () => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => svc.gql(`mutation { track(input: { transform: { name: "race.py", version: "1", key: "race/race.py" } }) { uid transform { uid } } }`)),
+      Array.from({ length: 50 }, () =>
+        svc.gql(`mutation { track(input: { transform: { name: "race.py", version: "1", key: "race/race.py" } }) { uid transform { uid } } }`),
+      ),
     );
     const transformUids = new Set(results.filter(landedOrRetryable).map((r: any) => r.data.track.transform.uid));
     expect(transformUids.size).toBe(1);
@@ -68,7 +84,9 @@ describe("concurrent writers", () => {
 
   it("creates one artifact when 50 registrations of the same content race", async () => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => svc.gql(`mutation($k: String!) { registerArtifact(input: { key: $k, hash: "${contentHash("same-content")}" }) { uid } }`, { k: `copies/${i}.bin` })),
+      Array.from({ length: 50 }, (_, i) =>
+        svc.gql(`mutation($k: String!) { registerArtifact(input: { key: $k, hash: "${contentHash("same-content")}" }) { uid } }`, { k: `copies/${i}.bin` }),
+      ),
     );
     const uids = new Set(results.filter(landedOrRetryable).map((r: any) => r.data.registerArtifact.uid));
     expect(uids.size).toBe(1);

@@ -47,7 +47,9 @@ const ROUTES: [string, { method?: string; headers?: Record<string, string>; body
 ];
 const routeUrl = (base: string, label: string) => {
   const path = label.split(" ")[1];
-  return path === "/graphql" && label.startsWith("GET /graphql (query)") ? `${base}/graphql?query=${encodeURIComponent("{ params { totalCount } }")}` : `${base}${path}`;
+  return path === "/graphql" && label.startsWith("GET /graphql (query)")
+    ? `${base}/graphql?query=${encodeURIComponent("{ params { totalCount } }")}`
+    : `${base}${path}`;
 };
 
 describe("origins, default configuration (auth off)", () => {
@@ -69,7 +71,10 @@ describe("origins, default configuration (auth off)", () => {
 
   it("refuses a foreign origin's write before it runs: 403 FORBIDDEN, nothing written, no CORS echo", async () => {
     const before = await svc.snapshot();
-    const answer = await send(svc, "http://127.0.0.1:4000/graphql", { headers: { origin: FOREIGN }, body: { query: DEFINE, variables: { name: "cors_foreign" } } });
+    const answer = await send(svc, "http://127.0.0.1:4000/graphql", {
+      headers: { origin: FOREIGN },
+      body: { query: DEFINE, variables: { name: "cors_foreign" } },
+    });
     expect(answer.status).toBe(403);
     expect(answer.headers.get("access-control-allow-origin")).toBeNull();
     expect(answer.headers.get("access-control-allow-credentials")).toBeNull();
@@ -89,7 +94,10 @@ describe("origins, default configuration (auth off)", () => {
 
   it("refuses Origin: null (sandboxed frames, file: pages, opaque redirects)", async () => {
     const before = await svc.snapshot();
-    const refused = await send(svc, "http://127.0.0.1:4000/graphql", { headers: { origin: "null" }, body: { query: DEFINE, variables: { name: "cors_null" } } });
+    const refused = await send(svc, "http://127.0.0.1:4000/graphql", {
+      headers: { origin: "null" },
+      body: { query: DEFINE, variables: { name: "cors_null" } },
+    });
     expect(refused.status).toBe(403);
     expect(refused.headers.get("access-control-allow-origin")).toBeNull();
     expectError(refused.body, "FORBIDDEN");
@@ -153,7 +161,10 @@ describe("origins opened by configuration (corsOrigins)", () => {
   });
 
   it("serves an allowed origin's request with its origin echoed", async () => {
-    const answer = await send(svc, "http://127.0.0.1:4000/graphql", { headers: { origin: "http://localhost:5173" }, body: { query: DEFINE, variables: { name: "cors_allowed" } } });
+    const answer = await send(svc, "http://127.0.0.1:4000/graphql", {
+      headers: { origin: "http://localhost:5173" },
+      body: { query: DEFINE, variables: { name: "cors_allowed" } },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.data.defineParam.name).toBe("cors_allowed");
     expect(answer.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
@@ -193,10 +204,21 @@ describe("hosts, auth off (DNS rebinding)", () => {
       expect(error.message, label).toContain("attacker.example");
     }
     // Without an Origin (a page's own navigation after a rebind sends none) and via the Host header.
-    const write = await send(svc, "http://127.0.0.1:4000/graphql", { headers: { host: "attacker.example:4000" }, body: { query: DEFINE, variables: { name: "host_foreign" } } });
+    const write = await send(svc, "http://127.0.0.1:4000/graphql", {
+      headers: { host: "attacker.example:4000" },
+      body: { query: DEFINE, variables: { name: "host_foreign" } },
+    });
     expect(write.status).toBe(421);
     expectError(write.body, "MISDIRECTED_REQUEST");
-    for (const host of ["attacker.example", "127.0.0.1.attacker.example", "localhost.attacker.example", "127.0.0.1@attacker.example", "10.0.0.5:4000", "[::2]:4000", "registry.lan.evil"]) {
+    for (const host of [
+      "attacker.example",
+      "127.0.0.1.attacker.example",
+      "localhost.attacker.example",
+      "127.0.0.1@attacker.example",
+      "10.0.0.5:4000",
+      "[::2]:4000",
+      "registry.lan.evil",
+    ]) {
       const answer = await send(svc, "http://127.0.0.1:4000/graphql", { headers: { host }, body: { query: DEFINE, variables: { name: "host_foreign" } } });
       expect(answer.status, host).toBe(421);
     }
@@ -205,14 +227,27 @@ describe("hosts, auth off (DNS rebinding)", () => {
   });
 
   it("serves loopback names on any port, and the names given with allowedHosts", async () => {
-    for (const host of ["127.0.0.1", "127.0.0.1:4000", "localhost:8080", "LOCALHOST", "[::1]:4000", "[::1]", "127.1.2.3:9", "registry.lan", "Registry.LAN:443"]) {
+    for (const host of [
+      "127.0.0.1",
+      "127.0.0.1:4000",
+      "localhost:8080",
+      "LOCALHOST",
+      "[::1]:4000",
+      "[::1]",
+      "127.1.2.3:9",
+      "registry.lan",
+      "Registry.LAN:443",
+    ]) {
       const name = `host_${host.replace(/\W/g, "_")}`;
       const answer = await send(svc, "http://127.0.0.1/graphql", { headers: { host }, body: { query: DEFINE, variables: { name } } });
       expect(answer.status, host).toBe(200);
       expect(answer.body.data.defineParam.name, host).toBe(name);
     }
     // Same-origin requests through an allowed name are same-origin there too.
-    const answer = await send(svc, "http://registry.lan:4000/graphql", { headers: { origin: "http://registry.lan:4000" }, body: { query: DEFINE, variables: { name: "host_lan_same_origin" } } });
+    const answer = await send(svc, "http://registry.lan:4000/graphql", {
+      headers: { origin: "http://registry.lan:4000" },
+      body: { query: DEFINE, variables: { name: "host_lan_same_origin" } },
+    });
     expect(answer.status).toBe(200);
     const health = await send(svc, "http://localhost:4000/health");
     expect(health.status).toBe(200);
@@ -236,14 +271,20 @@ describe("hosts, auth token", () => {
   });
 
   it("serves any Host when no allowed host is configured (a bearer token is no ambient credential)", async () => {
-    const answer = await send(open, "http://registry.example.org/graphql", { headers: { authorization: `Bearer ${tokenOpen}` }, body: { query: DEFINE, variables: { name: "token_any_host" } } });
+    const answer = await send(open, "http://registry.example.org/graphql", {
+      headers: { authorization: `Bearer ${tokenOpen}` },
+      body: { query: DEFINE, variables: { name: "token_any_host" } },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.data.defineParam.name).toBe("token_any_host");
   });
 
   it("serves only loopback and the allowed hosts when some are configured", async () => {
     const auth = { authorization: `Bearer ${tokenRestricted}` };
-    const refused = await send(restricted, "http://other.example.org/graphql", { headers: auth, body: { query: DEFINE, variables: { name: "token_refused" } } });
+    const refused = await send(restricted, "http://other.example.org/graphql", {
+      headers: auth,
+      body: { query: DEFINE, variables: { name: "token_refused" } },
+    });
     expect(refused.status).toBe(421);
     expectError(refused.body, "MISDIRECTED_REQUEST");
     for (const url of ["http://registry.example.org/graphql", "http://127.0.0.1:4000/graphql"]) {

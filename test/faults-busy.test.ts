@@ -19,7 +19,11 @@ async function post(yoga: Service["yoga"], query: string, variables?: Record<str
     headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
 describe.skipIf(TEST_DB !== "sqlite")("SQLite busy", () => {
@@ -65,7 +69,9 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL busy", () => {
       /** Resolves once a statement of the service waits on the lock. */
       async waiter() {
         for (let i = 0; i < 200; i++) {
-          const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          const { rows } = await watcher.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
           if (rows[0].n > 0) return;
           await new Promise((resolve) => setTimeout(resolve, 25));
         }

@@ -41,9 +41,13 @@ describe("concurrent writers with tokens", () => {
     const jobs = Array.from({ length: WRITERS }, async (_, i) => {
       const token = writeTokens[i % writeTokens.length];
       const headers = { authorization: `Bearer ${token.secret}` };
-      const tracked = await attempt(() => svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n } }) { uid createdBy { handle } } }`, { n: `job-${i % 7}` }, headers));
+      const tracked = await attempt(() =>
+        svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n } }) { uid createdBy { handle } } }`, { n: `job-${i % 7}` }, headers),
+      );
       expect(tracked.data.track.createdBy.handle).toBe(token.user);
-      const finished = await attempt(() => svc.gql(`mutation($uid: String!) { finishRun(input: { uid: $uid }) { status } }`, { uid: tracked.data.track.uid }, headers));
+      const finished = await attempt(() =>
+        svc.gql(`mutation($uid: String!) { finishRun(input: { uid: $uid }) { status } }`, { uid: tracked.data.track.uid }, headers),
+      );
       expect(finished.data.finishRun.status).toBe("COMPLETED");
       return { uid: tracked.data.track.uid as string, user: token.user };
     });

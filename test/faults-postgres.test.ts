@@ -78,7 +78,9 @@ describe.skipIf(TEST_DB !== "postgres")("PostgreSQL stopped under traffic", () =
     svc = await createService({ databaseUrl: pgServer.url, dataDir, busyTimeoutMs: 2_000 });
   }, 120_000);
   afterAll(async () => {
-    const closed = await Promise.race([svc?.close().then(() => "closed"), new Promise((resolve) => setTimeout(resolve, 5_000, "timed out"))]).catch(() => "failed");
+    const closed = await Promise.race([svc?.close().then(() => "closed"), new Promise<string>((resolve) => setTimeout(resolve, 5_000, "timed out"))]).catch(
+      () => "failed",
+    );
     if (closed !== "closed") console.warn(`closing the service after the outage: ${closed}`);
     pgServer?.destroy();
     rmSync(dataDir, { recursive: true, force: true });

@@ -10,7 +10,11 @@ export interface ServerProcess {
   lines: Record<string, unknown>[];
   stderr: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
 }
 
 export async function startServerProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
@@ -21,7 +25,7 @@ export async function startServerProcess(args: string[], env: Record<string, str
   });
   const lines: Record<string, unknown>[] = [];
   let stderr = "";
-  proc.stderr!.on("data", (chunk) => (stderr += chunk));
+  proc.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = "";
@@ -29,7 +33,7 @@ export async function startServerProcess(args: string[], env: Record<string, str
       proc.kill("SIGKILL"); // never leave a server behind
       reject(new Error(`server did not start in time: ${stderr}`));
     }, 30_000);
-    proc.stdout!.on("data", (chunk) => {
+    proc.stdout.on("data", (chunk) => {
       buffered += chunk;
       let newline: number;
       while ((newline = buffered.indexOf("\n")) >= 0) {
@@ -72,8 +76,8 @@ export async function runServerToExit(args: string[], env: Record<string, string
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  proc.stdout!.on("data", (chunk) => (output += chunk));
-  proc.stderr!.on("data", (chunk) => (output += chunk));
+  proc.stdout.on("data", (chunk) => (output += chunk));
+  proc.stderr.on("data", (chunk) => (output += chunk));
   const code = await new Promise<number | null>((resolve) => proc.on("exit", resolve));
   return { code, output };
 }

@@ -33,7 +33,8 @@ describe("SIGKILL during a write burst", () => {
   it("keeps every acknowledged write and no partial one", async () => {
     const first = await startServerProcess(args);
     servers.push(first);
-    const input = (await first.gql(`mutation { registerArtifact(input: { key: "in/reads.fq", hash: "${contentHash("reads")}" }) { uid } }`)).body.data.registerArtifact.uid;
+    const input = (await first.gql(`mutation { registerArtifact(input: { key: "in/reads.fq", hash: "${contentHash("reads")}" }) { uid } }`)).body.data
+      .registerArtifact.uid;
     expect((await first.gql(`mutation { defineParam(input: { name: "seq", dtype: "int" }) { name } }`)).status).toBe(200);
 
     // Each writer tracks a run (transform, run, param link, input link: one transaction)
@@ -46,10 +47,9 @@ describe("SIGKILL during a write burst", () => {
       while (!killed) {
         const seq = next++;
         try {
-          const { body } = await first.gql(
-            `mutation($input: TrackInput!) { track(input: $input) { uid } }`,
-            { input: { transform: { name: `burst-${seq % 5}` }, params: { seq }, inputArtifactUids: [input] } },
-          );
+          const { body } = await first.gql(`mutation($input: TrackInput!) { track(input: $input) { uid } }`, {
+            input: { transform: { name: `burst-${seq % 5}` }, params: { seq }, inputArtifactUids: [input] },
+          });
           if (!body.data?.track) continue;
           tracked.set(body.data.track.uid, seq);
           if (seq % 2 === 0) {

@@ -51,7 +51,10 @@ async function refused(query: string, variables: Record<string, unknown> | undef
 }
 
 describe("text filters treat % _ and \\ literally, ignoring case", () => {
-  const keysOf = (result: GqlResult<any>) => ok(result).artifacts.edges.map((e: { node: { key: string } }) => e.node.key).sort();
+  const keysOf = (result: GqlResult<any>) =>
+    ok(result)
+      .artifacts.edges.map((e: { node: { key: string } }) => e.node.key)
+      .sort();
   const byKey = (match: Record<string, string>) =>
     svc.gql(`query($m: StringMatch) { artifacts(first: 100, filter: { key: $m }) { edges { node { key } } } }`, { m: match });
   const byDescription = (match: Record<string, string>) =>
@@ -92,17 +95,29 @@ describe("strings a database cannot store are refused, naming the field", () => 
     ["NUL in a param name", TRACK, () => withParams({ [NUL]: 1 }), "params"],
     ["NUL in addParamValues", ADD, () => ({ input: { runUid: fixture.runUid, values: { note: NUL }, defineMissing: true } }), "values.note"],
     ["NUL in a text filter", KEY_FILTER, () => ({ m: { contains: NUL } }), "filter.key.contains"],
-    ["lone surrogate in a text filter", `query($m: StringMatch) { transforms(filter: { name: $m }) { totalCount } }`, () => ({ m: { equals: LONE } }),
-      "filter.name.equals"],
+    [
+      "lone surrogate in a text filter",
+      `query($m: StringMatch) { transforms(filter: { name: $m }) { totalCount } }`,
+      () => ({ m: { equals: LONE } }),
+      "filter.name.equals",
+    ],
     ["NUL in a JSON filter", PARAM_EQ, () => ({ v: NUL }), "filter.params[0].eq"],
     ["NUL in a list of JSON", PARAM_IN, () => ({ v: [1, NUL] }), "filter.params[0].in[1]"],
     ["NUL in a lookup argument", `query($u: String!) { run(uid: $u) { uid } }`, () => ({ u: NUL }), "uid"],
     ["NUL in a storage root", REGISTER, () => ({ input: { hash: contentHash("nul3"), storageRoot: `s3://${NUL}` } }), "storageRoot"],
     ["NUL in a document literal", `mutation { track(input: { transform: { name: "a\\u0000b" } }) { uid } }`, () => undefined, "transform.name"],
-    ["NUL in a JSON literal", `mutation { track(input: { transform: { name: "ok" }, params: { note: "a\\u0000b" } }) { uid } }`, () => undefined,
-      "params.note"],
-    ["NUL in a variable's default", `mutation($n: String = "a\\u0000b") { track(input: { transform: { name: $n } }) { uid } }`, () => undefined,
-      "transform.name"],
+    [
+      "NUL in a JSON literal",
+      `mutation { track(input: { transform: { name: "ok" }, params: { note: "a\\u0000b" } }) { uid } }`,
+      () => undefined,
+      "params.note",
+    ],
+    [
+      "NUL in a variable's default",
+      `mutation($n: String = "a\\u0000b") { track(input: { transform: { name: $n } }) { uid } }`,
+      () => undefined,
+      "transform.name",
+    ],
   ])("%s", async (_name, query, variables, field) => {
     await refused(query, variables(), field);
   });
@@ -235,13 +250,13 @@ describe("params: empty in, inference of numbers, exact integers", () => {
 
   it("an integer beyond 2^53 in a param value is refused", async () => {
     ok(await svc.gql(`mutation { defineParam(input: { name: "counter", dtype: "int" }) { name } }`));
-    const error = await refused(TRACK, { input: { transform: { name: "ok" }, params: { counter: 9007199254740993 } } }, "params");
+    const error = await refused(TRACK, { input: { transform: { name: "ok" }, params: { counter: 2 ** 53 + 2 } } }, "params");
     expect(error.message).toMatch(/2\^53/);
-    await refused(TRACK, withParams({ fresh_counter: 9007199254740993 }), "params");
+    await refused(TRACK, withParams({ fresh_counter: 2 ** 53 + 2 }), "params");
   });
 
   it("a BigInt sent as an unsafe JSON number is refused; a decimal string is exact", async () => {
-    const error = await refused(REGISTER, { input: { hash: contentHash("big1"), size: 9007199254740993 } }, "size");
+    const error = await refused(REGISTER, { input: { hash: contentHash("big1"), size: 2 ** 53 + 2 } }, "size");
     expect(error.message).toMatch(/decimal string/);
     const SIZE = `mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { size } }`;
     const exact = ok(await svc.gql(SIZE, { input: { hash: contentHash("big2"), size: "9007199254740993" } }));

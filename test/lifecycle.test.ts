@@ -11,7 +11,11 @@ afterAll(async () => svc?.stop());
 const track = async (name: string, extra: Record<string, unknown> = {}) =>
   ok(await svc.gql(`mutation($input: TrackInput!) { track(input: $input) { uid } }`, { input: { transform: { name }, ...extra } })).track.uid as string;
 const register = async (seed: string, extra: Record<string, unknown> = {}) =>
-  ok(await svc.gql(`mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid } }`, { input: { hash: contentHash(seed), key: `${seed}.txt`, ...extra } })).registerArtifact.uid as string;
+  ok(
+    await svc.gql(`mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid } }`, {
+      input: { hash: contentHash(seed), key: `${seed}.txt`, ...extra },
+    }),
+  ).registerArtifact.uid as string;
 
 describe("deleting runs", () => {
   it("refuses a permanent delete while outputs point to the run, naming them, and changes nothing", async () => {
@@ -31,15 +35,28 @@ describe("deleting runs", () => {
     const environment = await register("lc-env");
     const other = await track("other");
     ok(await svc.gql(`mutation($u: String!, $e: String!) { finishRun(input: { uid: $u, environment: $e }) { uid } }`, { u: other, e: environment }));
-    ok(await svc.gql(`mutation($u: String!, $r: String!, $e: String!) { finishRun(input: { uid: $u, report: $r, environment: $e }) { report { uid } environment { uid } } }`, { u: run, r: report, e: environment }));
+    ok(
+      await svc.gql(
+        `mutation($u: String!, $r: String!, $e: String!) { finishRun(input: { uid: $u, report: $r, environment: $e }) { report { uid } environment { uid } } }`,
+        { u: run, r: report, e: environment },
+      ),
+    );
     const before = await svc.snapshot();
-    expect(ok(await svc.gql(`mutation($u: String!) { deleteRun(uid: $u, permanent: true) { uid permanent } }`, { u: run })).deleteRun).toEqual({ uid: run, permanent: true });
+    expect(ok(await svc.gql(`mutation($u: String!) { deleteRun(uid: $u, permanent: true) { uid permanent } }`, { u: run })).deleteRun).toEqual({
+      uid: run,
+      permanent: true,
+    });
     const after = await svc.snapshot();
     expect(after.run).toBe(before.run - 1);
     expect(after.runInputArtifact).toBe(before.runInputArtifact - 1);
     expect(after.runParamValue).toBe(before.runParamValue - 1);
     expect(after.artifact).toBe(before.artifact - 1); // the report went; the shared environment stayed
-    const left = ok(await svc.gql(`query($r: String!, $e: String!, $i: String!) { r: artifact(uid: $r) { uid } e: artifact(uid: $e) { uid } i: artifact(uid: $i) { inputOfRuns { uid } } }`, { r: report, e: environment, i: input }));
+    const left = ok(
+      await svc.gql(
+        `query($r: String!, $e: String!, $i: String!) { r: artifact(uid: $r) { uid } e: artifact(uid: $e) { uid } i: artifact(uid: $i) { inputOfRuns { uid } } }`,
+        { r: report, e: environment, i: input },
+      ),
+    );
     expect(left.r).toBeNull();
     expect(left.e.uid).toBe(environment);
     expect(left.i.inputOfRuns).toEqual([]);

@@ -13,7 +13,7 @@ async function post(svc: TestService, body: BodyInit, headers: Record<string, st
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
     body,
     ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-  } as RequestInit);
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -65,7 +65,10 @@ describe("document limits", () => {
       expectError(single.body, "LIMIT_EXCEEDED");
       const messages = single.body.errors.map((error: { message: string }) => error.message);
       // a deep document is usually costly too: each limit that is exceeded says so
-      expect(messages.some((text: string) => message.test(text)), messages.join("\n")).toBe(true);
+      expect(
+        messages.some((text: string) => message.test(text)),
+        messages.join("\n"),
+      ).toBe(true);
       for (const error of single.body.errors) {
         expect(error.message).not.toMatch(/Syntax Error/);
         expect(error.extensions).toMatchObject({ code: "LIMIT_EXCEEDED", limit: expect.any(String), max: expect.any(Number) });
@@ -74,7 +77,10 @@ describe("document limits", () => {
   });
 
   it("lets documents within the limits through", async () => {
-    expect(ok<any>((await post(svc, JSON.stringify({ query: `{ a: me { handle } b: me { uid } runs { edges { node { uid transform { name } } } } }` }))).body).a.handle).toBe("local");
+    expect(
+      ok<any>((await post(svc, JSON.stringify({ query: `{ a: me { handle } b: me { uid } runs { edges { node { uid transform { name } } } } }` }))).body).a
+        .handle,
+    ).toBe("local");
   });
 
   it("caps first at the page-size limit", async () => {
@@ -89,7 +95,10 @@ describe("document limits", () => {
 
   it("refuses bodies over the size limit with 413, declared or streamed", async () => {
     const before = await svc.snapshot();
-    const big = JSON.stringify({ query: `mutation($d: String) { track(input: { transform: { name: "big", description: $d } }) { uid } }`, variables: { d: "x".repeat(5_000) } });
+    const big = JSON.stringify({
+      query: `mutation($d: String) { track(input: { transform: { name: "big", description: $d } }) { uid } }`,
+      variables: { d: "x".repeat(5_000) },
+    });
     const declared = await post(svc, big, { "content-length": String(Buffer.byteLength(big)) });
     expect(declared.status).toBe(413);
     expect(expectError(declared.body, "LIMIT_EXCEEDED").message).toMatch(/^request body limit of 4000 bytes exceeded/);
@@ -121,7 +130,12 @@ describe("time budget", () => {
   afterAll(async () => svc?.stop());
 
   it("cuts off a query past its budget, and lets mutations finish", async () => {
-    for (let i = 0; i < 5; i++) ok(await svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n }, params: { i: 1 }, defineMissingParams: true }) { uid } }`, { n: `t${i}` }));
+    for (let i = 0; i < 5; i++)
+      ok(
+        await svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n }, params: { i: 1 }, defineMissingParams: true }) { uid } }`, {
+          n: `t${i}`,
+        }),
+      );
     const heavy = `{ runs(first: 100) { totalCount edges { node { uid params transform { name runs { totalCount } } createdBy { handle } } } } transforms { totalCount } params { totalCount } users { totalCount } }`;
     const error = expectError(await svc.gql(heavy), "LIMIT_EXCEEDED");
     expect(error.message).toMatch(/budget/);
@@ -155,8 +169,13 @@ describe("introspection, suggestions, GraphiQL, CSRF", () => {
     ["enum value (literal)", `{ runs(filter: { status: [COMPLETE] }) { totalCount } }`, undefined, "GRAPHQL_VALIDATION_FAILED", "COMPLETED"],
     ["input field (variable)", `query($f: RunFilter) { runs(filter: $f) { totalCount } }`, { f: { statuz: ["COMPLETED"] } }, "BAD_USER_INPUT", "status"],
     ["enum value (variable)", `query($f: RunFilter) { runs(filter: $f) { totalCount } }`, { f: { status: ["COMPLETE"] } }, "BAD_USER_INPUT", "COMPLETED"],
-    ["enum value (variable of enum type)", `query($s: [RunStatus!]) { runs(filter: { status: $s }) { totalCount } }`, { s: ["COMPLETE"] },
-      "BAD_USER_INPUT", "COMPLETED"],
+    [
+      "enum value (variable of enum type)",
+      `query($s: [RunStatus!]) { runs(filter: { status: $s }) { totalCount } }`,
+      { s: ["COMPLETE"] },
+      "BAD_USER_INPUT",
+      "COMPLETED",
+    ],
   ];
   it.each(misspelt)("suggests names for a misspelt %s only while introspection is on", async (_kind, query, variables, code, suggested) => {
     const shown = expectError(await open.gql(query, variables), code).message;
@@ -181,7 +200,11 @@ describe("introspection, suggestions, GraphiQL, CSRF", () => {
     const bare = await open.yoga.fetch(url);
     expect(bare.status).toBe(403);
     expect((await bare.json()).errors[0]).toMatchObject({ message: expect.stringMatching(/CSRF/), extensions: { code: "BAD_REQUEST" } });
-    const form = await open.yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "query=%7Bme%7Bhandle%7D%7D" });
+    const form = await open.yoga.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "query=%7Bme%7Bhandle%7D%7D",
+    });
     expect(form.status).toBe(403);
     const withHeader = await open.yoga.fetch(url, { headers: { [CSRF_HEADER]: "1", accept: "application/graphql-response+json" } });
     expect(withHeader.status).toBe(200);
@@ -192,13 +215,18 @@ describe("introspection, suggestions, GraphiQL, CSRF", () => {
 describe("configuration", () => {
   it("reads limits from defaults, then LIMIT_* variables, then explicit values", () => {
     expect(resolveLimits({}, {})).toEqual(DEFAULT_LIMITS);
-    expect(resolveLimits({}, { LIMIT_MAX_DEPTH: "7", LIMIT_MAX_PAGE_SIZE: "50" })).toMatchObject({ maxDepth: 7, maxPageSize: 50, maxCost: DEFAULT_LIMITS.maxCost });
+    expect(resolveLimits({}, { LIMIT_MAX_DEPTH: "7", LIMIT_MAX_PAGE_SIZE: "50" })).toMatchObject({
+      maxDepth: 7,
+      maxPageSize: 50,
+      maxCost: DEFAULT_LIMITS.maxCost,
+    });
     expect(resolveLimits({ maxDepth: 3 }, { LIMIT_MAX_DEPTH: "7" }).maxDepth).toBe(3);
     expect(() => resolveLimits({}, { LIMIT_MAX_ALIASES: "0" })).toThrow(/LIMIT_MAX_ALIASES must be a positive integer/);
   });
 
   it("tells loopback addresses from the others", () => {
     for (const host of ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "::ffff:127.0.0.1"]) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "example.org", "128.0.0.1", "127.0.0.1.example.org"]) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "example.org", "128.0.0.1", "127.0.0.1.example.org"])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });

@@ -94,7 +94,13 @@ export class GraphFixture {
       for (let start = 0; start < rows.length; start += 500) await write(rows.slice(start, start + 500));
     };
     await chunk(
-      Array.from({ length: width }, (_, i) => ({ uid: artifactUid(0, i), stem: artifactUid(0, i).slice(0, 16), key: `layer0/${i}`, storageId, createdById: userId })),
+      Array.from({ length: width }, (_, i) => ({
+        uid: artifactUid(0, i),
+        stem: artifactUid(0, i).slice(0, 16),
+        key: `layer0/${i}`,
+        storageId,
+        createdById: userId,
+      })),
       (data) => this.prisma.artifact.createMany({ data }),
     );
     for (let l = 0; l < layers; l++) {
@@ -102,8 +108,14 @@ export class GraphFixture {
         Array.from({ length: width }, (_, i) => ({ uid: runUid(l, i), transformId, createdById: userId })),
         (data) => this.prisma.run.createMany({ data }),
       );
-      const runs = await this.prisma.run.findMany({ where: { uid: { startsWith: `${prefix}R${String(l).padStart(4, "0")}` } }, select: { id: true, uid: true } });
-      const artifacts = await this.prisma.artifact.findMany({ where: { uid: { startsWith: `${prefix}A${String(l).padStart(4, "0")}` } }, select: { id: true, uid: true } });
+      const runs = await this.prisma.run.findMany({
+        where: { uid: { startsWith: `${prefix}R${String(l).padStart(4, "0")}` } },
+        select: { id: true, uid: true },
+      });
+      const artifacts = await this.prisma.artifact.findMany({
+        where: { uid: { startsWith: `${prefix}A${String(l).padStart(4, "0")}` } },
+        select: { id: true, uid: true },
+      });
       const runId = new Map(runs.map((run) => [run.uid, run.id]));
       const artifactId = new Map(artifacts.map((artifact) => [artifact.uid, artifact.id]));
       await chunk(
@@ -126,9 +138,16 @@ export class GraphFixture {
       );
     }
     const last = await this.prisma.artifact.findMany({ where: { uid: { startsWith: `${prefix}A${String(layers).padStart(4, "0")}` } }, select: { id: true } });
-    const final = await this.run("summarise", last.map((a) => ({ id: a.id, uid: "" })));
+    const final = await this.run(
+      "summarise",
+      last.map((a) => ({ id: a.id, uid: "" })),
+    );
     const summary = await this.artifact("summary.html", final);
-    const first = await this.prisma.artifact.findMany({ where: { uid: { startsWith: `${prefix}A0000` } }, select: { id: true, uid: true }, orderBy: { uid: "asc" } });
+    const first = await this.prisma.artifact.findMany({
+      where: { uid: { startsWith: `${prefix}A0000` } },
+      select: { id: true, uid: true },
+      orderBy: { uid: "asc" },
+    });
     return { first, summary, nodes: layers * width + (layers + 1) * width + 2, edges: layers * width * 3 + width + 1 };
   }
 }

@@ -7,7 +7,7 @@ import { expectError, ok, startTestService, type TestService } from "./harness.t
 let svc: TestService;
 let g: GraphFixture;
 const uid: Record<string, string> = {};
-let alignRuns: Node[] = [];
+const alignRuns: Node[] = [];
 
 const QUERY = `query($uid: String!, $direction: LineageDirection, $depth: Int, $includeTrashed: Boolean) {
   transformLineage(uid: $uid, direction: $direction, depth: $depth, includeTrashed: $includeTrashed) {
@@ -67,7 +67,12 @@ describe("transformLineage", () => {
     expect(up.nodes.map((n: any) => n.name).sort()).toEqual(["bundle", "merge"]);
     expect(up.truncated).toBe(true);
     const down = ok(await svc.gql(QUERY, { uid: uid.ingest, direction: "DOWNSTREAM", depth: 3 })).transformLineage;
-    expect(down.nodes.map((n: any) => [n.name, n.distance])).toEqual([["ingest", 0], ["align", 1], ["bundle", 2], ["merge", 3]]);
+    expect(down.nodes.map((n: any) => [n.name, n.distance])).toEqual([
+      ["ingest", 0],
+      ["align", 1],
+      ["bundle", 2],
+      ["merge", 3],
+    ]);
     expect(down.truncated).toBe(false);
   });
 
@@ -87,7 +92,9 @@ describe("transformLineage", () => {
     const run = alignRuns[1].uid;
     ok(await svc.gql(lineage, { uid: run, depth: 50, maxNodes: 5000 }));
     expect(expectError(await svc.gql(lineage, { uid: run, depth: 51 }), "VALIDATION_FAILED").message).toMatch(/between 0 and 50 .*LIMIT_LINEAGE_MAX_DEPTH/);
-    expect(expectError(await svc.gql(lineage, { uid: run, maxNodes: 5001 }), "VALIDATION_FAILED").message).toMatch(/between 1 and 5000 .*LIMIT_LINEAGE_MAX_NODES/);
+    expect(expectError(await svc.gql(lineage, { uid: run, maxNodes: 5001 }), "VALIDATION_FAILED").message).toMatch(
+      /between 1 and 5000 .*LIMIT_LINEAGE_MAX_NODES/,
+    );
     const field = `query($uid: String!) { run(uid: $uid) { upstream(depth: 51) { truncated } } }`;
     expectError(await svc.gql(field, { uid: run }), "VALIDATION_FAILED");
   });

@@ -38,7 +38,7 @@ function unreachable(graph: GraphResult, start: string): string[] {
   }
   const seen = new Set([start]);
   const queue = [start];
-  while (queue.length) for (const next of neighbours.get(queue.shift() as string) ?? []) if (!seen.has(next)) seen.add(next), queue.push(next);
+  while (queue.length) for (const next of neighbours.get(queue.shift() as string) ?? []) if (!seen.has(next)) (seen.add(next), queue.push(next));
   return graph.nodes.map((n) => n.uid).filter((uid) => !seen.has(uid));
 }
 
@@ -94,7 +94,11 @@ describe("truncation by maxNodes", () => {
 
   it("keeps a connected graph when cutting a layered graph", async () => {
     const { summary, first } = await g.layered(6, 8);
-    for (const [uid, direction] of [[summary.uid, "UPSTREAM"], [first[0].uid, "DOWNSTREAM"], [first[3].uid, "BOTH"]]) {
+    for (const [uid, direction] of [
+      [summary.uid, "UPSTREAM"],
+      [first[0].uid, "DOWNSTREAM"],
+      [first[3].uid, "BOTH"],
+    ]) {
       for (const maxNodes of [1, 2, 3, 5, 8, 10, 17, 40]) {
         const graph = await lineage(uid, direction, maxNodes);
         expect(graph.nodes).toHaveLength(maxNodes);

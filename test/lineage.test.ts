@@ -159,8 +159,19 @@ describe("diamond, fan-in and fan-out", () => {
     expect(up.nodes).toHaveLength(12);
     expect(edgeSet(up)).toEqual(
       new Set([
-        edge(src, split), edge(split, left), edge(split, right), edge(left, l), edge(l, lo), edge(right, r), edge(r, ro),
-        edge(ro, lr), edge(lr, longer), edge(lo, merge), edge(ro, merge), edge(longer, merge), edge(merge, out),
+        edge(src, split),
+        edge(split, left),
+        edge(split, right),
+        edge(left, l),
+        edge(l, lo),
+        edge(right, r),
+        edge(r, ro),
+        edge(ro, lr),
+        edge(lr, longer),
+        edge(lo, merge),
+        edge(ro, merge),
+        edge(longer, merge),
+        edge(merge, out),
       ]),
     );
     expect(up.truncated).toBe(false);
@@ -209,8 +220,15 @@ describe("collections", () => {
     expect(up.nodes.find((n) => n.uid === bundle.uid)).toMatchObject({ kind: "COLLECTION", label: "cohort" });
     expect(edgeSet(up)).toEqual(
       new Set([
-        edge(p1, m1), edge(p2, m2), edge(m1, bundle), edge(m2, bundle), edge(builder, bundle), edge(m1, builder), edge(m2, builder),
-        edge(bundle, reader), edge(reader, result),
+        edge(p1, m1),
+        edge(p2, m2),
+        edge(m1, bundle),
+        edge(m2, bundle),
+        edge(builder, bundle),
+        edge(m1, builder),
+        edge(m2, builder),
+        edge(bundle, reader),
+        edge(reader, result),
       ]),
     );
   });
@@ -262,9 +280,23 @@ describe("bad data and the trash", () => {
   it("does not treat a run that re-creates an existing artifact as its reader or producer", async () => {
     const hash = contentHash("lineage-recreated");
     const first = ok(await svc.gql(`mutation { track(input: { transform: { name: "make", version: "1" } }) { uid } }`)).track;
-    const made = ok(await svc.gql(`mutation($r: String!, $h: String!) { registerArtifact(input: { key: "made.txt", hash: $h, runUid: $r }) { uid } }`, { r: first.uid, h: hash })).registerArtifact;
-    const second = ok(await svc.gql(`mutation($a: String!) { track(input: { transform: { name: "remake", version: "1" }, inputArtifactUids: [$a] }) { uid } }`, { a: made.uid })).track;
-    const again = ok(await svc.gql(`mutation($r: String!, $h: String!) { registerArtifact(input: { key: "made.txt", hash: $h, runUid: $r }) { uid } }`, { r: second.uid, h: hash })).registerArtifact;
+    const made = ok(
+      await svc.gql(`mutation($r: String!, $h: String!) { registerArtifact(input: { key: "made.txt", hash: $h, runUid: $r }) { uid } }`, {
+        r: first.uid,
+        h: hash,
+      }),
+    ).registerArtifact;
+    const second = ok(
+      await svc.gql(`mutation($a: String!) { track(input: { transform: { name: "remake", version: "1" }, inputArtifactUids: [$a] }) { uid } }`, {
+        a: made.uid,
+      }),
+    ).track;
+    const again = ok(
+      await svc.gql(`mutation($r: String!, $h: String!) { registerArtifact(input: { key: "made.txt", hash: $h, runUid: $r }) { uid } }`, {
+        r: second.uid,
+        h: hash,
+      }),
+    ).registerArtifact;
     expect(again.uid).toBe(made.uid);
     const up = await lineage(made.uid, { direction: "UPSTREAM", depth: 10 });
     expect(distances(up)).toEqual({ [made.uid]: 0, [first.uid]: 1 });
@@ -286,7 +318,12 @@ describe("a graph of more than 10,000 nodes", () => {
     expect(graph?.nodes).toHaveLength(nodes);
     expect(graph?.edges).toHaveLength(edges);
     expect(graph?.truncated).toBe(false);
-    expect(graph?.nodes.filter((n) => n.distance === 51 && n.kind === "ARTIFACT").map((n) => n.uid).sort()).toEqual(first.map((a) => a.uid).sort());
+    expect(
+      graph?.nodes
+        .filter((n) => n.distance === 51 && n.kind === "ARTIFACT")
+        .map((n) => n.uid)
+        .sort(),
+    ).toEqual(first.map((a) => a.uid).sort());
 
     const capped = await lineage(summary.uid, { direction: "UPSTREAM", depth: 60, maxNodes: 5_000 });
     expect(capped.nodes).toHaveLength(5_000);

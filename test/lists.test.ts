@@ -11,7 +11,12 @@ beforeAll(async () => {
   svc = await startTestService();
   for (let i = 0; i < 12; i++) {
     const name = i % 3 === 0 ? "ingest" : "analyse";
-    const run = ok(await svc.gql(`mutation($n: String!, $v: String!) { track(input: { transform: { name: $n, version: $v, type: "script" } }) { uid startedAt transform { uid } } }`, { n: name, v: i < 6 ? "1" : "2" })).track;
+    const run = ok(
+      await svc.gql(
+        `mutation($n: String!, $v: String!) { track(input: { transform: { name: $n, version: $v, type: "script" } }) { uid startedAt transform { uid } } }`,
+        { n: name, v: i < 6 ? "1" : "2" },
+      ),
+    ).track;
     runUids.push(run.uid);
     if (i === 0) transformUid = run.transform.uid;
     if (i === 4) startedBetween = { gte: run.startedAt, lt: "" };
@@ -20,7 +25,12 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 3)); // distinct start times
   }
   for (let i = 0; i < 5; i++) {
-    ok(await svc.gql(`mutation($h: String!, $k: String!) { registerArtifact(input: { key: $k, hash: $h, type: "dataset" }) { uid } }`, { h: contentHash(`list${i}`), k: `lists/file-${i}.csv` }));
+    ok(
+      await svc.gql(`mutation($h: String!, $k: String!) { registerArtifact(input: { key: $k, hash: $h, type: "dataset" }) { uid } }`, {
+        h: contentHash(`list${i}`),
+        k: `lists/file-${i}.csv`,
+      }),
+    );
   }
 });
 afterAll(async () => svc?.stop());
@@ -32,7 +42,12 @@ describe("runs connection", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: any = ok(await svc.gql(`query($after: String) { runs(first: 5, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { uid } } } }`, { after })).runs;
+      const page: any = ok(
+        await svc.gql(
+          `query($after: String) { runs(first: 5, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { uid } } } }`,
+          { after },
+        ),
+      ).runs;
       expect(page.totalCount).toBe(12);
       seen.push(...uidsOf(page));
       if (!page.pageInfo.hasNextPage) break;
@@ -50,7 +65,11 @@ describe("runs connection", () => {
     expect(byFamily.totalCount).toBe(4); // both versions of "ingest"
     const byVersion = ok(await svc.gql(`query($t: String!) { runs(filter: { transformUid: $t }) { totalCount } }`, { t: transformUid })).runs;
     expect(byVersion.totalCount).toBe(2);
-    const inRange = ok(await svc.gql(`query($r: DateTimeRange) { runs(filter: { startedAt: $r }, orderBy: { field: STARTED_AT, direction: ASC }) { edges { node { uid } } } }`, { r: startedBetween })).runs;
+    const inRange = ok(
+      await svc.gql(`query($r: DateTimeRange) { runs(filter: { startedAt: $r }, orderBy: { field: STARTED_AT, direction: ASC }) { edges { node { uid } } } }`, {
+        r: startedBetween,
+      }),
+    ).runs;
     expect(uidsOf(inRange)).toEqual(runUids.slice(4, 8));
     const mine = ok(await svc.gql(`{ runs(filter: { createdBy: "local" }) { totalCount } nobody: runs(filter: { createdBy: "ghost" }) { totalCount } }`));
     expect(mine.runs.totalCount).toBe(12);
@@ -60,7 +79,11 @@ describe("runs connection", () => {
 
   it("hides the trash unless asked, and lists it on its own", async () => {
     ok(await svc.gql(`mutation($u: String!) { deleteRun(uid: $u) { uid permanent } }`, { u: runUids[0] }));
-    const counts = ok(await svc.gql(`{ d: runs { totalCount } t: runs(filter: { visibility: TRASH }) { totalCount edges { node { uid trashedAt } } } a: runs(filter: { visibility: ALL }) { totalCount } }`));
+    const counts = ok(
+      await svc.gql(
+        `{ d: runs { totalCount } t: runs(filter: { visibility: TRASH }) { totalCount edges { node { uid trashedAt } } } a: runs(filter: { visibility: ALL }) { totalCount } }`,
+      ),
+    );
     expect(counts.d.totalCount).toBe(11);
     expect(counts.t.totalCount).toBe(1);
     expect(counts.t.edges[0].node.uid).toBe(runUids[0]);
@@ -74,21 +97,33 @@ describe("runs connection", () => {
 
 describe("other connections", () => {
   it("filters transforms, artifacts, users and params", async () => {
-    const transforms = ok(await svc.gql(`{ all: transforms { totalCount } latest: transforms(filter: { isLatest: true }, orderBy: { field: NAME, direction: ASC }) { edges { node { name version } } } v1: transforms(filter: { version: "1" }) { totalCount } }`));
+    const transforms = ok(
+      await svc.gql(
+        `{ all: transforms { totalCount } latest: transforms(filter: { isLatest: true }, orderBy: { field: NAME, direction: ASC }) { edges { node { name version } } } v1: transforms(filter: { version: "1" }) { totalCount } }`,
+      ),
+    );
     expect(transforms.all.totalCount).toBe(4);
     expect(transforms.latest.edges.map((e: any) => e.node)).toEqual([
       { name: "analyse", version: "2" },
       { name: "ingest", version: "2" },
     ]);
     expect(transforms.v1.totalCount).toBe(2);
-    const artifacts = ok(await svc.gql(`{ artifacts(filter: { key: { startsWith: "lists/" } }, orderBy: { field: KEY, direction: ASC }, first: 2) { totalCount edges { node { key } } pageInfo { hasNextPage } } }`)).artifacts;
+    const artifacts = ok(
+      await svc.gql(
+        `{ artifacts(filter: { key: { startsWith: "lists/" } }, orderBy: { field: KEY, direction: ASC }, first: 2) { totalCount edges { node { key } } pageInfo { hasNextPage } } }`,
+      ),
+    ).artifacts;
     expect(artifacts.totalCount).toBe(5);
     expect(artifacts.edges.map((e: any) => e.node.key)).toEqual(["lists/file-0.csv", "lists/file-1.csv"]);
     expect(artifacts.pageInfo.hasNextPage).toBe(true);
     const contains = ok(await svc.gql(`{ artifacts(filter: { key: { contains: "file-3" }, type: ["dataset"] }) { totalCount } }`)).artifacts;
     expect(contains.totalCount).toBe(1);
     // Search ignores case on both databases; equals stays exact.
-    const search = ok(await svc.gql(`{ a: artifacts(filter: { key: { contains: "FILE-3" } }) { totalCount } b: transforms(filter: { name: { startsWith: "ANAL" } }) { totalCount } c: transforms(filter: { name: { equals: "ANALYSE" } }) { totalCount } }`));
+    const search = ok(
+      await svc.gql(
+        `{ a: artifacts(filter: { key: { contains: "FILE-3" } }) { totalCount } b: transforms(filter: { name: { startsWith: "ANAL" } }) { totalCount } c: transforms(filter: { name: { equals: "ANALYSE" } }) { totalCount } }`,
+      ),
+    );
     expect([search.a.totalCount, search.b.totalCount, search.c.totalCount]).toEqual([1, 2, 0]);
     const storages = ok(await svc.gql(`{ storages { totalCount edges { node { uid root type artifacts { totalCount } } } } }`)).storages;
     expect(storages.totalCount).toBe(1);
@@ -99,7 +134,11 @@ describe("other connections", () => {
     const users = ok(await svc.gql(`{ users { totalCount edges { node { handle } } } user(handle: "local") { handle } }`));
     expect(users.users.totalCount).toBe(1);
     expect(users.user.handle).toBe("local");
-    const transform = ok(await svc.gql(`query($u: String!) { transform(uid: $u) { runs(first: 1) { totalCount edges { node { uid } } } latestRun { uid } } }`, { u: transformUid })).transform;
+    const transform = ok(
+      await svc.gql(`query($u: String!) { transform(uid: $u) { runs(first: 1) { totalCount edges { node { uid } } } latestRun { uid } } }`, {
+        u: transformUid,
+      }),
+    ).transform;
     expect(transform.runs.totalCount).toBe(2);
     expect(transform.latestRun.uid).toBe(transform.runs.edges[0].node.uid);
   });

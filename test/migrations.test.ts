@@ -75,7 +75,11 @@ describe("migration applier", () => {
   it("rolls a failing migration back whole and records nothing for it", async () => {
     const db = await emptyDatabase();
     await db.migrate();
-    const broken: Migration = { name: "99999999999999_broken", checksum: "f".repeat(64), sql: `CREATE TABLE "Half" ("id" INTEGER);\nSELECT * FROM "NoSuchTable";` };
+    const broken: Migration = {
+      name: "99999999999999_broken",
+      checksum: "f".repeat(64),
+      sql: `CREATE TABLE "Half" ("id" INTEGER);\nSELECT * FROM "NoSuchTable";`,
+    };
     await expect(db.migrate([...committed, broken])).rejects.toThrow();
     const names = (await db.rows(`SELECT migration_name FROM "_prisma_migrations"`)).map((r) => r.migration_name);
     expect(names).not.toContain(broken.name);

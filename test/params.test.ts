@@ -10,7 +10,8 @@ afterAll(async () => svc?.stop());
 
 const DEFINE = `mutation($name: String!, $dtype: String!) { defineParam(input: { name: $name, dtype: $dtype }) { name dtype } }`;
 const ADD = `mutation($input: AddParamValuesInput!) { addParamValues(input: $input) { run { uid params } artifact { uid params } } }`;
-const newRun = async (name = "p-run") => ok(await svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n } }) { uid } }`, { n: name })).track.uid as string;
+const newRun = async (name = "p-run") =>
+  ok(await svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n } }) { uid } }`, { n: name })).track.uid as string;
 
 describe("declaring params", () => {
   it("declares once, is idempotent, and refuses another dtype or an unknown dtype", async () => {
@@ -20,7 +21,9 @@ describe("declaring params", () => {
     const bad = expectError(await svc.gql(DEFINE, { name: "x", dtype: "complex" }), "VALIDATION_FAILED");
     expect(bad.extensions?.field).toBe("dtype");
     expectError(await svc.gql(DEFINE, { name: "1bad name", dtype: "int" }), "VALIDATION_FAILED");
-    const listed = ok(await svc.gql(`{ params(filter: { name: { startsWith: "learning" } }) { totalCount edges { node { name } } } param(name: "learning_rate") { dtype } }`));
+    const listed = ok(
+      await svc.gql(`{ params(filter: { name: { startsWith: "learning" } }) { totalCount edges { node { name } } } param(name: "learning_rate") { dtype } }`),
+    );
     expect(listed.params.totalCount).toBe(1);
     expect(listed.param.dtype).toBe("float");
   });
@@ -60,10 +63,18 @@ describe("adding values", () => {
   it("declares missing params on the fly when asked, and a new value replaces the old one", async () => {
     const run = await newRun();
     const added = ok(
-      await svc.gql(ADD, { input: { runUid: run, defineMissing: true, values: { seed: 42, dropout: 0.1, tag: "baseline", started: "2024-05-01T10:00:00Z", cfg: { a: 1 }, flags: [true, false] } } }),
+      await svc.gql(ADD, {
+        input: {
+          runUid: run,
+          defineMissing: true,
+          values: { seed: 42, dropout: 0.1, tag: "baseline", started: "2024-05-01T10:00:00Z", cfg: { a: 1 }, flags: [true, false] },
+        },
+      }),
     ).addParamValues;
     expect(added.run.params).toEqual({ seed: 42, dropout: 0.1, tag: "baseline", started: "2024-05-01T10:00:00Z", cfg: { a: 1 }, flags: [true, false] });
-    const dtypes = ok(await svc.gql(`{ params(first: 100) { edges { node { name dtype } } } }`)).params.edges.map((e: { node: { name: string; dtype: string } }) => e.node);
+    const dtypes = ok(await svc.gql(`{ params(first: 100) { edges { node { name dtype } } } }`)).params.edges.map(
+      (e: { node: { name: string; dtype: string } }) => e.node,
+    );
     expect(dtypes).toEqual(
       expect.arrayContaining([
         { name: "seed", dtype: "num" },
@@ -107,11 +118,15 @@ describe("filtering runs by params", () => {
       ["hundred", 100, "2023-12-31", "c"],
       ["half", 0.5, "2024-03-01", "a"],
     ] as const) {
-      const uid = ok(await svc.gql(`mutation($p: JSON) { track(input: { transform: { name: "filterable" }, params: $p }) { uid } }`, { p: { threshold, day, model } })).track.uid;
+      const uid = ok(
+        await svc.gql(`mutation($p: JSON) { track(input: { transform: { name: "filterable" }, params: $p }) { uid } }`, { p: { threshold, day, model } }),
+      ).track.uid;
       runs[uid] = label;
     }
     const labels = async (params: unknown) => {
-      const data = ok(await svc.gql(`query($p: [ParamPredicate!]) { runs(filter: { params: $p }, first: 50) { totalCount edges { node { uid } } } }`, { p: params }));
+      const data = ok(
+        await svc.gql(`query($p: [ParamPredicate!]) { runs(filter: { params: $p }, first: 50) { totalCount edges { node { uid } } } }`, { p: params }),
+      );
       const found = data.runs.edges.map((e: { node: { uid: string } }) => runs[e.node.uid]).sort();
       expect(data.runs.totalCount).toBe(found.length);
       return found;
@@ -124,7 +139,12 @@ describe("filtering runs by params", () => {
     expect(await labels([{ name: "day", lt: "2024-01-01" }])).toEqual(["hundred"]);
     expect(await labels([{ name: "model", eq: "a" }])).toEqual(["half", "ten"]);
     expect(await labels([{ name: "model", ne: "a" }])).toEqual(["hundred", "nine"]);
-    expect(await labels([{ name: "model", eq: "a" }, { name: "threshold", gt: 1 }])).toEqual(["ten"]);
+    expect(
+      await labels([
+        { name: "model", eq: "a" },
+        { name: "threshold", gt: 1 },
+      ]),
+    ).toEqual(["ten"]);
     expectError(await svc.gql(`{ runs(filter: { params: [{ name: "nonexistent", eq: 1 }] }) { totalCount } }`), "VALIDATION_FAILED");
     expectError(await svc.gql(`{ runs(filter: { params: [{ name: "threshold", gt: "big" }] }) { totalCount } }`), "VALIDATION_FAILED");
   });

@@ -61,7 +61,13 @@ export function readmeExamples(markdown: string): Example[] {
       throw new Error(`README line ${blocks[i].line}: ${operations.length} operations but ${answers.length} answers`);
     }
     operations.forEach((operation, index) =>
-      examples.push({ line: blocks[i].line, query: print(operation), variables, answer: answers[index], mermaid: operations.length === 1 ? mermaid : undefined }),
+      examples.push({
+        line: blocks[i].line,
+        query: print(operation),
+        variables,
+        answer: answers[index],
+        mermaid: operations.length === 1 ? mermaid : undefined,
+      }),
     );
   }
   return examples;

@@ -27,8 +27,8 @@ function runCli(args: string[]) {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  proc.stdout!.on("data", (chunk) => (output += chunk));
-  proc.stderr!.on("data", (chunk) => (output += chunk));
+  proc.stdout.on("data", (chunk) => (output += chunk));
+  proc.stderr.on("data", (chunk) => (output += chunk));
   return new Promise<{ code: number | null; output: string }>((resolve) => proc.on("exit", (code) => resolve({ code, output })));
 }
 

@@ -27,7 +27,9 @@ describe("transforms", () => {
     expect(v2.transform.uid.slice(12)).toBe("0001");
     expect(v2.transform.isLatest).toBe(true);
 
-    const family = ok(await svc.gql(`query($uid: String!) { transform(uid: $uid) { uid isLatest versions { uid version isLatest } } }`, { uid: a.transform.uid.slice(0, 12) })).transform;
+    const family = ok(
+      await svc.gql(`query($uid: String!) { transform(uid: $uid) { uid isLatest versions { uid version isLatest } } }`, { uid: a.transform.uid.slice(0, 12) }),
+    ).transform;
     expect(family.uid).toBe(v2.transform.uid); // a stem names the latest version
     expect(family.versions.map((v: { version: string }) => v.version)).toEqual(["1", "2"]);
     expect(family.versions.filter((v: { isLatest: boolean }) => v.isLatest)).toHaveLength(1);
@@ -51,12 +53,18 @@ describe("transforms", () => {
     const fetch = (await track({ name: "fetch.py", type: "script" })).transform.uid;
     const clean = (await track({ name: "clean.py", type: "script" })).transform.uid;
     const linked = ok(
-      await svc.gql(`mutation($u: String!, $p: [String!]!) { addTransformPredecessors(input: { uid: $u, predecessorUids: $p }) { predecessors { uid } } }`, { u: clean, p: [fetch, fetch] }),
+      await svc.gql(`mutation($u: String!, $p: [String!]!) { addTransformPredecessors(input: { uid: $u, predecessorUids: $p }) { predecessors { uid } } }`, {
+        u: clean,
+        p: [fetch, fetch],
+      }),
     ).addTransformPredecessors;
     expect(linked.predecessors).toEqual([{ uid: fetch }]);
     const seen = ok(await svc.gql(`query($u: String!) { transform(uid: $u) { successors { uid } } }`, { u: fetch })).transform;
     expect(seen.successors).toEqual([{ uid: clean }]);
-    expectError(await svc.gql(`mutation($u: String!) { addTransformPredecessors(input: { uid: $u, predecessorUids: [$u] }) { uid } }`, { u: clean }), "VALIDATION_FAILED");
+    expectError(
+      await svc.gql(`mutation($u: String!) { addTransformPredecessors(input: { uid: $u, predecessorUids: [$u] }) { uid } }`, { u: clean }),
+      "VALIDATION_FAILED",
+    );
   });
 
   it("rejects an unknown transform uid, a bad uid and a missing name", async () => {
@@ -74,7 +82,9 @@ describe("artifacts", () => {
     const v2 = await register({ key: "tables/cells.parquet", hash: contentHash("cells-2"), version: "2024-06" });
     expect(v2.uid.slice(0, 16)).toBe(v1.uid.slice(0, 16));
     expect(v2.uid.slice(16)).toBe("0001");
-    const latest = ok(await svc.gql(`query($uid: String!) { artifact(uid: $uid) { uid version versions { uid isLatest } } }`, { uid: v1.uid.slice(0, 16) })).artifact;
+    const latest = ok(
+      await svc.gql(`query($uid: String!) { artifact(uid: $uid) { uid version versions { uid isLatest } } }`, { uid: v1.uid.slice(0, 16) }),
+    ).artifact;
     expect(latest.uid).toBe(v2.uid);
     expect(latest.versions).toEqual([
       { uid: v1.uid, isLatest: false },
@@ -100,10 +110,13 @@ describe("artifacts", () => {
     expect(again.uid).toBe(first.uid);
     expect(again.run.uid).toBe(producer.uid);
     const seen = ok(
-      await svc.gql(`query($a: String!, $r: String!) { artifact(uid: $a) { recreatingRuns { uid } inputOfRuns { uid } } run(uid: $r) { recreatedArtifacts { uid } inputArtifacts { uid } } }`, {
-        a: first.uid,
-        r: rerun.uid,
-      }),
+      await svc.gql(
+        `query($a: String!, $r: String!) { artifact(uid: $a) { recreatingRuns { uid } inputOfRuns { uid } } run(uid: $r) { recreatedArtifacts { uid } inputArtifacts { uid } } }`,
+        {
+          a: first.uid,
+          r: rerun.uid,
+        },
+      ),
     );
     expect(seen.artifact.recreatingRuns).toEqual([{ uid: rerun.uid }]);
     expect(seen.artifact.inputOfRuns).toEqual([]);
@@ -116,14 +129,22 @@ describe("artifacts", () => {
   it("never records a run's own output as its input", async () => {
     const run = await track({ name: "self-reader" });
     const out = await register({ key: "self/out.txt", hash: contentHash("self-out"), runUid: run.uid });
-    const after = ok(await svc.gql(`mutation($r: String!, $a: String!) { addRunInputs(input: { runUid: $r, artifactUids: [$a] }) { inputArtifacts { uid } outputArtifacts { uid } } }`, { r: run.uid, a: out.uid })).addRunInputs;
+    const after = ok(
+      await svc.gql(
+        `mutation($r: String!, $a: String!) { addRunInputs(input: { runUid: $r, artifactUids: [$a] }) { inputArtifacts { uid } outputArtifacts { uid } } }`,
+        { r: run.uid, a: out.uid },
+      ),
+    ).addRunInputs;
     expect(after.inputArtifacts).toEqual([]);
     expect(after.outputArtifacts).toEqual([{ uid: out.uid }]);
   });
 
   it("round-trips 64-bit sizes exactly and validates input", async () => {
     const max = "9223372036854775807";
-    const big = await svc.gql(`mutation($h: String!) { registerArtifact(input: { hash: $h, size: "${max}", nObservations: 12345678901 }) { size nObservations key suffix } }`, { h: contentHash("big") });
+    const big = await svc.gql(
+      `mutation($h: String!) { registerArtifact(input: { hash: $h, size: "${max}", nObservations: 12345678901 }) { size nObservations key suffix } }`,
+      { h: contentHash("big") },
+    );
     expect(ok(big).registerArtifact).toEqual({ size: max, nObservations: 12345678901, key: null, suffix: "" });
     expectError(await svc.gql(`mutation { registerArtifact(input: { hash: "big2", size: "18446744073709551616" }) { uid } }`), "GRAPHQL_VALIDATION_FAILED");
     expectError(await svc.gql(`mutation($s: BigInt) { registerArtifact(input: { hash: "big3", size: $s }) { uid } }`, { s: 1.5 }), "BAD_USER_INPUT");

@@ -11,7 +11,9 @@ afterAll(async () => svc?.stop());
 describe("workflow: track, register outputs, finish", () => {
   it("records a run with its transform, params, inputs and outputs", async () => {
     const raw = ok(
-      await svc.gql(`mutation { registerArtifact(input: { key: "raw/reads.fastq.gz", hash: "${contentHash("reads")}", size: 1234 }) { uid key suffix run { uid } isLatest storage { root type } } }`),
+      await svc.gql(
+        `mutation { registerArtifact(input: { key: "raw/reads.fastq.gz", hash: "${contentHash("reads")}", size: 1234 }) { uid key suffix run { uid } isLatest storage { root type } } }`,
+      ),
     ).registerArtifact;
     expect(raw.uid).toMatch(/^[0-9A-Za-z]{16}0000$/);
     expect(raw.suffix).toBe(".fastq.gz");
@@ -43,14 +45,21 @@ describe("workflow: track, register outputs, finish", () => {
     expect(tracked.createdBy.handle).toBe("local");
 
     const out = ok(
-      await svc.gql(`mutation($runUid: String) { registerArtifact(input: { key: "aligned/sample.bam", hash: "${contentHash("bam")}", size: "9007199254740993", runUid: $runUid, type: "dataset" }) { uid size run { uid } } }`, {
-        runUid: tracked.uid,
-      }),
+      await svc.gql(
+        `mutation($runUid: String) { registerArtifact(input: { key: "aligned/sample.bam", hash: "${contentHash("bam")}", size: "9007199254740993", runUid: $runUid, type: "dataset" }) { uid size run { uid } } }`,
+        {
+          runUid: tracked.uid,
+        },
+      ),
     ).registerArtifact;
     expect(out.size).toBe("9007199254740993"); // beyond 2^53: exact, as a string
     expect(out.run.uid).toBe(tracked.uid);
 
-    const finished = ok(await svc.gql(`mutation($uid: String!) { finishRun(input: { uid: $uid }) { status finishedAt outputArtifacts { uid } inputArtifacts { uid } } }`, { uid: tracked.uid })).finishRun;
+    const finished = ok(
+      await svc.gql(`mutation($uid: String!) { finishRun(input: { uid: $uid }) { status finishedAt outputArtifacts { uid } inputArtifacts { uid } } }`, {
+        uid: tracked.uid,
+      }),
+    ).finishRun;
     expect(finished.status).toBe("COMPLETED");
     expect(new Date(finished.finishedAt).getTime()).toBeGreaterThan(0);
     expect(finished.outputArtifacts).toEqual([{ uid: out.uid }]);
@@ -61,7 +70,9 @@ describe("workflow: track, register outputs, finish", () => {
     const unknown = await svc.gql(`mutation { finishRun(input: { uid: "AAAAAAAAAAAAAAAAAAAA" }) { status } }`);
     expectError(unknown, "NOT_FOUND");
 
-    const artifact = ok(await svc.gql(`query($uid: String!) { artifact(uid: $uid) { inputOfRuns { uid status transform { key } } } }`, { uid: raw.uid })).artifact;
+    const artifact = ok(
+      await svc.gql(`query($uid: String!) { artifact(uid: $uid) { inputOfRuns { uid status transform { key } } } }`, { uid: raw.uid }),
+    ).artifact;
     expect(artifact.inputOfRuns).toEqual([{ uid: tracked.uid, status: "COMPLETED", transform: { key: "pipelines/align.nf" } }]);
   });
 });

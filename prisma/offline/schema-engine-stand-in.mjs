@@ -5,6 +5,8 @@
 // introspection) gets an error answer to its first JSON-RPC request and fails loudly. Exiting
 // without an answer is not enough: `prisma migrate diff` would then print an empty migration
 // and succeed. Migration SQL is written by scripts/migrations.ts with the WebAssembly engine.
+import console from "node:console";
+import process from "node:process";
 import { createInterface } from "node:readline";
 
 const MESSAGE =

@@ -7,7 +7,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { Prisma, PrismaClient } from "../generated/sqlite/client.ts";
+import { type Prisma, PrismaClient } from "../generated/sqlite/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "../generated/postgres/client.ts";
 import { migratePostgres, migrateSqlite } from "./migrate.ts";
 
@@ -191,19 +191,22 @@ function withSqlFunctions(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
  */
 export function registerSqlFunctions(connection: BetterSqlite3.Database): BetterSqlite3.Database {
   const patterns = new Map<string, RegExp>();
-  const like = (pattern: unknown, text: unknown, escape: unknown = "\\") => {
+  // What SQLite hands a user function: TEXT as a string, numbers, a BLOB as a Buffer, NULL.
+  type SqlValue = string | number | bigint | Buffer | null;
+  const like = (pattern: SqlValue, text: SqlValue, escape: SqlValue = "\\") => {
     if (pattern == null || text == null) return null;
-    const key = `${escape}\u0000${pattern}`;
+    const [patternText, escapeText] = [String(pattern), String(escape)];
+    const key = `${escapeText}\u0000${patternText}`;
     let regex = patterns.get(key);
     if (!regex) {
       if (patterns.size >= 512) patterns.clear();
-      regex = likeToRegExp(String(pattern), String(escape));
+      regex = likeToRegExp(patternText, escapeText);
       patterns.set(key, regex);
     }
     return regex.test(String(text).toLowerCase()) ? 1 : 0;
   };
-  connection.function("like", { deterministic: true }, (pattern: unknown, text: unknown) => like(pattern, text));
-  connection.function("like", { deterministic: true }, (pattern: unknown, text: unknown, escape: unknown) => like(pattern, text, escape));
+  connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue) => like(pattern, text));
+  connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue, escape: SqlValue) => like(pattern, text, escape));
   return connection;
 }
 

@@ -45,17 +45,13 @@ function pendingMigrations(migrations: Migration[], applied: AppliedRow[]): Migr
   const live = applied.filter((row) => row.rolled_back_at == null);
   const failed = live.find((row) => row.finished_at == null);
   if (failed) {
-    throw new MigrationError(
-      `migration ${failed.migration_name} started but did not finish; repair the database and mark it rolled back`,
-    );
+    throw new MigrationError(`migration ${failed.migration_name} started but did not finish; repair the database and mark it rolled back`);
   }
   const byName = new Map(live.map((row) => [row.migration_name, row]));
   for (const migration of migrations) {
     const row = byName.get(migration.name);
     if (row && row.checksum !== migration.checksum) {
-      throw new MigrationError(
-        `migration ${migration.name} was modified after it was applied (checksum mismatch); refusing to start`,
-      );
+      throw new MigrationError(`migration ${migration.name} was modified after it was applied (checksum mismatch); refusing to start`);
     }
   }
   return migrations.filter((migration) => !byName.has(migration.name));
@@ -121,10 +117,7 @@ const POSTGRES_BOOKKEEPING = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 // An arbitrary constant shared by every instance of the service: the migration lock.
 const MIGRATION_LOCK_KEY = 7_411_630_229;
 
-export async function migratePostgres(
-  connectionString: string,
-  migrations = readMigrations(migrationsDir("postgresql")),
-): Promise<string[]> {
+export async function migratePostgres(connectionString: string, migrations = readMigrations(migrationsDir("postgresql"))): Promise<string[]> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   await client.connect();
   const appliedNow: string[] = [];

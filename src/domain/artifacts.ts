@@ -133,9 +133,7 @@ export async function registerArtifact(db: Database, tx: Tx, input: RegisterArti
     revised = await tx.artifact.findFirst({ where: uidWhere("artifact", input.revisesUid, "revisesUid") });
     if (!revised) throw notFound("artifact", input.revisesUid, "revisesUid");
   }
-  const storageId = input.storageRoot
-    ? (await getOrCreateStorage(tx, input.storageRoot, actor.userId)).id
-    : (revised?.storageId ?? actor.defaultStorageId);
+  const storageId = input.storageRoot ? (await getOrCreateStorage(tx, input.storageRoot, actor.userId)).id : (revised?.storageId ?? actor.defaultStorageId);
   const key = input.key ?? revised?.key ?? null;
   let stem = revised?.stem ?? null;
   if (!stem && key) {
@@ -193,4 +191,3 @@ export async function deleteArtifact(tx: Tx, uid: string, permanent: boolean, ca
   await recomputeLatest(tx, "artifact", artifact.stem);
   return artifact;
 }
-

@@ -5,7 +5,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { invalid, notFound } from "./errors.ts";
 import { requireAdmin, type Caller } from "./permissions.ts";
 import { checkKey, findArtifacts, findRun } from "./artifacts.ts";
-import { linkRunInputs } from "./runs.ts";
+import { linkRunInputs } from "./run-inputs.ts";
 import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
 
 export interface CreateCollectionInput {
@@ -82,7 +82,13 @@ export async function createCollection(db: Database, tx: Tx, input: CreateCollec
       artifacts: { createMany: { data: artifacts.map((a, position) => ({ artifactId: a.id, position })) } },
     },
   });
-  if (run) await linkRunInputs(tx, run.id, artifacts.map((a) => a.id), []);
+  if (run)
+    await linkRunInputs(
+      tx,
+      run.id,
+      artifacts.map((a) => a.id),
+      [],
+    );
   return collection;
 }
 
@@ -99,4 +105,3 @@ export async function deleteCollection(tx: Tx, uid: string, permanent: boolean, 
   await recomputeLatest(tx, "collection", collection.stem);
   return collection;
 }
-

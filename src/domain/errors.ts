@@ -18,11 +18,9 @@ export class AppError extends GraphQLError {
   }
 }
 
-export const notFound = (what: string, key: string, field?: string) =>
-  new AppError("NOT_FOUND", `${what} ${JSON.stringify(key)} does not exist`, { field });
+export const notFound = (what: string, key: string, field?: string) => new AppError("NOT_FOUND", `${what} ${JSON.stringify(key)} does not exist`, { field });
 
 export const invalid = (field: string, message: string, details: Record<string, unknown> = {}) =>
   new AppError("VALIDATION_FAILED", `${field}: ${message}`, { field, ...details });
 
-export const conflict = (message: string, details: Record<string, unknown> = {}) =>
-  new AppError("CONFLICT", message, details);
+export const conflict = (message: string, details: Record<string, unknown> = {}) => new AppError("CONFLICT", message, details);

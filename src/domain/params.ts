@@ -125,7 +125,7 @@ export function projections(dtype: Dtype, value: unknown) {
     case "bool":
       return { valueNumber: value ? 1 : 0, valueText: String(value), valueDate: null };
     case "date":
-      return { valueNumber: null, valueText: value as string, valueDate: new Date(`${value}T00:00:00Z`) };
+      return { valueNumber: null, valueText: value as string, valueDate: new Date(`${value as string}T00:00:00Z`) };
     case "datetime":
       return { valueNumber: null, valueText: value as string, valueDate: new Date(value as string) };
     default:
@@ -149,11 +149,9 @@ export async function defineParam(tx: Tx, input: { name: string; dtype: string }
   const existing = await tx.param.findUnique({ where: { name: input.name } });
   if (existing) {
     if (existing.dtype !== input.dtype) {
-      throw new AppError(
-        "CONFLICT",
-        `param ${JSON.stringify(input.name)} is already declared with dtype ${existing.dtype}, not ${input.dtype}`,
-        { field: "dtype" },
-      );
+      throw new AppError("CONFLICT", `param ${JSON.stringify(input.name)} is already declared with dtype ${existing.dtype}, not ${input.dtype}`, {
+        field: "dtype",
+      });
     }
     return existing;
   }
@@ -170,12 +168,7 @@ export interface ParamTarget {
  * rejects the whole call, naming every offending key. A value replaces the target's earlier
  * value of the same param.
  */
-export async function addParamValues(
-  tx: Tx,
-  target: ParamTarget,
-  values: unknown,
-  options: { defineMissing: boolean; userId: number; field?: string },
-) {
+export async function addParamValues(tx: Tx, target: ParamTarget, values: unknown, options: { defineMissing: boolean; userId: number; field?: string }) {
   const field = options.field ?? "values";
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
     throw invalid(field, "expected a JSON object mapping param names to values");
@@ -279,11 +272,7 @@ type ValueWhere = Record<string, unknown>;
  * Turns typed param predicates into a Prisma where clause on runs (or artifacts): numbers
  * compare as numbers, dates and datetimes as instants, strings as text.
  */
-export async function paramPredicatesWhere(
-  db: Pick<Tx, "param">,
-  predicates: ParamPredicate[],
-  field = "filter.params",
-): Promise<ValueWhere[]> {
+export async function paramPredicatesWhere(db: Pick<Tx, "param">, predicates: ParamPredicate[], field = "filter.params"): Promise<ValueWhere[]> {
   if (predicates.length === 0) return [];
   const params = await db.param.findMany({ where: { name: { in: predicates.map((p) => p.name) } } });
   const byName = new Map(params.map((param) => [param.name, param]));

@@ -5,6 +5,7 @@ import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts
 import { AppError, conflict, invalid } from "./errors.ts";
 import { findArtifacts, findRun } from "./artifacts.ts";
 import { findCollections } from "./collections.ts";
+import { linkRunInputs } from "./run-inputs.ts";
 import { addParamValues } from "./params.ts";
 import { getOrCreateTransform, type TransformInput } from "./transforms.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
@@ -23,29 +24,6 @@ export interface TrackInput {
   inputArtifactUids?: readonly string[] | null;
   inputCollectionUids?: readonly string[] | null;
   initiatedByRunUid?: string | null;
-}
-
-/**
- * Links inputs to a run. An artifact or collection the run itself produced is skipped: a run
- * never records its own output as its input (the cycle lamindb guards against).
- */
-export async function linkRunInputs(tx: Tx, runId: number, artifactIds: number[], collectionIds: number[]) {
-  if (artifactIds.length) {
-    const own = await tx.artifact.findMany({ where: { id: { in: artifactIds }, runId }, select: { id: true } });
-    const ownIds = new Set(own.map((a) => a.id));
-    const present = await tx.runInputArtifact.findMany({ where: { runId, artifactId: { in: artifactIds } }, select: { artifactId: true } });
-    const presentIds = new Set(present.map((p) => p.artifactId));
-    const data = [...new Set(artifactIds)].filter((id) => !ownIds.has(id) && !presentIds.has(id)).map((artifactId) => ({ runId, artifactId }));
-    if (data.length) await tx.runInputArtifact.createMany({ data });
-  }
-  if (collectionIds.length) {
-    const own = await tx.collection.findMany({ where: { id: { in: collectionIds }, runId }, select: { id: true } });
-    const ownIds = new Set(own.map((c) => c.id));
-    const present = await tx.runInputCollection.findMany({ where: { runId, collectionId: { in: collectionIds } }, select: { collectionId: true } });
-    const presentIds = new Set(present.map((p) => p.collectionId));
-    const data = [...new Set(collectionIds)].filter((id) => !ownIds.has(id) && !presentIds.has(id)).map((collectionId) => ({ runId, collectionId }));
-    if (data.length) await tx.runInputCollection.createMany({ data });
-  }
 }
 
 export async function track(db: Database, tx: Tx, input: TrackInput, userId: number) {
@@ -72,25 +50,29 @@ export async function track(db: Database, tx: Tx, input: TrackInput, userId: num
       field: "params",
     });
   }
-  await linkRunInputs(tx, run.id, artifacts.map((a) => a.id), collections.map((c) => c.id));
+  await linkRunInputs(
+    tx,
+    run.id,
+    artifacts.map((a) => a.id),
+    collections.map((c) => c.id),
+  );
   return run;
 }
 
-export async function addRunInputs(
-  tx: Tx,
-  input: { runUid: string; artifactUids?: readonly string[] | null; collectionUids?: readonly string[] | null },
-) {
+export async function addRunInputs(tx: Tx, input: { runUid: string; artifactUids?: readonly string[] | null; collectionUids?: readonly string[] | null }) {
   const run = await findRun(tx, input.runUid, "runUid");
   const artifacts = await findArtifacts(tx, input.artifactUids ?? [], "artifactUids");
   const collections = await findCollections(tx, input.collectionUids ?? [], "collectionUids");
-  await linkRunInputs(tx, run.id, artifacts.map((a) => a.id), collections.map((c) => c.id));
+  await linkRunInputs(
+    tx,
+    run.id,
+    artifacts.map((a) => a.id),
+    collections.map((c) => c.id),
+  );
   return run;
 }
 
-export async function finishRun(
-  tx: Tx,
-  input: { uid: string; status?: RunStatus | null; reportUid?: string | null; environmentUid?: string | null },
-) {
+export async function finishRun(tx: Tx, input: { uid: string; status?: RunStatus | null; reportUid?: string | null; environmentUid?: string | null }) {
   const status = input.status ?? "COMPLETED";
   if (!FINAL_STATUSES.includes(status)) {
     throw invalid("status", `a run finishes as ${FINAL_STATUSES.join(", ")}, not ${status}`);

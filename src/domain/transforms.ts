@@ -104,7 +104,6 @@ export async function deleteTransform(tx: Tx, uid: string, permanent: boolean, c
   return transform;
 }
 
-
 /** Links predecessors to a transform (which transforms feed it), refusing self-links. */
 export async function addTransformPredecessors(tx: Tx, uid: string, predecessorUids: readonly string[]) {
   const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
@@ -119,7 +118,9 @@ export async function addTransformPredecessors(tx: Tx, uid: string, predecessorU
   }
   const existing = await tx.transformPredecessor.findMany({ where: { successorId: transform.id }, select: { predecessorId: true } });
   const known = new Set(existing.map((link) => link.predecessorId));
-  const data = [...new Set(predecessors.map((p) => p.id))].filter((id) => !known.has(id)).map((predecessorId) => ({ successorId: transform.id, predecessorId }));
+  const data = [...new Set(predecessors.map((p) => p.id))]
+    .filter((id) => !known.has(id))
+    .map((predecessorId) => ({ successorId: transform.id, predecessorId }));
   if (data.length) await tx.transformPredecessor.createMany({ data });
   return transform;
 }

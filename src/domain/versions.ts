@@ -20,7 +20,7 @@ interface FamilyDelegate {
 }
 
 function delegate(tx: Tx, registry: VersionedRegistry): FamilyDelegate {
-  return tx[registry] as unknown as FamilyDelegate;
+  return tx[registry];
 }
 
 const familySelect = { id: true, uid: true, version: true, isLatest: true, trashedAt: true } as const;
@@ -80,8 +80,6 @@ export function uidWhere(registry: VersionedRegistry | "run", uid: string, field
   const lengths = registry === "run" ? `${full}` : `${full} (or ${STEM_LENGTH[registry]} for the latest version)`;
   throw invalid(field, `${JSON.stringify(uid)} is not a ${registry} uid: expected ${lengths} characters`);
 }
-
-
 
 // The calls restoring needs, shared by the three versioned delegates.
 interface RestorableDelegate {

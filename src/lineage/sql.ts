@@ -138,13 +138,19 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
     // PostgreSQL allows one reference to the recursive table: every hop is a branch of one
     // LATERAL subquery, gated by the walk row's kind and direction.
     const branches = steps
-      .map((s) => `SELECT '${s.to}'::text AS kind, ${s.next} AS id, ${s.inc} AS inc, ${reach(s)} AS reach FROM ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
+      .map(
+        (s) =>
+          `SELECT '${s.to}'::text AS kind, ${s.next} AS id, ${s.inc} AS inc, ${reach(s)} AS reach FROM ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`,
+      )
       .join(" UNION ALL ");
     recursive = `SELECT w.root, s.kind, s.id, w.dir, w.distance + s.inc, s.reach FROM walk w CROSS JOIN LATERAL (${branches}) s`;
   } else {
     // SQLite runs each recursive SELECT once per queued row; its queue makes the walk breadth-first.
     recursive = steps
-      .map((s) => `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc}, ${reach(s)} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`)
+      .map(
+        (s) =>
+          `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc}, ${reach(s)} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`,
+      )
       .join(" UNION ");
   }
 

@@ -51,10 +51,22 @@ export function buildTransformLineageSql(
   // A hop from transform w: its runs → what they passed on (artifact or collection) → the runs
   // that read it → their transforms; upstream the same hop backwards.
   const hops: { dir: DirectionCode; tables: string }[] = [
-    { dir: "D", tables: `"Run" pr JOIN "Artifact" a ON a."runId" = pr.id JOIN "RunInputArtifact" l ON l."artifactId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"` },
-    { dir: "D", tables: `"Run" pr JOIN "Collection" a ON a."runId" = pr.id JOIN "RunInputCollection" l ON l."collectionId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"` },
-    { dir: "U", tables: `"Run" cr JOIN "RunInputArtifact" l ON l."runId" = cr.id JOIN "Artifact" a ON a.id = l."artifactId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"` },
-    { dir: "U", tables: `"Run" cr JOIN "RunInputCollection" l ON l."runId" = cr.id JOIN "Collection" a ON a.id = l."collectionId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"` },
+    {
+      dir: "D",
+      tables: `"Run" pr JOIN "Artifact" a ON a."runId" = pr.id JOIN "RunInputArtifact" l ON l."artifactId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"`,
+    },
+    {
+      dir: "D",
+      tables: `"Run" pr JOIN "Collection" a ON a."runId" = pr.id JOIN "RunInputCollection" l ON l."collectionId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"`,
+    },
+    {
+      dir: "U",
+      tables: `"Run" cr JOIN "RunInputArtifact" l ON l."runId" = cr.id JOIN "Artifact" a ON a.id = l."artifactId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"`,
+    },
+    {
+      dir: "U",
+      tables: `"Run" cr JOIN "RunInputCollection" l ON l."runId" = cr.id JOIN "Collection" a ON a.id = l."collectionId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"`,
+    },
   ].filter((hop) => options.directions.includes(hop.dir as DirectionCode)) as { dir: DirectionCode; tables: string }[];
   const anchor = (dir: DirectionCode) => (dir === "D" ? "pr" : "cr");
   const conditions = `${live("pr")}${live("cr")}${live("a")}${live("n")}`;
@@ -64,7 +76,10 @@ export function buildTransformLineageSql(
         .map((hop) => `SELECT n.id FROM ${hop.tables} WHERE w.dir = '${hop.dir}' AND ${anchor(hop.dir)}."transformId" = w.id${conditions}`)
         .join(" UNION ALL ")}) s WHERE w.distance <= ${depth}`
     : hops
-        .map((hop) => `SELECT n.id, w.dir, w.distance + 1 FROM walk w, ${hop.tables} WHERE w.dir = '${hop.dir}' AND w.distance <= ${depth} AND ${anchor(hop.dir)}."transformId" = w.id${conditions}`)
+        .map(
+          (hop) =>
+            `SELECT n.id, w.dir, w.distance + 1 FROM walk w, ${hop.tables} WHERE w.dir = '${hop.dir}' AND w.distance <= ${depth} AND ${anchor(hop.dir)}."transformId" = w.id${conditions}`,
+        )
         .join(" UNION ");
   const nul = (type: string) => (pg ? `NULL::${type}` : "NULL");
   const int = (expr: string) => (pg ? `(${expr})::int` : expr);
@@ -107,7 +122,11 @@ export async function transformLineage(
 ): Promise<TransformLineageGraph> {
   const maxDepth = Math.min(options.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
   if (!Number.isInteger(options.depth) || options.depth < 0 || options.depth > maxDepth) {
-    throw new AppError("VALIDATION_FAILED", `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${options.depth}`, { field: "depth", max: maxDepth });
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${options.depth}`,
+      { field: "depth", max: maxDepth },
+    );
   }
   const { sql, params } = buildTransformLineageSql(db.provider, {
     transformId,
@@ -122,7 +141,15 @@ export async function transformLineage(
   for (const row of rows) {
     if (row.t === "n") {
       const id = Number(row.a);
-      nodes.push({ id, uid: row.uid as string, name: row.name as string, version: row.version, distance: Number(row.c), runs: Number(row.d), isStart: id === transformId });
+      nodes.push({
+        id,
+        uid: row.uid as string,
+        name: row.name as string,
+        version: row.version,
+        distance: Number(row.c),
+        runs: Number(row.d),
+        isStart: id === transformId,
+      });
     } else if (row.t === "m") {
       truncated = Number(row.a) > MAX_TRANSFORM_NODES || Number(row.b) >= MAX_TRANSFORM_NODES * 16 || Number(row.c) > options.depth;
     } else {

@@ -68,10 +68,18 @@ export function checkLimits(depth: number, maxNodes: number, caps: LineageCaps =
   const maxDepth = Math.min(caps.maxDepth, MAX_DEPTH);
   const nodeCap = Math.min(caps.maxNodes, MAX_NODES);
   if (!Number.isInteger(depth) || depth < 0 || depth > maxDepth) {
-    throw new AppError("VALIDATION_FAILED", `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${depth}`, { field: "depth", max: maxDepth });
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${depth}`,
+      { field: "depth", max: maxDepth },
+    );
   }
   if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > nodeCap) {
-    throw new AppError("VALIDATION_FAILED", `maxNodes: must be between 1 and ${nodeCap} (the server's cap; LIMIT_LINEAGE_MAX_NODES raises it up to ${MAX_NODES}), got ${maxNodes}`, { field: "maxNodes", max: nodeCap });
+    throw new AppError(
+      "VALIDATION_FAILED",
+      `maxNodes: must be between 1 and ${nodeCap} (the server's cap; LIMIT_LINEAGE_MAX_NODES raises it up to ${MAX_NODES}), got ${maxNodes}`,
+      { field: "maxNodes", max: nodeCap },
+    );
   }
 }
 
@@ -86,7 +94,7 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
     truncated: false,
     truncatedBy: { depth: false, maxNodes: false },
   }));
-  const uids: Map<string, string>[] = graphs.map(() => new Map());
+  const uids = graphs.map(() => new Map<string, string>());
   const incoming: { root: number; target: string; sources: string[] }[] = [];
   for (const row of rows) {
     const root = Number(row.root);
@@ -130,18 +138,15 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
  */
 export async function lineageOf(db: Database, uid: string, options: TraverseOptions): Promise<LineageGraph> {
   checkLimits(options.depth, options.maxNodes, options.caps);
-  if (uid.length !== 20 && uid.length !== 16) throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
+  if (uid.length !== 20 && uid.length !== 16)
+    throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
   const [graph] = await runWalk(db, { uid }, 1, options);
   if (!graph.nodes.length) throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
   return graph;
 }
 
 /** The lineage of many start nodes at once (one statement): one graph per start, in order. */
-export async function lineageOfMany(
-  db: Database,
-  starts: { kind: NodeKind; id: number }[],
-  options: TraverseOptions,
-): Promise<LineageGraph[]> {
+export async function lineageOfMany(db: Database, starts: { kind: NodeKind; id: number }[], options: TraverseOptions): Promise<LineageGraph[]> {
   checkLimits(options.depth, options.maxNodes, options.caps);
   if (starts.length === 0) return [];
   return runWalk(db, { nodes: starts.map((s) => ({ kind: KIND_CODE[s.kind], id: s.id })) }, starts.length, options);

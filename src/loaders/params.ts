@@ -8,11 +8,7 @@ const LINKS = {
   artifact: { table: Prisma.raw(`"ArtifactParamValue"`), owner: Prisma.raw(`"artifactId"`) },
 } as const;
 
-export async function loadParamMaps(
-  db: PrismaClient,
-  target: keyof typeof LINKS,
-  ids: readonly number[],
-): Promise<Record<string, unknown>[]> {
+export async function loadParamMaps(db: PrismaClient, target: keyof typeof LINKS, ids: readonly number[]): Promise<Record<string, unknown>[]> {
   const { table, owner } = LINKS[target];
   // The value travels as JSON text: one parse here, the same on SQLite and PostgreSQL.
   const rows = await db.$queryRaw<{ owner: number; name: string; value: string }[]>`

@@ -12,7 +12,14 @@ const RETRYABLE_PRISMA = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "
 // statement timeout) and 40 (serialisation failure, deadlock).
 const RETRYABLE_SQLSTATE = /^(08|53|57|40)/;
 const RETRYABLE_NODE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTCONN", "SQLITE_BUSY", "SQLITE_LOCKED"]);
-const RETRYABLE_KIND = new Set(["DatabaseNotReachable", "DatabaseAccessDenied", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict", "ConnectionClosed"]);
+const RETRYABLE_KIND = new Set([
+  "DatabaseNotReachable",
+  "DatabaseAccessDenied",
+  "SocketTimeout",
+  "TooManyConnections",
+  "TransactionWriteConflict",
+  "ConnectionClosed",
+]);
 const RETRYABLE_MESSAGE =
   /database is locked|SQLITE_BUSY|Connection terminated|connection timeout|timeout exceeded when trying to connect|ECONNREFUSED|Can't reach database server|Unable to start a transaction in the given time|terminating connection|the database system is (shutting down|starting up)|Client has encountered a connection error|canceling statement due to statement timeout|server closed the connection/i;
 
@@ -31,7 +38,7 @@ export function isTransientDatabaseError(error: unknown): boolean {
     if (candidate.kind === "sqlite" && ((candidate as { extendedCode?: number }).extendedCode ?? 0) % 256 === 5) return true; // SQLITE_BUSY
     if (typeof candidate.message === "string" && RETRYABLE_MESSAGE.test(candidate.message)) return true;
     queue.push(candidate.cause, candidate.originalError, candidate.meta);
-    if (Array.isArray(candidate.errors)) queue.push(...candidate.errors);
+    if (Array.isArray(candidate.errors)) queue.push(...(candidate.errors as unknown[]));
     if (candidate.meta && typeof candidate.meta === "object") queue.push((candidate.meta as { driverAdapterError?: unknown }).driverAdapterError);
   }
   return false;
@@ -82,7 +89,7 @@ export function useErrorCodes(): Plugin {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
       if (result.errors.every((error) => error.extensions?.code && error.extensions.limit === undefined)) return;
-      setResult({ ...result, errors: result.errors.map((error) => withCode(error as GraphQLError)) });
+      setResult({ ...result, errors: result.errors.map((error) => withCode(error)) });
     },
   };
 }
@@ -103,7 +110,7 @@ export function useHiddenSuggestions(): Plugin {
         ...result,
         errors: result.errors.map((error) => {
           const message = error.message.replace(SUGGESTION, "");
-          return message === error.message ? error : rebuilt(error as GraphQLError, message, error.extensions);
+          return message === error.message ? error : rebuilt(error, message, error.extensions);
         }),
       });
     },

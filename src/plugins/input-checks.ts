@@ -18,6 +18,7 @@ import {
   type ValueNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { documentOf, operationNameOf } from "./operation.ts";
 import { AppError, invalid } from "../domain/errors.ts";
 import { checkString, maxLengthOf, MAX_JSON_STRING_LENGTH } from "../domain/input-limits.ts";
 
@@ -25,7 +26,7 @@ export function useInputChecks(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       try {
-        checkOperation(args.schema, args.document, args.operationName, (args.variableValues ?? {}) as Record<string, unknown>);
+        checkOperation(args.schema as GraphQLSchema, documentOf(args), operationNameOf(args), (args.variableValues ?? {}) as Record<string, unknown>);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         setResultAndStopExecution({ data: null, errors: [error] });
@@ -148,7 +149,8 @@ class ValueWalker {
     switch (node.kind) {
       case Kind.VARIABLE: {
         const resolved = this.resolveVariable(node.name.value);
-        if (resolved) "node" in resolved ? this.jsonAst(resolved.node, path) : this.json(resolved.value, path);
+        if (resolved && "node" in resolved) this.jsonAst(resolved.node, path);
+        else if (resolved) this.json(resolved.value, path);
         return;
       }
       case Kind.STRING:

@@ -31,7 +31,7 @@ function useDocumentLimits(limits: Limits): Plugin<Context> {
     maxTokens: { n: limits.maxTokens, onReject: onReject("maxTokens", "token") },
     maxDirectives: { n: limits.maxDirectives, onReject: onReject("maxDirectives", "directives") },
     blockFieldSuggestion: { enabled: false },
-  }) as Plugin<Context>;
+  });
 }
 
 /**

@@ -8,14 +8,9 @@
 // only the first `maxOperationNames` distinct names are kept; later ones are counted as
 // "other". Parsing, validation and context building happen before that is known, so their
 // durations and errors are counted by operation type only, as are refused requests.
-import {
-  createCounter,
-  createHistogram,
-  usePrometheus,
-  type FillLabelsFnParams,
-} from "@graphql-yoga/plugin-prometheus";
-import { getOperationAST } from "graphql";
+import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
+import { operationOf } from "./operation.ts";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { DEFAULT_LIMITS } from "../config.ts";
 import type { Context } from "../context.ts";
@@ -137,7 +132,7 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
     },
     // Execution starts only after validation and authentication succeeded.
     onExecute({ args }) {
-      const operation = getOperationAST(args.document, args.operationName);
+      const operation = operationOf(args);
       executed.set(args.contextValue.request, nameLabel(operation?.name?.value));
     },
   };

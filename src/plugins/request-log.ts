@@ -2,8 +2,9 @@
 // X-Request-Id when it is well formed, a fresh UUID otherwise; echoed in the response and
 // available to resolvers as ctx.requestId.
 import { randomUUID } from "node:crypto";
-import { getOperationAST } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { operationNameOf, operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
 import type { Logger } from "../log.ts";
 
@@ -38,15 +39,17 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
     },
     onExecute({ args }) {
       const info = infoOf(args.contextValue.request);
-      const operation = getOperationAST(args.document, args.operationName);
-      info.operationName = operation?.name?.value ?? args.operationName ?? undefined;
+      const operation = operationOf(args);
+      info.operationName = operation?.name?.value ?? operationNameOf(args);
       info.operationType = operation?.operation;
       info.user = args.contextValue.user?.handle;
     },
     onResultProcess({ request, result }) {
       const results = Array.isArray(result) ? result : [result];
       const codes = results.flatMap((item) =>
-        "errors" in item && Array.isArray(item.errors) ? item.errors.map((error) => String(error.extensions?.code ?? "UNKNOWN")) : [],
+        "errors" in item && Array.isArray(item.errors)
+          ? (item.errors as GraphQLError[]).map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN"))
+          : [],
       );
       if (codes.length) infoOf(request).errorCodes = [...new Set(codes)];
     },

@@ -2,8 +2,9 @@
 // its budget, and a Pothos plugin that makes every resolver refuse to start past the
 // deadline, so the abandoned execution winds down instead of running on.
 import SchemaBuilder, { BasePlugin, type SchemaTypes } from "@pothos/core";
-import { getOperationAST, type ExecutionResult } from "graphql";
+import { OperationTypeNode, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
 import { AppError } from "../domain/errors.ts";
 
@@ -21,7 +22,7 @@ const deadlines = new WeakMap<object, Deadline>();
 class QueryDeadline<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(resolver: Parameters<BasePlugin<Types>["wrapResolve"]>[0]): ReturnType<BasePlugin<Types>["wrapResolve"]> {
     return (parent, args, context, info) => {
-      const deadline = deadlines.get(context as object);
+      const deadline = deadlines.get(context);
       if (deadline && performance.now() >= deadline.at) throw deadline.error;
       return resolver(parent, args, context, info);
     };
@@ -47,8 +48,8 @@ SchemaBuilder.registerPlugin(QueryDeadlinePlugin, QueryDeadline);
 export function useQueryTimeBudget(budgetMs: number): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== "query") return;
+      const operation = operationOf(args);
+      if (operation?.operation !== OperationTypeNode.QUERY) return;
       const error = new AppError("LIMIT_EXCEEDED", `the query ran longer than its ${budgetMs} ms budget; ask for less (smaller pages, fewer nested fields)`);
       deadlines.set(args.contextValue, { at: performance.now() + budgetMs, error });
       let timer: NodeJS.Timeout | undefined;

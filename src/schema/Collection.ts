@@ -11,51 +11,50 @@ import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch,
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(CollectionRef, (t) => ({
-    id: t.exposeInt("id"),
-    uid: t.exposeString("uid"),
-    key: t.exposeString("key"),
-    name: t.exposeString("key", { description: "the collection's name: same as key" }),
-    description: t.exposeString("description", { nullable: true }),
-    version: t.exposeString("version", { nullable: true }),
-    isLatest: t.exposeBoolean("isLatest"),
-    hash: t.exposeString("hash", { nullable: true }),
-    reference: t.exposeString("reference", { nullable: true }),
-    referenceType: t.exposeString("referenceType", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-    trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
-    createdBy: t.relation("createdBy"),
-    metaArtifact: t.relation("metaArtifact", { nullable: true }),
-    run: t.relation("run", { nullable: true }),
-    artifacts: t.field({
-      type: [ArtifactRef],
-      authScopes: { read: true },
-      description: "the member artifacts, in order",
-      select: (_args, _ctx, nestedSelection) => ({
-        artifacts: { orderBy: { position: "asc" }, select: { artifact: nestedSelection(true) } },
-      }),
-      resolve: (collection) => collection.artifacts.map((link) => link.artifact),
+  id: t.exposeInt("id"),
+  uid: t.exposeString("uid"),
+  key: t.exposeString("key"),
+  name: t.exposeString("key", { description: "the collection's name: same as key" }),
+  description: t.exposeString("description", { nullable: true }),
+  version: t.exposeString("version", { nullable: true }),
+  isLatest: t.exposeBoolean("isLatest"),
+  hash: t.exposeString("hash", { nullable: true }),
+  reference: t.exposeString("reference", { nullable: true }),
+  referenceType: t.exposeString("referenceType", { nullable: true }),
+  createdAt: t.expose("createdAt", { type: "DateTime" }),
+  updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
+  createdBy: t.relation("createdBy"),
+  metaArtifact: t.relation("metaArtifact", { nullable: true }),
+  run: t.relation("run", { nullable: true }),
+  artifacts: t.field({
+    type: [ArtifactRef],
+    authScopes: { read: true },
+    description: "the member artifacts, in order",
+    select: (_args, _ctx, nestedSelection) => ({
+      artifacts: { orderBy: { position: "asc" }, select: { artifact: nestedSelection(true) } },
     }),
-    inputOfRuns: t.field({
-      type: [RunRef],
-      authScopes: { read: true },
-      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-      select: (args, _ctx, nestedSelection) => ({
-        inputOfRuns: {
-          where: args.includeTrashed ? {} : { run: { trashedAt: null } },
-          orderBy: { runId: "asc" },
-          select: { run: nestedSelection(true) },
-        },
-      }),
-      resolve: (collection) => collection.inputOfRuns.map((link) => link.run),
+    resolve: (collection) => collection.artifacts.map((link) => link.artifact),
+  }),
+  inputOfRuns: t.field({
+    type: [RunRef],
+    authScopes: { read: true },
+    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+    select: (args, _ctx, nestedSelection) => ({
+      inputOfRuns: {
+        where: args.includeTrashed ? {} : { run: { trashedAt: null } },
+        orderBy: { runId: "asc" },
+        select: { run: nestedSelection(true) },
+      },
     }),
-    versions: t.prismaField({
-      type: ["Collection"],
-      authScopes: { read: true },
-      select: { stem: true },
-      resolve: (query, collection, _args, ctx) =>
-        ctx.db.reader.collection.findMany({ ...query, where: { stem: collection.stem }, orderBy: { uid: "asc" } }),
-    }),
+    resolve: (collection) => collection.inputOfRuns.map((link) => link.run),
+  }),
+  versions: t.prismaField({
+    type: ["Collection"],
+    authScopes: { read: true },
+    select: { stem: true },
+    resolve: (query, collection, _args, ctx) => ctx.db.reader.collection.findMany({ ...query, where: { stem: collection.stem }, orderBy: { uid: "asc" } }),
+  }),
 }));
 
 const CollectionFilter = builder.inputType("CollectionFilter", {

@@ -41,7 +41,7 @@ function loaderFor<V>(ctx: Context, key: string, batch: (ids: readonly number[])
   let loader = loaders.get(key) as DataLoader<number, V | null> | undefined;
   if (!loader) {
     loader = new DataLoader<number, V | null>(batch, { maxBatchSize: 10_000 });
-    loaders.set(key, loader as DataLoader<number, unknown>);
+    loaders.set(key, loader);
   }
   return loader;
 }
@@ -152,7 +152,7 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, ctx) =>
       lineageOf(ctx.db, args.uid, {
-        direction: (args.direction ?? "BOTH") as Direction,
+        direction: args.direction ?? "BOTH",
         depth: args.depth ?? 5,
         maxNodes: args.maxNodes ?? 1000,
         includeTrashed: args.includeTrashed ?? false,
@@ -168,7 +168,11 @@ function capsOf(ctx: Context): LineageCaps {
 /** A sibling-batched lineage field: all parents in one request share one traversal statement. */
 function lineageLoader(ctx: Context, kind: Kind, direction: Direction, depth: number, maxNodes: number, includeTrashed: boolean) {
   return loaderFor<Graph>(ctx, `lineage.${kind}.${direction}.${depth}.${maxNodes}.${includeTrashed}`, (ids) =>
-    lineageOfMany(ctx.db, ids.map((id) => ({ kind, id })), { direction, depth, maxNodes, includeTrashed, caps: capsOf(ctx) }),
+    lineageOfMany(
+      ctx.db,
+      ids.map((id) => ({ kind, id })),
+      { direction, depth, maxNodes, includeTrashed, caps: capsOf(ctx) },
+    ),
   );
 }
 
@@ -318,7 +322,7 @@ builder.queryFields((t) => ({
       });
       if (!transform) throw notFound("transform", args.uid, "uid");
       return transformLineage(ctx.db, transform.id, {
-        direction: (args.direction ?? "BOTH") as Direction,
+        direction: args.direction ?? "BOTH",
         depth: args.depth ?? 5,
         includeTrashed: args.includeTrashed ?? false,
         maxDepth: ctx.limits.lineageMaxDepth,

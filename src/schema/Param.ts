@@ -9,20 +9,20 @@ import { markWritten, writeRecord, writeRecording, type RecordModel } from "./vi
 import { compact, orderByOf, orderInput, stringWhere, StringMatch } from "./filters.ts";
 
 builder.prismaObjectFields(ParamRef, (t) => ({
-    id: t.exposeInt("id"),
-    name: t.exposeString("name"),
-    dtype: t.exposeString("dtype", { description: `one of ${DTYPES.join(", ")}` }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    createdBy: t.relation("createdBy"),
+  id: t.exposeInt("id"),
+  name: t.exposeString("name"),
+  dtype: t.exposeString("dtype", { description: `one of ${DTYPES.join(", ")}` }),
+  createdAt: t.expose("createdAt", { type: "DateTime" }),
+  createdBy: t.relation("createdBy"),
 }));
 
 builder.prismaObjectFields(ParamValueRef, (t) => ({
-    id: t.exposeInt("id"),
-    param: t.relation("param"),
-    value: t.expose("value", { type: "JSON" }),
-    hash: t.exposeString("hash"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    createdBy: t.relation("createdBy"),
+  id: t.exposeInt("id"),
+  param: t.relation("param"),
+  value: t.expose("value", { type: "JSON" }),
+  hash: t.exposeString("hash"),
+  createdAt: t.expose("createdAt", { type: "DateTime" }),
+  createdBy: t.relation("createdBy"),
 }));
 
 const ParamFilter = builder.inputType("ParamFilter", {
@@ -51,7 +51,11 @@ builder.queryFields((t) => ({
     cursor: "id",
     args: { filter: t.arg({ type: ParamFilter }), orderBy: t.arg({ type: ParamOrderBy }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.param.findMany({ ...query, where: paramWhere(args.filter, ctx.db.provider), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never }),
+      ctx.db.reader.param.findMany({
+        ...query,
+        where: paramWhere(args.filter, ctx.db.provider),
+        orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never,
+      }),
     totalCount: (_conn, args, ctx) => ctx.db.reader.param.count({ where: paramWhere(args.filter, ctx.db.provider) }),
   }),
 }));

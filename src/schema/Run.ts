@@ -5,7 +5,7 @@ import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../domain/errors.ts";
 import { loadParamMaps } from "../loaders/params.ts";
-import { paramPredicatesWhere, type ParamPredicate } from "../domain/params.ts";
+import { paramPredicatesWhere } from "../domain/params.ts";
 import { addRunInputs, deleteRun, finishRun, restoreRun, RUN_STATUSES, track } from "../domain/runs.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { uidWhere } from "../domain/versions.ts";
@@ -18,77 +18,77 @@ export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES })
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(RunRef, (t) => ({
-    id: t.exposeInt("id"),
-    uid: t.exposeString("uid"),
-    transform: t.relation("transform"),
-    startedAt: t.expose("startedAt", { type: "DateTime" }),
-    finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true }),
-    status: t.field({ type: RunStatus, select: { status: true }, resolve: (run) => run.status as (typeof RUN_STATUSES)[number] }),
-    report: t.relation("report", { nullable: true }),
-    environment: t.relation("environment", { nullable: true }),
-    isConsecutive: t.exposeBoolean("isConsecutive", { nullable: true }),
-    reference: t.exposeString("reference", { nullable: true }),
-    referenceType: t.exposeString("referenceType", { nullable: true }),
-    createdBy: t.relation("createdBy"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
-    initiatedBy: t.relation("initiatedBy", { nullable: true }),
-    initiatedRuns: t.relation("initiatedRuns", { authScopes: { read: true }, description: "runs this run started as its steps" }),
-    params: t.loadable({
-      type: "JSON",
-      description: "the run's param values as an object: name → value",
-      load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "run", ids),
-      resolve: (run) => run.id,
+  id: t.exposeInt("id"),
+  uid: t.exposeString("uid"),
+  transform: t.relation("transform"),
+  startedAt: t.expose("startedAt", { type: "DateTime" }),
+  finishedAt: t.expose("finishedAt", { type: "DateTime", nullable: true }),
+  status: t.field({ type: RunStatus, select: { status: true }, resolve: (run) => run.status as (typeof RUN_STATUSES)[number] }),
+  report: t.relation("report", { nullable: true }),
+  environment: t.relation("environment", { nullable: true }),
+  isConsecutive: t.exposeBoolean("isConsecutive", { nullable: true }),
+  reference: t.exposeString("reference", { nullable: true }),
+  referenceType: t.exposeString("referenceType", { nullable: true }),
+  createdBy: t.relation("createdBy"),
+  createdAt: t.expose("createdAt", { type: "DateTime" }),
+  trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
+  initiatedBy: t.relation("initiatedBy", { nullable: true }),
+  initiatedRuns: t.relation("initiatedRuns", { authScopes: { read: true }, description: "runs this run started as its steps" }),
+  params: t.loadable({
+    type: "JSON",
+    description: "the run's param values as an object: name → value",
+    load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "run", ids),
+    resolve: (run) => run.id,
+  }),
+  paramValues: t.field({
+    type: [ParamValueRef],
+    authScopes: { read: true },
+    select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
+    resolve: (run) => run.paramValues.map((link) => link.paramValue),
+  }),
+  inputArtifacts: t.field({
+    type: [ArtifactRef],
+    authScopes: { read: true },
+    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+    select: (args, _ctx, nestedSelection) => ({
+      inputArtifacts: {
+        where: args.includeTrashed ? {} : { artifact: { trashedAt: null } },
+        orderBy: { artifactId: "asc" },
+        select: { artifact: nestedSelection(true) },
+      },
     }),
-    paramValues: t.field({
-      type: [ParamValueRef],
-      authScopes: { read: true },
-      select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
-      resolve: (run) => run.paramValues.map((link) => link.paramValue),
+    resolve: (run) => run.inputArtifacts.map((link) => link.artifact),
+  }),
+  outputArtifacts: t.relation("outputArtifacts", {
+    authScopes: { read: true },
+    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+    query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
+  }),
+  recreatedArtifacts: t.field({
+    type: [ArtifactRef],
+    authScopes: { read: true },
+    description: "existing artifacts this run registered again: it re-created them, it did not read them",
+    select: (_args, _ctx, nestedSelection) => ({ recreatedArtifacts: { select: { artifact: nestedSelection(true) } } }),
+    resolve: (run) => run.recreatedArtifacts.map((link) => link.artifact),
+  }),
+  inputCollections: t.field({
+    type: [CollectionRef],
+    authScopes: { read: true },
+    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+    select: (args, _ctx, nestedSelection) => ({
+      inputCollections: {
+        where: args.includeTrashed ? {} : { collection: { trashedAt: null } },
+        orderBy: { collectionId: "asc" },
+        select: { collection: nestedSelection(true) },
+      },
     }),
-    inputArtifacts: t.field({
-      type: [ArtifactRef],
-      authScopes: { read: true },
-      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-      select: (args, _ctx, nestedSelection) => ({
-        inputArtifacts: {
-          where: args.includeTrashed ? {} : { artifact: { trashedAt: null } },
-          orderBy: { artifactId: "asc" },
-          select: { artifact: nestedSelection(true) },
-        },
-      }),
-      resolve: (run) => run.inputArtifacts.map((link) => link.artifact),
-    }),
-    outputArtifacts: t.relation("outputArtifacts", {
-      authScopes: { read: true },
-      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-      query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
-    }),
-    recreatedArtifacts: t.field({
-      type: [ArtifactRef],
-      authScopes: { read: true },
-      description: "existing artifacts this run registered again: it re-created them, it did not read them",
-      select: (_args, _ctx, nestedSelection) => ({ recreatedArtifacts: { select: { artifact: nestedSelection(true) } } }),
-      resolve: (run) => run.recreatedArtifacts.map((link) => link.artifact),
-    }),
-    inputCollections: t.field({
-      type: [CollectionRef],
-      authScopes: { read: true },
-      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-      select: (args, _ctx, nestedSelection) => ({
-        inputCollections: {
-          where: args.includeTrashed ? {} : { collection: { trashedAt: null } },
-          orderBy: { collectionId: "asc" },
-          select: { collection: nestedSelection(true) },
-        },
-      }),
-      resolve: (run) => run.inputCollections.map((link) => link.collection),
-    }),
-    outputCollections: t.relation("outputCollections", {
-      authScopes: { read: true },
-      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-      query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
-    }),
+    resolve: (run) => run.inputCollections.map((link) => link.collection),
+  }),
+  outputCollections: t.relation("outputCollections", {
+    authScopes: { read: true },
+    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+    query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
+  }),
 }));
 
 const ParamPredicateInput = builder.inputType("ParamPredicate", {
@@ -138,7 +138,7 @@ async function runWhere(ctx: Context, filter: RunFilterValue | null | undefined)
       type: filter.transformType ? { in: filter.transformType } : undefined,
     });
   }
-  const paramConditions = await paramPredicatesWhere(ctx.db.reader, (filter?.params ?? []) as ParamPredicate[]);
+  const paramConditions = await paramPredicatesWhere(ctx.db.reader, filter?.params ?? []);
   return compact({
     ...visibilityWhere(filter?.visibility),
     transform,

@@ -26,8 +26,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "a storage by uid or by root (e.g. s3://bucket/prefix)",
     args: { uid: t.arg.string(), root: t.arg.string() },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.storage.findFirst({ ...query, where: args.uid ? { uid: args.uid } : { root: args.root ?? "" } }),
+    resolve: (query, _root, args, ctx) => ctx.db.reader.storage.findFirst({ ...query, where: args.uid ? { uid: args.uid } : { root: args.root ?? "" } }),
   }),
   storages: t.prismaConnection({
     type: "Storage",

@@ -5,12 +5,12 @@ import { UserRef } from "./refs.ts";
 import { compact, orderByOf, orderInput, rangeWhere, stringWhere, DateTimeRange, StringMatch } from "./filters.ts";
 
 builder.prismaObjectFields(UserRef, (t) => ({
-    id: t.exposeInt("id"),
-    uid: t.exposeString("uid"),
-    handle: t.exposeString("handle"),
-    name: t.exposeString("name", { nullable: true }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  id: t.exposeInt("id"),
+  uid: t.exposeString("uid"),
+  handle: t.exposeString("handle"),
+  name: t.exposeString("name", { nullable: true }),
+  createdAt: t.expose("createdAt", { type: "DateTime" }),
+  updatedAt: t.expose("updatedAt", { type: "DateTime" }),
 }));
 
 const UserFilter = builder.inputType("UserFilter", {
@@ -48,7 +48,8 @@ builder.queryFields((t) => ({
   ),
 }));
 
-type UserFilterValue = { handle?: Parameters<typeof stringWhere>[0]; name?: Parameters<typeof stringWhere>[0]; createdAt?: Parameters<typeof rangeWhere>[0] } | null | undefined;
+type UserFilterValue =
+  { handle?: Parameters<typeof stringWhere>[0]; name?: Parameters<typeof stringWhere>[0]; createdAt?: Parameters<typeof rangeWhere>[0] } | null | undefined;
 
 function userWhere(filter: UserFilterValue, provider: Provider) {
   return compact({ handle: stringWhere(filter?.handle, provider), name: stringWhere(filter?.name, provider), createdAt: rangeWhere(filter?.createdAt) });

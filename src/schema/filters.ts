@@ -18,10 +18,7 @@ export function visibilityWhere(visibility: "DEFAULT" | "TRASH" | "ALL" | null |
  * PostgreSQL (ILIKE there), and the SQLite connections of src/db/database.ts replace SQLite's
  * `like()` with one that honours it the same way, so both databases find the same rows.
  */
-export function stringWhere(
-  match: { equals?: string | null; contains?: string | null; startsWith?: string | null } | null | undefined,
-  provider: Provider,
-) {
+export function stringWhere(match: { equals?: string | null; contains?: string | null; startsWith?: string | null } | null | undefined, provider: Provider) {
   if (!match) return undefined;
   const where: Record<string, string> = {};
   if (match.equals != null) where.equals = match.equals;

@@ -57,17 +57,17 @@ const DELEGATES = new Map<string | symbol, RecordModel>([
   ["storage", "Storage"],
 ]);
 
-const bound = (target: object, value: unknown) => (typeof value === "function" ? value.bind(target) : value);
+const bound = (target: object, value: unknown): unknown => (typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value);
 
 function recordingCreates(tx: Tx, created: string[]): Tx {
   return new Proxy(tx, {
     get(target, prop) {
-      const value = Reflect.get(target, prop, target);
+      const value: unknown = Reflect.get(target, prop, target);
       const model = DELEGATES.get(prop);
       if (!model) return bound(target, value);
       return new Proxy(value as object, {
         get(delegate, method) {
-          const call = Reflect.get(delegate, method, delegate);
+          const call: unknown = Reflect.get(delegate, method, delegate);
           if (method !== "create") return bound(delegate, call);
           return async (args: unknown) => {
             const row = await (call as (args: unknown) => Promise<{ id?: unknown } | null>).call(delegate, args);

@@ -1,0 +1,23 @@
+// Typed views of envelop's execution arguments, which type the document and operation name as `any`
+// so that one envelop serves several graphql-js versions.
+import { getOperationAST, type DocumentNode, type OperationDefinitionNode } from "graphql";
+
+export interface ExecutionArgsLike {
+  document: unknown;
+  operationName?: unknown;
+}
+
+/** The document Yoga parsed (and validated) for this execution. */
+export function documentOf(args: ExecutionArgsLike): DocumentNode {
+  return args.document as DocumentNode;
+}
+
+/** The operation name the request asked for, if any. */
+export function operationNameOf(args: ExecutionArgsLike): string | undefined {
+  return typeof args.operationName === "string" ? args.operationName : undefined;
+}
+
+/** The operation this execution runs, or null when the document does not single one out. */
+export function operationOf(args: ExecutionArgsLike): OperationDefinitionNode | null | undefined {
+  return getOperationAST(documentOf(args), operationNameOf(args));
+}
