@@ -191,57 +191,29 @@ function loadLineage(ctx: Context, kind: Kind, direction: Direction, id: number,
 const UPSTREAM_DESCRIPTION = "where this came from: the lineage graph upstream (one statement for all siblings)";
 const DOWNSTREAM_DESCRIPTION = "what was built from this: the lineage graph downstream (one statement for all siblings)";
 
-builder.prismaObjectFields(ArtifactRef, (t) => {
-  const args = {
-    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (capped by the server)" }),
-    maxNodes: t.arg.int({ defaultValue: 1000 }),
-    includeTrashed: t.arg.boolean({ defaultValue: false }),
-  };
-  return {
-    upstream: t.field({
-      type: LineageGraphRef,
-      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
-      description: UPSTREAM_DESCRIPTION,
-      select: { id: true },
-      args,
-      resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "UPSTREAM", artifact.id, a),
-    }),
-    downstream: t.field({
-      type: LineageGraphRef,
-      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
-      description: DOWNSTREAM_DESCRIPTION,
-      select: { id: true },
-      args,
-      resolve: (artifact, a, ctx) => loadLineage(ctx, "ARTIFACT", "DOWNSTREAM", artifact.id, a),
-    }),
-  };
-});
-
-builder.prismaObjectFields(RunRef, (t) => {
-  const args = {
-    depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (capped by the server)" }),
-    maxNodes: t.arg.int({ defaultValue: 1000 }),
-    includeTrashed: t.arg.boolean({ defaultValue: false }),
-  };
-  return {
-    upstream: t.field({
-      type: LineageGraphRef,
-      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
-      description: UPSTREAM_DESCRIPTION,
-      select: { id: true },
-      args,
-      resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "UPSTREAM", run.id, a),
-    }),
-    downstream: t.field({
-      type: LineageGraphRef,
-      authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
-      description: DOWNSTREAM_DESCRIPTION,
-      select: { id: true },
-      args,
-      resolve: (run, a, ctx) => loadLineage(ctx, "RUN", "DOWNSTREAM", run.id, a),
-    }),
-  };
-});
+// Artifacts and runs offer the same two walks, each starting at the record itself.
+for (const [ref, kind] of [
+  [ArtifactRef, "ARTIFACT"],
+  [RunRef, "RUN"],
+] as const) {
+  builder.prismaObjectFields(ref, (t) => {
+    const args = {
+      depth: t.arg.int({ defaultValue: 5, description: "how many runs away to go (capped by the server)" }),
+      maxNodes: t.arg.int({ defaultValue: 1000 }),
+      includeTrashed: t.arg.boolean({ defaultValue: false }),
+    };
+    const walk = (direction: "UPSTREAM" | "DOWNSTREAM", description: string) =>
+      t.field({
+        type: LineageGraphRef,
+        authScopes: { read: true }, // a graph reaches other records: read, even on a record the caller wrote
+        description,
+        select: { id: true },
+        args,
+        resolve: (record, a, ctx) => loadLineage(ctx, kind, direction, record.id, a),
+      });
+    return { upstream: walk("UPSTREAM", UPSTREAM_DESCRIPTION), downstream: walk("DOWNSTREAM", DOWNSTREAM_DESCRIPTION) };
+  });
+}
 
 // ---- transform-level lineage ----
 
