@@ -1,0 +1,78 @@
+// A workflow tool records a run end to end: track → registerArtifact → finishRun.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contentHash, expectError, ok, startTestService, type TestService } from "../harness.ts";
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startTestService();
+});
+afterAll(async () => svc?.stop());
+
+describe("workflow: track, register outputs, finish", () => {
+  it("records a run with its transform, params, inputs and outputs", async () => {
+    const raw = ok(
+      await svc.gql(
+        `mutation { registerArtifact(input: { key: "raw/reads.fastq.gz", hash: "${contentHash("reads")}", size: 1234 }) { uid key suffix run { uid } isLatest storage { root type } } }`,
+      ),
+    ).registerArtifact;
+    expect(raw.uid).toMatch(/^[0-9A-Za-z]{16}0000$/);
+    expect(raw.suffix).toBe(".fastq.gz");
+    expect(raw.run).toBeNull();
+    expect(raw.storage.type).toBe("local");
+
+    const tracked = ok(
+      await svc.gql(
+        `mutation($input: TrackInput!) { track(input: $input) { uid status startedAt finishedAt params transform { uid name version type isLatest } inputArtifacts { uid } createdBy { handle } } }`,
+        {
+          input: {
+            transform: { name: "align.nf", key: "pipelines/align.nf", version: "1.0", type: "pipeline" },
+            params: { threads: 8, genome: "GRCh38" },
+            defineMissingParams: true,
+            inputArtifactUids: [raw.uid],
+            reference: "nf-42",
+            referenceType: "nextflow_id",
+          },
+        },
+      ),
+    ).track;
+    expect(tracked.uid).toMatch(/^[0-9A-Za-z]{20}$/);
+    expect(tracked.status).toBe("STARTED");
+    expect(tracked.finishedAt).toBeNull();
+    expect(tracked.params).toEqual({ threads: 8, genome: "GRCh38" });
+    expect(tracked.transform).toMatchObject({ name: "align.nf", version: "1.0", type: "pipeline", isLatest: true });
+    expect(tracked.transform.uid).toMatch(/^[0-9A-Za-z]{12}0000$/);
+    expect(tracked.inputArtifacts).toEqual([{ uid: raw.uid }]);
+    expect(tracked.createdBy.handle).toBe("local");
+
+    const out = ok(
+      await svc.gql(
+        `mutation($runUid: String) { registerArtifact(input: { key: "aligned/sample.bam", hash: "${contentHash("bam")}", size: "9007199254740993", runUid: $runUid, type: "dataset" }) { uid size run { uid } } }`,
+        {
+          runUid: tracked.uid,
+        },
+      ),
+    ).registerArtifact;
+    expect(out.size).toBe("9007199254740993"); // beyond 2^53: exact, as a string
+    expect(out.run.uid).toBe(tracked.uid);
+
+    const finished = ok(
+      await svc.gql(`mutation($uid: String!) { finishRun(input: { uid: $uid }) { status finishedAt outputArtifacts { uid } inputArtifacts { uid } } }`, {
+        uid: tracked.uid,
+      }),
+    ).finishRun;
+    expect(finished.status).toBe("COMPLETED");
+    expect(new Date(finished.finishedAt).getTime()).toBeGreaterThan(0);
+    expect(finished.outputArtifacts).toEqual([{ uid: out.uid }]);
+    expect(finished.inputArtifacts).toEqual([{ uid: raw.uid }]);
+
+    const again = await svc.gql(`mutation($uid: String!) { finishRun(input: { uid: $uid, status: ERRORED }) { status } }`, { uid: tracked.uid });
+    expectError(again, "CONFLICT");
+    const unknown = await svc.gql(`mutation { finishRun(input: { uid: "AAAAAAAAAAAAAAAAAAAA" }) { status } }`);
+    expectError(unknown, "NOT_FOUND");
+
+    const artifact = ok(
+      await svc.gql(`query($uid: String!) { artifact(uid: $uid) { inputOfRuns { uid status transform { key } } } }`, { uid: raw.uid }),
+    ).artifact;
+    expect(artifact.inputOfRuns).toEqual([{ uid: tracked.uid, status: "COMPLETED", transform: { key: "pipelines/align.nf" } }]);
+  });
+});
