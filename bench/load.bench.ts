@@ -54,10 +54,12 @@ async function startProcess(command: string[], env: Record<string, string> = {})
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = "";
     const onData = (chunk: Buffer) => {
-      buffered += chunk.toString("utf8");
-      const match = /"msg":"lineage-registry listening".*?"port":(\d+)/.exec(buffered);
-      if (match) resolve(Number(match[1]));
-      if (buffered.length > 100_000) buffered = buffered.slice(-1000);
+      const lines = (buffered + chunk.toString("utf8")).split("\n");
+      buffered = lines.pop() ?? ""; // an incomplete line waits for the next chunk
+      for (const line of lines) {
+        const entry = line.startsWith("{") ? (JSON.parse(line) as { msg?: string; port?: number }) : undefined;
+        if (entry?.msg === "lineage-registry listening") resolve(Number(entry.port));
+      }
     };
     proc.stdout.on("data", onData);
     proc.on("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));

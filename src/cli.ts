@@ -1,8 +1,9 @@
 // Operator's command line for users and API tokens, on the same database as the server
 // (DATABASE_URL / --database-url for PostgreSQL, --data-dir for the embedded SQLite file).
-import { parseArgs } from "node:util";
 import { createToken, createUser, listTokens, revokeToken, tokenStatus } from "./auth/accounts.ts";
-import { openDatabase, isPostgresUrl, type Database } from "./db/database.ts";
+import { optionLines } from "./config/docs.ts";
+import { ConfigError, loadConfig } from "./config/load.ts";
+import { openDatabase, type Database } from "./db/database.ts";
 import { AppError } from "./domain/errors.ts";
 
 const HELP = `lineage-registry users and API tokens
@@ -18,10 +19,9 @@ Commands:
   token revoke <uid>                          revoke a token at once
   token list [--user <h>]                     list tokens (never their secrets)
 
-Database (as for the server):
-  --data-dir <dir>      embedded SQLite database folder [DATA_DIR] (default ./data)
-  --database-url <u>    postgresql://… [DATABASE_URL]
-  --json                print JSON instead of text
+Database (as for the server; environment variable in brackets):
+${optionLines("database")}
+  --json                     print JSON instead of text
 `;
 
 function usage(message?: string): never {
@@ -30,35 +30,33 @@ function usage(message?: string): never {
   process.exit(message ? 2 : 0);
 }
 
+/** The command's own options; the database settings are the server's (src/config/settings.ts). */
+const COMMAND = {
+  settings: ["dataDir", "databaseUrl"] as const,
+  allowPositionals: true,
+  options: {
+    handle: { type: "string" },
+    name: { type: "string" },
+    user: { type: "string" },
+    scopes: { type: "string" },
+    "expires-in": { type: "string" },
+    json: { type: "boolean" },
+  },
+} as const;
+
 function parseCommandLine() {
   try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        handle: { type: "string" },
-        name: { type: "string" },
-        user: { type: "string" },
-        scopes: { type: "string" },
-        "expires-in": { type: "string" },
-        "data-dir": { type: "string" },
-        "database-url": { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    });
+    return loadConfig(process.argv.slice(2), process.env, COMMAND);
   } catch (error) {
-    usage((error as Error).message);
+    if (error instanceof ConfigError) usage(error.message);
+    throw error;
   }
 }
 
-const { values, positionals } = parseCommandLine();
+const { config, options: values, positionals, help } = parseCommandLine();
 
 const [noun, verb, argument] = positionals;
-if (values.help || !noun) usage();
-
-const databaseUrl = values["database-url"] ?? process.env.DATABASE_URL;
-if (databaseUrl && !isPostgresUrl(databaseUrl)) usage("DATABASE_URL must be a postgresql:// URL");
+if (help || !noun) usage();
 
 const print = (text: string, json: unknown) => process.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
 const date = (value: Date | null) => (value ? value.toISOString() : "-");
@@ -126,7 +124,7 @@ async function run(db: Database) {
   }
 }
 
-const db = await openDatabase({ databaseUrl, dataDir: values["data-dir"] ?? process.env.DATA_DIR ?? "data" });
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   await run(db);
 } catch (error) {

@@ -3,6 +3,7 @@
 // records its mutations wrote and the request id that ties log lines together.
 import type { Limits } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import type { Logger } from "./log.ts";
 
 export type Scope = "read" | "write" | "admin";
 
@@ -21,4 +22,6 @@ export interface Context {
   /** Records this request's mutations wrote, as "Model:id": what a caller without read sees of an answer. */
   written: Set<string>;
   requestId: string;
+  /** The request's logger: every line carries requestId. */
+  log: Logger;
 }

@@ -1,42 +1,58 @@
-// Structured logging: one JSON object per line on stdout, with a level threshold, usable as
-// Yoga's logger so library messages come out in the same shape as ours.
-export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+// Structured logging with pino: one JSON object per line on stdout (`level` as a word, `time`
+// as ISO 8601, `msg`), credentials in headers redacted wherever they appear, a child logger per
+// request carrying its id, and an adapter through which Yoga's own messages come out alike.
+import type { YogaLogger } from "graphql-yoga";
+import { pino, stdSerializers, type Logger as PinoLogger } from "pino";
 
-export interface Logger {
-  debug(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-  /** Writes `{ level, time, msg, ...fields }`. */
-  log(level: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>): void;
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type Logger = PinoLogger;
+
+/**
+ * Header values that are credentials, wherever a logged object carries headers (a request, a
+ * response, an error's request): bearer tokens and cookies never reach the log.
+ */
+export const REDACTED_PATHS = ["authorization", "cookie", "set-cookie"].flatMap((name) => [
+  `headers["${name}"]`,
+  `*.headers["${name}"]`,
+  `*.*.headers["${name}"]`,
+]);
+
+/**
+ * A logger at `level` writing each line to `write` (default: stdout, synchronously, so that the
+ * last lines before process.exit are not lost).
+ */
+export function createLogger(level: LogLevel = "info", write?: (line: string) => void): Logger {
+  const destination = write ? { write } : pino.destination({ dest: 1, sync: true });
+  return pino(
+    {
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      errorKey: "error",
+      serializers: { error: stdSerializers.err },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    destination,
+  );
 }
 
-export function parseLogLevel(raw: string | undefined, fallback: LogLevel): LogLevel {
-  if (!raw) return fallback;
-  if (raw in RANK) return raw as LogLevel;
-  throw new Error(`log level must be one of ${Object.keys(RANK).join(", ")}, got ${JSON.stringify(raw)}`);
-}
-
-export function createLogger(level: LogLevel = "info", write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const threshold = RANK[level];
-  const log = (lvl: Exclude<LogLevel, "silent">, msg: string, fields: Record<string, unknown> = {}) => {
-    if (RANK[lvl] < threshold) return;
-    write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...fields })}\n`);
-  };
-  // Yoga and its plugins call logger.error(error) or logger.info("text", detail…).
-  const fromArgs =
-    (lvl: Exclude<LogLevel, "silent">) =>
+/**
+ * Yoga and its plugins call `logger.error(error)` or `logger.debug("text", detail…)`; pino wants
+ * fields first and reads further arguments as format values. This keeps errors as `error`
+ * fields and other arguments as `detail`, and leaves out errors already logged with their
+ * request (`alreadyLogged`).
+ */
+export function yogaLogger(logger: Logger, alreadyLogged: WeakSet<object> = new WeakSet()): YogaLogger {
+  const forward =
+    (level: "debug" | "info" | "warn" | "error") =>
     (...args: unknown[]) => {
-      if (RANK[lvl] < threshold) return;
+      if (!logger.isLevelEnabled(level)) return;
       const [first, ...rest] = args;
-      if (first instanceof Error) log(lvl, first.message, { error: { name: first.name, stack: first.stack, code: (first as { code?: unknown }).code } });
-      else
-        log(
-          lvl,
-          String(first),
-          rest.length ? { detail: rest.map((item) => (item instanceof Error ? { name: item.name, message: item.message, stack: item.stack } : item)) } : {},
-        );
+      if (first instanceof Error && alreadyLogged.has(first)) return;
+      if (first instanceof Error) logger[level]({ error: first }, first.message);
+      else if (rest.length) logger[level]({ detail: rest.map((item) => (item instanceof Error ? stdSerializers.err(item) : item)) }, String(first));
+      else logger[level](String(first));
     };
-  return { debug: fromArgs("debug"), info: fromArgs("info"), warn: fromArgs("warn"), error: fromArgs("error"), log };
+  return { debug: forward("debug"), info: forward("info"), warn: forward("warn"), error: forward("error") };
 }

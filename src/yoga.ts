@@ -8,7 +8,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { DEFAULT_LIMITS, type AuthMode, type Limits } from "./config.ts";
 import type { Actor, Context } from "./context.ts";
 import type { Database } from "./db/database.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger, yogaLogger, type Logger } from "./log.ts";
 import { useAuthentication } from "./plugins/authentication.ts";
 import { maskError, useErrorCodes } from "./plugins/errors.ts";
 import { useHostCheck } from "./plugins/hosts.ts";
@@ -51,6 +51,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   const limits = options.limits ?? { ...DEFAULT_LIMITS };
   const introspection = options.introspection ?? true;
   const logger = options.logger ?? createLogger("warn");
+  const loggedErrors = new WeakSet<object>();
   const auth = options.auth ?? "off";
   // With tokens, a page on a rebound name gains nothing (a bearer token is no ambient
   // credential a browser attaches by itself), and proxies may use any name: the Host is
@@ -61,7 +62,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     // First: a refused request reaches no other plugin, and its refusal is what gets logged.
     useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
     origins.plugin as Plugin<Context>,
-    useRequestLog(logger),
+    useRequestLog(logger, loggedErrors),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
     useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
@@ -83,7 +84,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     cors: origins.cors,
     maskedErrors: { maskError },
     parserAndValidationCache: boundedParserCache(),
-    logging: logger,
+    logging: yogaLogger(logger, loggedErrors),
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
     // default user, so a request never runs as someone it was not authenticated as.

@@ -1,8 +1,9 @@
 // One JSON log line per HTTP request, tied together by a request id: the caller's
-// X-Request-Id when it is well formed, a fresh UUID otherwise; echoed in the response and
-// available to resolvers as ctx.requestId.
+// X-Request-Id when it is well formed, a fresh UUID otherwise; echoed in the response. Each
+// request gets a child logger carrying its id (ctx.log); resolver failures that error masking
+// hides from the client are logged through it, so the detail can be found from the id.
 import { randomUUID } from "node:crypto";
-import type { GraphQLError } from "graphql";
+import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { operationNameOf, operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
@@ -10,6 +11,7 @@ import type { Logger } from "../log.ts";
 
 interface RequestInfo {
   id: string;
+  log: Logger;
   started: number;
   operationName?: string;
   operationType?: string;
@@ -19,13 +21,18 @@ interface RequestInfo {
 
 const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function useRequestLog(logger: Logger): Plugin<Context> {
+/**
+ * `logged` collects the errors logged here, with their request, so that the logger handed to
+ * Yoga can leave out its own, anonymous line for the same error.
+ */
+export function useRequestLog(logger: Logger, logged: WeakSet<object> = new WeakSet()): Plugin<Context> {
   const requests = new WeakMap<Request, RequestInfo>();
   const infoOf = (request: Request) => {
     let info = requests.get(request);
     if (!info) {
       const given = request.headers.get("x-request-id");
-      info = { id: given && ACCEPTED_ID.test(given) ? given : randomUUID(), started: performance.now() };
+      const id = given && ACCEPTED_ID.test(given) ? given : randomUUID();
+      info = { id, log: logger.child({ requestId: id }), started: performance.now() };
       requests.set(request, info);
     }
     return info;
@@ -35,14 +42,29 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
       infoOf(request);
     },
     onContextBuilding({ context, extendContext }) {
-      extendContext({ requestId: infoOf(context.request).id });
+      const info = infoOf(context.request);
+      extendContext({ requestId: info.id, log: info.log });
     },
     onExecute({ args }) {
-      const info = infoOf(args.contextValue.request);
+      const context = args.contextValue;
+      const info = infoOf(context.request);
       const operation = operationOf(args);
       info.operationName = operation?.name?.value ?? operationNameOf(args);
       info.operationType = operation?.operation;
-      info.user = args.contextValue.user?.handle;
+      info.user = context.user?.handle;
+      return {
+        onExecuteDone({ result }) {
+          // A stream of results (subscriptions, @defer) has no errors to read here.
+          if (!("errors" in result)) return;
+          for (const error of (result.errors ?? []) as readonly GraphQLError[]) {
+            const original = error.originalError;
+            // The service's own errors are answers; anything else is a failure the client sees masked.
+            if (!original || original instanceof GraphQLError || original.name === "PothosValidationError") continue;
+            context.log.error({ error: original, path: error.path?.join("."), operationName: info.operationName }, "resolver failed");
+            logged.add(error);
+          }
+        },
+      };
     },
     onResultProcess({ request, result }) {
       const results = Array.isArray(result) ? result : [result];
@@ -59,18 +81,21 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
       const url = new URL(request.url, "http://localhost");
       // Probes and scrapes would drown the log: they are logged only at debug level.
       const routine = url.pathname === "/health" || url.pathname === "/ready" || url.pathname === "/metrics";
-      logger.log(routine ? "debug" : response.status >= 500 ? "error" : "info", "request", {
-        requestId: info.id,
-        method: request.method,
-        path: url.pathname,
-        status: response.status,
-        durationMs: Math.round((performance.now() - info.started) * 10) / 10,
-        operationName: info.operationName,
-        operationType: info.operationType,
-        user: info.user,
-        errorCodes: info.errorCodes,
-        remote: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
-      });
+      const level = routine ? "debug" : response.status >= 500 ? "error" : "info";
+      info.log[level](
+        {
+          method: request.method,
+          path: url.pathname,
+          status: response.status,
+          durationMs: Math.round((performance.now() - info.started) * 10) / 10,
+          operationName: info.operationName,
+          operationType: info.operationType,
+          user: info.user,
+          errorCodes: info.errorCodes,
+          remote: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
+        },
+        "request",
+      );
     },
   };
 }

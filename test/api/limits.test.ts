@@ -221,7 +221,7 @@ describe("configuration", () => {
       maxCost: DEFAULT_LIMITS.maxCost,
     });
     expect(resolveLimits({ maxDepth: 3 }, { LIMIT_MAX_DEPTH: "7" }).maxDepth).toBe(3);
-    expect(() => resolveLimits({}, { LIMIT_MAX_ALIASES: "0" })).toThrow(/LIMIT_MAX_ALIASES must be a positive integer/);
+    expect(() => resolveLimits({}, { LIMIT_MAX_ALIASES: "0" })).toThrow(/LIMIT_MAX_ALIASES: must be a positive integer/);
   });
 
   it("tells loopback addresses from the others", () => {

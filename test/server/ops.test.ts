@@ -93,10 +93,10 @@ describe("start-up settings", () => {
   });
 
   it("rejects unknown auth modes and bad limits with a message", async () => {
-    expect(await runServerToExit(["--auth", "maybe"])).toMatchObject({ code: 2, output: expect.stringMatching(/auth mode must be "off" or "token"/) });
+    expect(await runServerToExit(["--auth", "maybe"])).toMatchObject({ code: 2, output: expect.stringMatching(/--auth: must be "off" or "token"/) });
     expect(await runServerToExit([], { LIMIT_MAX_DEPTH: "deep" })).toMatchObject({
       code: 2,
-      output: expect.stringMatching(/LIMIT_MAX_DEPTH must be a positive integer/),
+      output: expect.stringMatching(/LIMIT_MAX_DEPTH: must be a positive integer/),
     });
   });
 });
