@@ -40,18 +40,20 @@ export function createLogger(level: LogLevel = "info", write?: (line: string) =>
 /**
  * Yoga and its plugins call `logger.error(error)` or `logger.debug("text", detail…)`; pino wants
  * fields first and reads further arguments as format values. This keeps errors as `error`
- * fields and other arguments as `detail`, and leaves out errors already logged with their
- * request (`alreadyLogged`).
+ * fields (with the GraphQL path) and other arguments as `detail`. An error found in
+ * `requestLoggers` (the request-log plugin maps each result error to its request's logger) is
+ * logged through that logger, so the line carries the request id.
  */
-export function yogaLogger(logger: Logger, alreadyLogged: WeakSet<object> = new WeakSet()): YogaLogger {
+export function yogaLogger(logger: Logger, requestLoggers: WeakMap<object, Logger> = new WeakMap()): YogaLogger {
   const forward =
     (level: "debug" | "info" | "warn" | "error") =>
     (...args: unknown[]) => {
       if (!logger.isLevelEnabled(level)) return;
       const [first, ...rest] = args;
-      if (first instanceof Error && alreadyLogged.has(first)) return;
-      if (first instanceof Error) logger[level]({ error: first }, first.message);
-      else if (rest.length) logger[level]({ detail: rest.map((item) => (item instanceof Error ? stdSerializers.err(item) : item)) }, String(first));
+      if (first instanceof Error) {
+        const path = (first as { path?: unknown }).path;
+        (requestLoggers.get(first) ?? logger)[level]({ error: first, path: Array.isArray(path) ? path.join(".") : undefined }, first.message);
+      } else if (rest.length) logger[level]({ detail: rest.map((item) => (item instanceof Error ? stdSerializers.err(item) : item)) }, String(first));
       else logger[level](String(first));
     };
   return { debug: forward("debug"), info: forward("info"), warn: forward("warn"), error: forward("error") };

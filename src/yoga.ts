@@ -51,7 +51,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   const limits = options.limits ?? { ...DEFAULT_LIMITS };
   const introspection = options.introspection ?? true;
   const logger = options.logger ?? createLogger("warn");
-  const loggedErrors = new WeakSet<object>();
+  const errorLoggers = new WeakMap<object, Logger>();
   const auth = options.auth ?? "off";
   // With tokens, a page on a rebound name gains nothing (a bearer token is no ambient
   // credential a browser attaches by itself), and proxies may use any name: the Host is
@@ -62,7 +62,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     // First: a refused request reaches no other plugin, and its refusal is what gets logged.
     useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
     origins.plugin as Plugin<Context>,
-    useRequestLog(logger, loggedErrors),
+    useRequestLog(logger, errorLoggers),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
     useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
@@ -84,7 +84,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     cors: origins.cors,
     maskedErrors: { maskError },
     parserAndValidationCache: boundedParserCache(),
-    logging: yogaLogger(logger, loggedErrors),
+    logging: yogaLogger(logger, errorLoggers),
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
     // default user, so a request never runs as someone it was not authenticated as.

@@ -52,7 +52,7 @@ export function configurationTable(): string {
   const rows = entries().map(([, setting]) => {
     const flag = `\`${flagOf(setting)}\`${setting.list ? " (repeatable)" : ""}`;
     const env = `\`${envOf(setting)}\`${setting.list ? " (comma-separated)" : ""}`;
-    const shown = setting.shown === "–" || setting.shown.startsWith("– ") || /^\d|^on$|^off$/.test(setting.shown) ? setting.shown : `\`${setting.shown}\``;
+    const shown = /[/<]|^\./.test(setting.shown) ? `\`${setting.shown}\`` : setting.shown;
     return `| ${flag} | ${env} | ${shown} | ${setting.help} |`;
   });
   return ["| flag | env | default | meaning |", "|---|---|---|---|", ...rows, "| – | `LIMIT_*` | see *Query limits* | query limits |"].join("\n");

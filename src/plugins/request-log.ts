@@ -1,9 +1,9 @@
 // One JSON log line per HTTP request, tied together by a request id: the caller's
 // X-Request-Id when it is well formed, a fresh UUID otherwise; echoed in the response. Each
-// request gets a child logger carrying its id (ctx.log); resolver failures that error masking
-// hides from the client are logged through it, so the detail can be found from the id.
+// request gets a child logger carrying its id (ctx.log); the errors of its result are mapped to
+// it, so that the failures Yoga logs when it masks them carry the id too (see yogaLogger).
 import { randomUUID } from "node:crypto";
-import { GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { operationNameOf, operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
@@ -21,11 +21,8 @@ interface RequestInfo {
 
 const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/**
- * `logged` collects the errors logged here, with their request, so that the logger handed to
- * Yoga can leave out its own, anonymous line for the same error.
- */
-export function useRequestLog(logger: Logger, logged: WeakSet<object> = new WeakSet()): Plugin<Context> {
+/** `errorLoggers` receives each error of a result with the logger of its request. */
+export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logger> = new WeakMap()): Plugin<Context> {
   const requests = new WeakMap<Request, RequestInfo>();
   const infoOf = (request: Request) => {
     let info = requests.get(request);
@@ -54,15 +51,9 @@ export function useRequestLog(logger: Logger, logged: WeakSet<object> = new Weak
       info.user = context.user?.handle;
       return {
         onExecuteDone({ result }) {
-          // A stream of results (subscriptions, @defer) has no errors to read here.
+          // A stream of results (subscriptions, @defer) is left to Yoga's own logger.
           if (!("errors" in result)) return;
-          for (const error of (result.errors ?? []) as readonly GraphQLError[]) {
-            const original = error.originalError;
-            // The service's own errors are answers; anything else is a failure the client sees masked.
-            if (!original || original instanceof GraphQLError || original.name === "PothosValidationError") continue;
-            context.log.error({ error: original, path: error.path?.join("."), operationName: info.operationName }, "resolver failed");
-            logged.add(error);
-          }
+          for (const error of (result.errors ?? []) as readonly GraphQLError[]) errorLoggers.set(error, context.log);
         },
       };
     },

@@ -3,7 +3,6 @@
 // names are served (DNS rebinding). Refusals happen before anything runs, on every route.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../../src/auth/accounts.ts";
-import { listSetting, normalizeHostName, normalizeOrigin } from "../../src/config.ts";
 import { runServerToExit } from "../helpers/server-process.ts";
 import { expectError, ok, startTestService, TEST_DB, type TestService } from "../harness.ts";
 
@@ -301,33 +300,7 @@ describe("hosts, auth token", () => {
   });
 });
 
-describe("settings", () => {
-  it("normalises origins and host names, and refuses values that are none", () => {
-    expect(normalizeOrigin("https://App.Example/")).toBe("https://app.example");
-    expect(normalizeOrigin("http://localhost:5173")).toBe("http://localhost:5173");
-    expect(normalizeOrigin("https://app.example:443")).toBe("https://app.example");
-    for (const [raw, message] of [
-      ["*", /would allow any page/],
-      ["null", /would allow any page/],
-      ["https://app.example/ui", /without a path/],
-      ["app.example", /is not an origin/],
-      ["ftp://app.example", /http or https/],
-    ] as const) {
-      expect(() => normalizeOrigin(raw), raw).toThrow(message);
-    }
-    expect(normalizeHostName("Registry.LAN")).toBe("registry.lan");
-    expect(normalizeHostName("fd00::1")).toBe("[fd00::1]");
-    for (const [raw, message] of [
-      ["registry.lan:8080", /without a port/],
-      ["evil/x", /is not a host name/],
-      ["a@b", /is not a host name/],
-    ] as const) {
-      expect(() => normalizeHostName(raw), raw).toThrow(message);
-    }
-    expect(listSetting(undefined, " https://a.example, ,https://b.example ")).toEqual(["https://a.example", "https://b.example"]);
-    expect(listSetting(["https://flag.example"], "https://env.example")).toEqual(["https://flag.example"]);
-  });
-
+describe("settings of the server process", () => {
   // The server checks these before it opens any database: one run of the processes is enough.
   it.skipIf(TEST_DB !== "sqlite")("reads the flags and environment variables at start-up, refuses bad values and documents them", async () => {
     const [flag, env, help] = await Promise.all([

@@ -1,7 +1,6 @@
 // Query limits (depth, cost, aliases, tokens, directives, page size, body size, time budget),
 // introspection and GraphiQL switches, hidden field suggestions, and CSRF prevention.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, isLoopbackHost, resolveLimits } from "../../src/config.ts";
 import { CSRF_HEADER } from "../../src/yoga.ts";
 import { expectError, ok, startTestService, type TestService } from "../harness.ts";
 
@@ -209,24 +208,5 @@ describe("introspection, suggestions, GraphiQL, CSRF", () => {
     const withHeader = await open.yoga.fetch(url, { headers: { [CSRF_HEADER]: "1", accept: "application/graphql-response+json" } });
     expect(withHeader.status).toBe(200);
     expect((await withHeader.json()).data.me.handle).toBe("local");
-  });
-});
-
-describe("configuration", () => {
-  it("reads limits from defaults, then LIMIT_* variables, then explicit values", () => {
-    expect(resolveLimits({}, {})).toEqual(DEFAULT_LIMITS);
-    expect(resolveLimits({}, { LIMIT_MAX_DEPTH: "7", LIMIT_MAX_PAGE_SIZE: "50" })).toMatchObject({
-      maxDepth: 7,
-      maxPageSize: 50,
-      maxCost: DEFAULT_LIMITS.maxCost,
-    });
-    expect(resolveLimits({ maxDepth: 3 }, { LIMIT_MAX_DEPTH: "7" }).maxDepth).toBe(3);
-    expect(() => resolveLimits({}, { LIMIT_MAX_ALIASES: "0" })).toThrow(/LIMIT_MAX_ALIASES: must be a positive integer/);
-  });
-
-  it("tells loopback addresses from the others", () => {
-    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "::ffff:127.0.0.1"]) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ["0.0.0.0", "::", "10.0.0.5", "192.168.1.2", "example.org", "128.0.0.1", "127.0.0.1.example.org"])
-      expect(isLoopbackHost(host), host).toBe(false);
   });
 });
