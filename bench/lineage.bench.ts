@@ -13,11 +13,10 @@
 // --connections=N, --skip-lineage, --fresh-only, --skip-fresh, --fresh-runs=N, and the size
 // flags of generate.ts.
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import http from "node:http";
 import Module, { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -25,6 +24,7 @@ import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import { buildLineageSql, type DirectionCode } from "../src/lineage/sql.ts";
 import { createService, type Service } from "../src/service.ts";
+import { scratchDataDir, scratchPostgresDatabase } from "../test/helpers/scratch-database.ts";
 import { generateWorkload, loadWorkload, sizeFromArgs, type Workload, type WorkloadSize } from "./generate.ts";
 import type { BenchReport } from "./index.ts";
 import type { postgraphile as Postgraphile } from "postgraphile";
@@ -141,18 +141,6 @@ async function genericPlanSeqScans(location: string, sql: string, params: unknow
   } finally {
     await client.end();
   }
-}
-
-/** Drops and creates a scratch database on the benchmark's PostgreSQL server; returns its URL. */
-async function freshPostgresDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** GraphQL over HTTP on loopback, keep-alive, the way a client would call it. */
@@ -404,9 +392,10 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   const duration = Number(flag(args, "duration") ?? (args.includes("--small") ? 5 : 10));
   const connections = Number(flag(args, "connections") ?? 10);
 
-  const dataDir = mkdtempSync(path.join(tmpdir(), "lr-bench-"));
+  const { dir: dataDir, remove: removeDataDir } = scratchDataDir("lr-bench-");
   let databaseUrl: string | undefined;
-  if (provider === "postgresql") databaseUrl = await freshPostgresDatabase(BENCH_DATABASE);
+  // The workload database is kept after the run, for a look at its plans; the next run replaces it.
+  if (provider === "postgresql") databaseUrl = (await scratchPostgresDatabase({ adminUrl: ADMIN_URL, name: BENCH_DATABASE })).url;
   const service = await createService({
     dataDir,
     databaseUrl,
@@ -583,7 +572,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
 
   await driver.close();
   await service.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  removeDataDir();
   return {
     provider,
     size,
@@ -607,8 +596,9 @@ async function benchFresh(args: string[], log: (line: string) => void) {
   const size: WorkloadSize = { transforms: 30, runs, artifacts: runs * 3, maxDepth: 25, references: 3, seed: Number(flag(args, "seed") ?? 42) };
   const iterations = Number(flag(args, "iterations") ?? 40);
   const limits = { lineageMaxDepth: 100, lineageMaxNodes: 100_000 };
-  const databaseUrl = await freshPostgresDatabase(FRESH_DATABASE);
-  const dirs = [mkdtempSync(path.join(tmpdir(), "lr-bench-fresh-")), mkdtempSync(path.join(tmpdir(), "lr-bench-fresh-"))];
+  const { url: databaseUrl, drop: dropFresh } = await scratchPostgresDatabase({ adminUrl: ADMIN_URL, name: FRESH_DATABASE });
+  const scratchDirs = [scratchDataDir("lr-bench-fresh-"), scratchDataDir("lr-bench-fresh-")];
+  const dirs = scratchDirs.map((scratch) => scratch.dir);
   const pgService = await createService({ dataDir: dirs[0], databaseUrl, limits });
   const sqliteService = await createService({ dataDir: dirs[1], limits });
   const tables = await pgService.db.queryRows<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`, []);
@@ -709,11 +699,8 @@ async function benchFresh(args: string[], log: (line: string) => void) {
   for (const driver of [floor, jitDefault, sqliteDriver]) await driver.close();
   await pgService.close();
   await sqliteService.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  const drop = new pg.Client({ connectionString: ADMIN_URL });
-  await drop.connect();
-  await drop.query(`DROP DATABASE IF EXISTS "${FRESH_DATABASE}" WITH (FORCE)`);
-  await drop.end();
+  for (const scratch of scratchDirs) scratch.remove();
+  await dropFresh();
   return { size, counts, rows };
 }
 

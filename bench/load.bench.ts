@@ -5,14 +5,12 @@
 // Flags: --duration=S (per scenario, default 10), --connections=N (default 20),
 // --db=sqlite|postgres (default both).
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import pg from "pg";
 import { createToken, createUser } from "../src/auth/accounts.ts";
 import { openDatabase } from "../src/db/database.ts";
+import { scratchDataDir, scratchPostgresDatabase } from "../test/helpers/scratch-database.ts";
 import type { BenchReport } from "./index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -105,18 +103,9 @@ async function cannon(port: number, duration: number, connections: number, reque
 }
 
 async function measureService(database: "sqlite" | "postgres", duration: number, connections: number): Promise<Scenario[]> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "lr-load-"));
-  let databaseUrl: string | undefined;
-  if (database === "postgres") {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${LOAD_DATABASE}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${LOAD_DATABASE}"`);
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${LOAD_DATABASE}`;
-    databaseUrl = url.toString();
-  }
+  const { dir: dataDir, remove: removeDataDir } = scratchDataDir("lr-load-");
+  const scratch = database === "postgres" ? await scratchPostgresDatabase({ adminUrl: ADMIN_URL, name: LOAD_DATABASE }) : undefined;
+  const databaseUrl = scratch?.url;
   // A dashboard user and a workflow user, each with its own token, as in production.
   const db = await openDatabase({ databaseUrl, dataDir });
   await createUser(db, { handle: "dashboard" });
@@ -195,13 +184,8 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
     scenarios.push(summarise("track + finishRun (each request counted)", database, workflow, graphqlErrors));
   } finally {
     await stopProcess(proc);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (databaseUrl) {
-      const admin = new pg.Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${LOAD_DATABASE}" WITH (FORCE)`);
-      await admin.end();
-    }
+    removeDataDir();
+    await scratch?.drop();
   }
   return scenarios;
 }

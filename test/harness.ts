@@ -1,14 +1,12 @@
 // Test harness: a fresh service per spec on the database named by TEST_DB (a temporary
 // SQLite folder, or a new PostgreSQL database that is dropped afterwards), GraphQL through
 // yoga.fetch, and SQL statement counting.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import pg from "pg";
 import { createService, type Service, type ServiceOptions } from "../src/service.ts";
+import { scratchDataDir, scratchPostgresDatabase } from "./helpers/scratch-database.ts";
+
+export { scratchPostgresDatabase } from "./helpers/scratch-database.ts";
 
 export const TEST_DB = (process.env.TEST_DB ?? "sqlite") as "sqlite" | "postgres";
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export interface TestService extends Service {
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
@@ -25,43 +23,15 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
 }
 
-/** A fresh database on the PostgreSQL server of the tests, and the function that drops it. */
-export async function scratchPostgresDatabase(prefix = "lr_test"): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 /** options go to createService (auth mode, limits, introspection…); the database is the harness's. */
 export async function startTestService(options: Omit<ServiceOptions, "databaseUrl" | "dataDir"> = {}): Promise<TestService> {
-  let cleanup: () => Promise<void>;
-  let service: Service;
-  if (TEST_DB === "postgres") {
-    const database = await scratchPostgresDatabase();
-    const dataDir = mkdtempSync(path.join(tmpdir(), "lr-test-"));
-    service = await createService({ ...options, databaseUrl: database.url, dataDir });
-    cleanup = async () => {
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-  } else {
-    const dataDir = mkdtempSync(path.join(tmpdir(), "lr-test-"));
-    service = await createService({ ...options, dataDir });
-    cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
-  }
+  const { dir: dataDir, remove } = scratchDataDir();
+  const database = TEST_DB === "postgres" ? await scratchPostgresDatabase() : undefined;
+  const service: Service = await createService({ ...options, databaseUrl: database?.url, dataDir });
+  const cleanup = async () => {
+    await database?.drop();
+    remove();
+  };
 
   const gql = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const response = await service.yoga.fetch("http://localhost/graphql", {

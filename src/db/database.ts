@@ -10,6 +10,7 @@ import pg from "pg";
 import { type Prisma, PrismaClient } from "../generated/sqlite/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "../generated/postgres/client.ts";
 import { migratePostgres, migrateSqlite } from "./migrate.ts";
+import { registerSqlFunctions, withSqlFunctions } from "./sqlite-functions.ts";
 
 export type Provider = "sqlite" | "postgresql";
 export type { PrismaClient };
@@ -62,55 +63,91 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//.test(url);
 }
 
+/** What each provider opens: the clients, where the data lives, its read path and how to close what it opened. */
+interface Connections {
+  provider: Provider;
+  writer: PrismaClient;
+  reader: PrismaClient;
+  location: string;
+  readRows: <T>(sql: string, params: readonly unknown[]) => Promise<T[]>;
+  /** Closes the connections of the read path (the clients are closed by the caller). */
+  closeReadPath: () => Promise<void>;
+}
+
+const LOG_QUERIES = [{ emit: "event" as const, level: "query" as const }];
+
+async function openPostgres(databaseUrl: string, options: DatabaseOptions, busyTimeoutMs: number): Promise<Connections> {
+  await migratePostgres(databaseUrl);
+  const session = postgresSession(databaseUrl);
+  const adapter = new PrismaPg({ ...session, max: options.poolSize ?? 10, connectionTimeoutMillis: busyTimeoutMs });
+  // The lineage walks (queryRows): read-only by the server's word, a few connections, each
+  // keeping its prepared statements. An idle connection that breaks (database restarted) is
+  // dropped by the pool and replaced on the next query; the listener only keeps the error
+  // from being thrown as an unhandled event.
+  const readPool = new pg.Pool({
+    ...session,
+    options: `${session.options} -c default_transaction_read_only=on`,
+    max: Math.min(4, options.poolSize ?? 10),
+    connectionTimeoutMillis: busyTimeoutMs,
+  });
+  readPool.on("error", () => undefined);
+  const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+  // Both generated clients share one model and datamodel; the SQLite client's types
+  // describe the PostgreSQL client exactly.
+  const writer = new PostgresPrismaClient({ adapter, log: LOG_QUERIES }) as unknown as PrismaClient;
+  return {
+    provider: "postgresql",
+    writer,
+    reader: writer,
+    location: databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@"),
+    readRows: (sql, params) => queryPrepared(readPool, prepared, sql, params),
+    closeReadPath: () => readPool.end(),
+  };
+}
+
+function openSqlite(options: DatabaseOptions, busyTimeoutMs: number): Connections {
+  const dataDir = path.resolve(options.dataDir ?? "data");
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, "lineage.db");
+  migrateSqlite(file);
+  const writer = new PrismaClient({ adapter: withSqlFunctions(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs })), log: LOG_QUERIES });
+  // In WAL mode a reader works on the last committed snapshot and never waits for the writer.
+  const reader = new PrismaClient({
+    adapter: withSqlFunctions(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true })),
+    log: LOG_QUERIES,
+  });
+  const rawReader = registerSqlFunctions(new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs }));
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    provider: "sqlite",
+    writer,
+    reader,
+    location: file,
+    // A statement that fails to prepare rejects, as a query on the other read paths would.
+    readRows: <T>(sql: string, params: readonly unknown[]) =>
+      new Promise<T[]>((resolve) => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          // Statement texts vary only with the shape of a query; the bound keeps odd callers cheap.
+          if (statements.size >= 256) statements.clear();
+          statement = rawReader.prepare(sql);
+          statements.set(sql, statement);
+        }
+        resolve(statement.all(...params) as T[]);
+      }),
+    closeReadPath: () => {
+      rawReader.close();
+      return Promise.resolve();
+    },
+  };
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
   const listeners = new Set<(sql: string) => void>();
-  const log = [{ emit: "event" as const, level: "query" as const }];
-
-  let reader: PrismaClient;
-  let writer: PrismaClient;
-  let rawReader: BetterSqlite3.Database | null = null;
-  let readPool: pg.Pool | null = null;
-  let provider: Provider;
-  let location: string;
-  if (isPostgresUrl(options.databaseUrl)) {
-    provider = "postgresql";
-    await migratePostgres(options.databaseUrl);
-    const session = postgresSession(options.databaseUrl);
-    const adapter = new PrismaPg({ ...session, max: options.poolSize ?? 10, connectionTimeoutMillis: busyTimeoutMs });
-    // The lineage walks (queryRows): read-only by the server's word, a few connections, each
-    // keeping its prepared statements. An idle connection that breaks (database restarted) is
-    // dropped by the pool and replaced on the next query; the listener only keeps the error
-    // from being thrown as an unhandled event.
-    readPool = new pg.Pool({
-      ...session,
-      options: `${session.options} -c default_transaction_read_only=on`,
-      max: Math.min(4, options.poolSize ?? 10),
-      connectionTimeoutMillis: busyTimeoutMs,
-    });
-    readPool.on("error", () => undefined);
-    // Both generated clients share one model and datamodel; the SQLite client's types
-    // describe the PostgreSQL client exactly.
-    writer = new PostgresPrismaClient({ adapter, log }) as unknown as PrismaClient;
-    reader = writer;
-    location = options.databaseUrl.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
-  } else {
-    provider = "sqlite";
-    const dataDir = path.resolve(options.dataDir ?? "data");
-    mkdirSync(dataDir, { recursive: true });
-    const file = path.join(dataDir, "lineage.db");
-    migrateSqlite(file);
-    writer = new PrismaClient({ adapter: withSqlFunctions(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs })), log });
-    // In WAL mode a reader works on the last committed snapshot and never waits for the writer.
-    reader = new PrismaClient({
-      adapter: withSqlFunctions(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly: true })),
-      log,
-    });
-    rawReader = registerSqlFunctions(new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs }));
-    location = file;
-  }
-  const statements = new Map<string, BetterSqlite3.Statement>();
-  const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+  const { provider, writer, reader, location, readRows, closeReadPath } = isPostgresUrl(options.databaseUrl)
+    ? await openPostgres(options.databaseUrl, options, busyTimeoutMs)
+    : openSqlite(options, busyTimeoutMs);
   for (const client of new Set([reader, writer])) {
     (client as unknown as { $on(event: "query", cb: (e: { query: string }) => void): void }).$on("query", (event) => {
       for (const listener of listeners) listener(event.query);
@@ -135,16 +172,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     },
     async queryRows<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
       for (const listener of listeners) listener(sql);
-      if (readPool) return queryPrepared<T>(readPool, prepared, sql, params);
-      if (!rawReader) return reader.$queryRawUnsafe<T[]>(sql, ...params);
-      let statement = statements.get(sql);
-      if (!statement) {
-        // Statement texts vary only with the shape of a query; the bound keeps odd callers cheap.
-        if (statements.size >= 256) statements.clear();
-        statement = rawReader.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement.all(...params) as T[];
+      return readRows<T>(sql, params);
     },
     async lock(tx: Tx, ...keys: string[]) {
       if (provider !== "postgresql") return; // SQLite writes are already serialised
@@ -159,8 +187,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     async close() {
       await queue.catch(() => undefined);
       for (const client of new Set([reader, writer])) await client.$disconnect();
-      rawReader?.close();
-      await readPool?.end();
+      await closeReadPath();
     },
   };
   if (provider === "sqlite") {
@@ -169,61 +196,6 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   }
   return database;
 }
-
-/** Registers the service's SQL functions on every connection the adapter opens. */
-function withSqlFunctions(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    // The adapter keeps its better-sqlite3 connection in a public field.
-    registerSqlFunctions((adapter as unknown as { client: BetterSqlite3.Database }).client);
-    return adapter;
-  };
-  return factory;
-}
-
-/**
- * Replaces SQLite's LIKE with PostgreSQL's ILIKE semantics: backslash escapes the next
- * character (SQLite has no escape character without an ESCAPE clause, and Prisma writes none),
- * and case is ignored for every letter, not only ASCII. `%` matches any run of characters and
- * `_` one character. With a BINARY column SQLite could not use an index for a case-blind
- * LIKE anyway, so the override costs no index.
- */
-export function registerSqlFunctions(connection: BetterSqlite3.Database): BetterSqlite3.Database {
-  const patterns = new Map<string, RegExp>();
-  // What SQLite hands a user function: TEXT as a string, numbers, a BLOB as a Buffer, NULL.
-  type SqlValue = string | number | bigint | Buffer | null;
-  const like = (pattern: SqlValue, text: SqlValue, escape: SqlValue = "\\") => {
-    if (pattern == null || text == null) return null;
-    const [patternText, escapeText] = [String(pattern), String(escape)];
-    const key = `${escapeText}\u0000${patternText}`;
-    let regex = patterns.get(key);
-    if (!regex) {
-      if (patterns.size >= 512) patterns.clear();
-      regex = likeToRegExp(patternText, escapeText);
-      patterns.set(key, regex);
-    }
-    return regex.test(String(text).toLowerCase()) ? 1 : 0;
-  };
-  connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue) => like(pattern, text));
-  connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue, escape: SqlValue) => like(pattern, text, escape));
-  return connection;
-}
-
-function likeToRegExp(pattern: string, escape: string): RegExp {
-  let source = "";
-  const chars = [...pattern.toLowerCase()];
-  for (let i = 0; i < chars.length; i++) {
-    const char = chars[i];
-    if (char === escape && i + 1 < chars.length) source += escapeRegExp(chars[++i]);
-    else if (char === "%") source += "[\\s\\S]*";
-    else if (char === "_") source += "[\\s\\S]";
-    else source += escapeRegExp(char);
-  }
-  return new RegExp(`^${source}$`, "u");
-}
-
-const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
 
 /**
  * Connection settings for every PostgreSQL connection of the service. JIT compilation is off:

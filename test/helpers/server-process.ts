@@ -82,4 +82,4 @@ export async function runServerToExit(args: string[], env: Record<string, string
   return { code, output };
 }
 
-export { scratchPostgresDatabase } from "../harness.ts";
+export { scratchPostgresDatabase } from "./scratch-database.ts";

@@ -1,0 +1,59 @@
+// SQLite functions the service registers on every connection it opens, so that SQL behaves as
+// on PostgreSQL (today: LIKE with ILIKE's semantics).
+import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+
+/** Registers the service's SQL functions on every connection the adapter opens. */
+export function withSqlFunctions(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    // The adapter keeps its better-sqlite3 connection in a public field.
+    registerSqlFunctions((adapter as unknown as { client: BetterSqlite3.Database }).client);
+    return adapter;
+  };
+  return factory;
+}
+
+/**
+ * Replaces SQLite's LIKE with PostgreSQL's ILIKE semantics: backslash escapes the next
+ * character (SQLite has no escape character without an ESCAPE clause, and Prisma writes none),
+ * and case is ignored for every letter, not only ASCII. `%` matches any run of characters and
+ * `_` one character. With a BINARY column SQLite could not use an index for a case-blind
+ * LIKE anyway, so the override costs no index.
+ */
+export function registerSqlFunctions(connection: BetterSqlite3.Database): BetterSqlite3.Database {
+  const patterns = new Map<string, RegExp>();
+  // What SQLite hands a user function: TEXT as a string, numbers, a BLOB as a Buffer, NULL.
+  type SqlValue = string | number | bigint | Buffer | null;
+  const like = (pattern: SqlValue, text: SqlValue, escape: SqlValue = "\\") => {
+    if (pattern == null || text == null) return null;
+    const [patternText, escapeText] = [String(pattern), String(escape)];
+    const key = `${escapeText}\u0000${patternText}`;
+    let regex = patterns.get(key);
+    if (!regex) {
+      if (patterns.size >= 512) patterns.clear();
+      regex = likeToRegExp(patternText, escapeText);
+      patterns.set(key, regex);
+    }
+    return regex.test(String(text).toLowerCase()) ? 1 : 0;
+  };
+  connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue) => like(pattern, text));
+  connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue, escape: SqlValue) => like(pattern, text, escape));
+  return connection;
+}
+
+function likeToRegExp(pattern: string, escape: string): RegExp {
+  let source = "";
+  const chars = [...pattern.toLowerCase()];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i];
+    if (char === escape && i + 1 < chars.length) source += escapeRegExp(chars[++i]);
+    else if (char === "%") source += "[\\s\\S]*";
+    else if (char === "_") source += "[\\s\\S]";
+    else source += escapeRegExp(char);
+  }
+  return new RegExp(`^${source}$`, "u");
+}
+
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
