@@ -7,7 +7,7 @@ import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import { GraphQLError, GraphQLScalarType, Kind, OperationTypeNode } from "graphql";
 import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
 import type { Context, Scope } from "./context.ts";
-import { AppError } from "./domain/errors.ts";
+import { forbidden } from "./domain/errors.ts";
 import { QueryDeadlinePlugin } from "./plugins/time-budget.ts";
 import type PrismaTypes from "./generated/pothos-types.ts";
 import { getDatamodel } from "./generated/pothos-types.ts";
@@ -35,7 +35,7 @@ export const builder = new SchemaBuilder<{
       const needs = `${info.parentType.name}.${info.fieldName} needs the ${missing.join(" or ") || "required"} scope`;
       const onAnswer = info.operation.operation === OperationTypeNode.MUTATION && missing.includes("read");
       const hint = onAnswer ? " (without it, a mutation's answer shows only the records it wrote)" : "";
-      return new AppError("FORBIDDEN", `${needs}${hint}; this token has: ${ctx.user.scopes.join(", ") || "none"}`);
+      return forbidden(`${needs}${hint}; this token has: ${ctx.user.scopes.join(", ") || "none"}`);
     },
   },
   defaultFieldNullability: false,
@@ -45,9 +45,8 @@ export const builder = new SchemaBuilder<{
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
     onUnusedQuery: process.env.NODE_ENV === "production" ? null : "error",
-    // The cap is configured per instance (ctx.limits); prismaConnection accepts a function
-    // of the request here although the builder option is typed as a plain number.
-    maxConnectionSize: ((_args: unknown, ctx: Context) => ctx.limits.maxPageSize) as unknown as number,
+    // The page cap is configured per instance (ctx.limits): every connection sets its own
+    // maxSize from the request (src/schema/registry-fields.ts, pageSize).
     defaultConnectionSize: 50,
   },
   relay: {

@@ -3,16 +3,10 @@
 // records its mutations wrote and the request id that ties log lines together.
 import type { Limits } from "./config.ts";
 import type { Database } from "./db/database.ts";
+import type { Actor } from "./domain/write-context.ts";
 import type { Logger } from "./log.ts";
 
-export type Scope = "read" | "write" | "admin";
-
-export interface Actor {
-  id: number;
-  uid: string;
-  handle: string;
-  scopes: readonly Scope[];
-}
+export type { Actor, Scope } from "./domain/write-context.ts";
 
 export interface Context {
   db: Database;

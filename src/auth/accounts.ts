@@ -2,7 +2,7 @@
 // token into the acting user — shared by the CLI, the admin GraphQL operations and requests.
 import type { Actor, Scope } from "../context.ts";
 import type { Database } from "../db/database.ts";
-import { AppError, conflict, invalid, notFound } from "../domain/errors.ts";
+import { conflict, invalid, notFound, unauthenticated } from "../domain/errors.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
 import { effectiveScopes, generateTokenSecret, hashTokenSecret, parseDuration, parseScopes } from "./tokens.ts";
 
@@ -67,9 +67,6 @@ export function tokenStatus(token: { revokedAt: Date | null; expiresAt: Date | n
   if (token.expiresAt && token.expiresAt <= now) return "expired";
   return "active";
 }
-
-const unauthenticated = (message: string) =>
-  new AppError("UNAUTHENTICATED", message, { http: { status: 401, headers: { "www-authenticate": 'Bearer realm="lineage-registry"' } } });
 
 /** How often a token's lastUsedAt is written: a write per request would be the hot path's cost. */
 const LAST_USED_RESOLUTION_MS = 60_000;

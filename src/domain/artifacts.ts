@@ -1,11 +1,14 @@
 // Registering artifacts: idempotent by content hash, versioned by key within a storage,
 // with the producing run as the artifact's run (docs/design.md, "Runs and what they read and write", "Versions").
-import type { Database, Tx } from "../db/database.ts";
-import { requireAdmin, type Caller } from "./permissions.ts";
-import { AppError, invalid, notFound } from "./errors.ts";
+import type { Tx } from "../db/database.ts";
+import { conflict, invalid } from "./errors.ts";
 import { checkStorageRoot, normaliseStorageRoot, storageType } from "./instance.ts";
-import { base62, UID_LENGTH } from "./uid.ts";
-import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
+import { findArtifact, findRun } from "./lookups.ts";
+import { base62, STEM_LENGTH, UID_LENGTH } from "./uid.ts";
+import { deleteVersioned, nextVersionUid, untrash } from "./versions.ts";
+import type { WriteContext } from "./write-context.ts";
+
+export { findArtifacts, findRun } from "./lookups.ts";
 
 export interface RegisterArtifactInput {
   key?: string | null;
@@ -24,29 +27,7 @@ export interface RegisterArtifactInput {
   version?: string | null;
 }
 
-export interface Actor {
-  userId: number;
-  defaultStorageId: number;
-}
-
 const HASH = /^[A-Za-z0-9_\-+/=.:]{1,128}$/;
-
-export async function findRun(tx: Tx, uid: string, field: string) {
-  const run = await tx.run.findFirst({ where: uidWhere("run", uid, field) });
-  if (!run) throw notFound("run", uid, field);
-  return run;
-}
-
-export async function findArtifacts(tx: Tx, uids: readonly string[], field: string) {
-  const wheres = uids.map((uid, i) => uidWhere("artifact", uid, `${field}[${i}]`));
-  if (wheres.length === 0) return [];
-  const found = await tx.artifact.findMany({ where: { OR: wheres } });
-  return uids.map((uid, i) => {
-    const artifact = found.find((a) => a.uid === uid || (a.stem === uid && a.isLatest));
-    if (!artifact) throw notFound("artifact", uid, `${field}[${i}]`);
-    return artifact;
-  });
-}
 
 /**
  * A key is a relative path inside its storage that cannot climb out of it: segments separated
@@ -83,12 +64,12 @@ function suffixOf(key: string | null | undefined): string {
   return dot > 0 ? base.slice(dot) : "";
 }
 
-async function getOrCreateStorage(tx: Tx, root: string, userId: number) {
+async function getOrCreateStorage({ tx, actor }: WriteContext, root: string) {
   const normalised = normaliseStorageRoot(root);
   const existing = await tx.storage.findUnique({ where: { root: normalised } });
   if (existing) return existing;
   return tx.storage.create({
-    data: { root: normalised, type: storageType(normalised), uid: base62(UID_LENGTH.storage), createdById: userId },
+    data: { root: normalised, type: storageType(normalised), uid: base62(UID_LENGTH.storage), createdById: actor.id },
   });
 }
 
@@ -102,52 +83,55 @@ function validate(input: RegisterArtifactInput) {
   if (input.version != null && input.version.trim() === "") throw invalid("version", "must not be empty");
 }
 
+/** Known content: the existing artifact, restored from the trash if needed; a run registering it again re-created it. */
+async function registeredAgain(tx: Tx, existing: { id: number; stem: string; runId: number | null; trashedAt: Date | null }, run: { id: number } | null) {
+  const artifact = await untrash(tx, "artifact", existing);
+  if (run && run.id !== existing.runId) {
+    await tx.artifactRecreatingRun.upsert({
+      where: { artifactId_runId: { artifactId: existing.id, runId: run.id } },
+      update: {},
+      create: { artifactId: existing.id, runId: run.id },
+    });
+  }
+  return artifact;
+}
+
+/** The family new content joins: the revised artifact's, or the one of the same key in the same storage. */
+async function familyOf(w: WriteContext, input: RegisterArtifactInput, defaultStorageId: number) {
+  const revised = input.revisesUid ? await findArtifact(w.tx, input.revisesUid, "revisesUid") : null;
+  const storageId = input.storageRoot ? (await getOrCreateStorage(w, input.storageRoot)).id : (revised?.storageId ?? defaultStorageId);
+  const key = input.key ?? revised?.key ?? null;
+  let stem = revised?.stem ?? null;
+  if (!stem && key) {
+    await w.lock(`artifact:key:${storageId}:${key}`);
+    const family = await w.tx.artifact.findFirst({ where: { storageId, key }, orderBy: [{ isLatest: "desc" }, { id: "desc" }] });
+    stem = family?.stem ?? null;
+  }
+  return { storageId, key, stem };
+}
+
 /**
  * Registers content. The same hash returns the existing artifact (restored from the trash
  * if it was there), and a run that registers it again is recorded as re-creating it — never
  * as its input. The same key in the same storage with new content becomes the next version.
+ * Without a storage root the artifact lands in `defaultStorageId`.
  */
-export async function registerArtifact(db: Database, tx: Tx, input: RegisterArtifactInput, actor: Actor) {
+export async function registerArtifact(w: WriteContext, input: RegisterArtifactInput, options: { defaultStorageId: number }) {
   validate(input);
+  const { tx } = w;
   const run = input.runUid ? await findRun(tx, input.runUid, "runUid") : null;
-  await db.lock(tx, `artifact:hash:${input.hash}`);
+  await w.lock(`artifact:hash:${input.hash}`);
   const existing = await tx.artifact.findUnique({ where: { hash: input.hash } });
-  if (existing) {
-    let artifact = existing;
-    if (existing.trashedAt) {
-      artifact = await tx.artifact.update({ where: { id: existing.id }, data: { trashedAt: null } });
-      await recomputeLatest(tx, "artifact", existing.stem);
-    }
-    if (run && run.id !== existing.runId) {
-      await tx.artifactRecreatingRun.upsert({
-        where: { artifactId_runId: { artifactId: existing.id, runId: run.id } },
-        update: {},
-        create: { artifactId: existing.id, runId: run.id },
-      });
-    }
-    return artifact;
-  }
+  if (existing) return registeredAgain(tx, existing, run);
 
-  let revised: { stem: string; key: string | null; storageId: number } | null = null;
-  if (input.revisesUid) {
-    revised = await tx.artifact.findFirst({ where: uidWhere("artifact", input.revisesUid, "revisesUid") });
-    if (!revised) throw notFound("artifact", input.revisesUid, "revisesUid");
-  }
-  const storageId = input.storageRoot ? (await getOrCreateStorage(tx, input.storageRoot, actor.userId)).id : (revised?.storageId ?? actor.defaultStorageId);
-  const key = input.key ?? revised?.key ?? null;
-  let stem = revised?.stem ?? null;
-  if (!stem && key) {
-    await db.lock(tx, `artifact:key:${storageId}:${key}`);
-    const family = await tx.artifact.findFirst({ where: { storageId, key }, orderBy: [{ isLatest: "desc" }, { id: "desc" }] });
-    stem = family?.stem ?? null;
-  }
-  if (stem) await db.lock(tx, `artifact:stem:${stem}`);
+  const { storageId, key, stem } = await familyOf(w, input, options.defaultStorageId);
+  if (stem) await w.lock(`artifact:stem:${stem}`);
   const { uid } = await nextVersionUid(tx, "artifact", stem, input.version);
   if (stem) await tx.artifact.updateMany({ where: { stem, isLatest: true }, data: { isLatest: false } });
   return tx.artifact.create({
     data: {
       uid,
-      stem: uid.slice(0, 16),
+      stem: uid.slice(0, STEM_LENGTH.artifact),
       key,
       description: input.description ?? null,
       storageId,
@@ -162,32 +146,24 @@ export async function registerArtifact(db: Database, tx: Tx, input: RegisterArti
       version: input.version ?? null,
       isLatest: true,
       runId: run?.id ?? null,
-      createdById: actor.userId,
+      createdById: w.actor.id,
     },
   });
 }
 
-export async function deleteArtifact(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
-  if (permanent) requireAdmin(caller, "a permanent delete");
-  const artifact = await tx.artifact.findFirst({ where: uidWhere("artifact", uid) });
-  if (!artifact) throw notFound("artifact", uid, "uid");
-  if (permanent) {
-    const [collections, metaOf] = await Promise.all([
-      tx.collectionArtifact.findMany({ where: { artifactId: artifact.id }, select: { collection: { select: { uid: true } } }, take: 10 }),
-      tx.collection.findMany({ where: { metaArtifactId: artifact.id }, select: { uid: true }, take: 10 }),
-    ]);
-    const holders = [...collections.map((c) => c.collection.uid), ...metaOf.map((c) => c.uid)];
-    if (holders.length) {
-      throw new AppError("CONFLICT", `artifact ${artifact.uid} belongs to collection(s) ${holders.join(", ")}; delete them first`, {
-        field: "uid",
-        collectionUids: holders,
-      });
-    }
-    // Input links, re-creating runs and param links cascade; report/environment pointers are nulled.
-    await tx.artifact.delete({ where: { id: artifact.id } });
-  } else {
-    await tx.artifact.update({ where: { id: artifact.id }, data: { trashedAt: new Date() } });
+/** An artifact is removed for good only once no collection holds it (as a member or its meta artifact). */
+async function refuseWhileHeld(tx: Tx, artifact: { id: number; uid: string }): Promise<void> {
+  const [collections, metaOf] = await Promise.all([
+    tx.collectionArtifact.findMany({ where: { artifactId: artifact.id }, select: { collection: { select: { uid: true } } }, take: 10 }),
+    tx.collection.findMany({ where: { metaArtifactId: artifact.id }, select: { uid: true }, take: 10 }),
+  ]);
+  const holders = [...collections.map((c) => c.collection.uid), ...metaOf.map((c) => c.uid)];
+  if (holders.length) {
+    throw conflict(`artifact ${artifact.uid} belongs to collection(s) ${holders.join(", ")}; delete them first`, { field: "uid", collectionUids: holders });
   }
-  await recomputeLatest(tx, "artifact", artifact.stem);
-  return artifact;
+}
+
+/** Input links, re-creating runs and param links cascade on a permanent delete; report/environment pointers are nulled. */
+export function deleteArtifact(w: WriteContext, uid: string, permanent: boolean) {
+  return deleteVersioned(w, "artifact", uid, permanent, refuseWhileHeld);
 }

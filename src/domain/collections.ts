@@ -1,12 +1,15 @@
 // Collections: ordered sets of artifacts, idempotent by the hash of their members,
 // versioned by key; members become inputs of the run that builds the collection.
 import { createHash } from "node:crypto";
-import type { Database, Tx } from "../db/database.ts";
-import { invalid, notFound } from "./errors.ts";
-import { requireAdmin, type Caller } from "./permissions.ts";
-import { checkKey, findArtifacts, findRun } from "./artifacts.ts";
+import { invalid } from "./errors.ts";
+import { checkKey } from "./artifacts.ts";
+import { findArtifact, findArtifacts, findCollection, findRun } from "./lookups.ts";
 import { linkRunInputs } from "./run-inputs.ts";
-import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
+import { STEM_LENGTH } from "./uid.ts";
+import { deleteVersioned, nextVersionUid, untrash } from "./versions.ts";
+import type { WriteContext } from "./write-context.ts";
+
+export { findCollections } from "./lookups.ts";
 
 export interface CreateCollectionInput {
   key: string;
@@ -20,55 +23,56 @@ export interface CreateCollectionInput {
   referenceType?: string | null;
 }
 
-export async function findCollections(tx: Tx, uids: readonly string[], field: string) {
-  const wheres = uids.map((uid, i) => uidWhere("collection", uid, `${field}[${i}]`));
-  if (wheres.length === 0) return [];
-  const found = await tx.collection.findMany({ where: { OR: wheres } });
-  return uids.map((uid, i) => {
-    const collection = found.find((c) => c.uid === uid || (c.stem === uid && c.isLatest));
-    if (!collection) throw notFound("collection", uid, `${field}[${i}]`);
-    return collection;
-  });
-}
-
-export async function createCollection(db: Database, tx: Tx, input: CreateCollectionInput, userId: number) {
-  checkKey(input.key, "key");
-  if (input.artifactUids.length === 0) throw invalid("artifactUids", "a collection needs at least one artifact");
-  if (new Set(input.artifactUids).size !== input.artifactUids.length) throw invalid("artifactUids", "lists an artifact twice");
-  const artifacts = await findArtifacts(tx, input.artifactUids, "artifactUids");
-  if (new Set(artifacts.map((a) => a.id)).size !== artifacts.length) throw invalid("artifactUids", "lists an artifact twice");
-  const run = input.runUid ? await findRun(tx, input.runUid, "runUid") : null;
-  const meta = input.metaArtifactUid ? (await findArtifacts(tx, [input.metaArtifactUid], "metaArtifactUid"))[0] : null;
-  const hash = createHash("sha256")
+/** The members' content, in order: what makes two collections the same. */
+function membersHash(artifacts: { hash: string | null; uid: string }[]): string {
+  return createHash("sha256")
     .update(artifacts.map((a) => a.hash ?? a.uid).join("\n"))
     .digest("base64url")
     .slice(0, 22);
+}
 
-  await db.lock(tx, `collection:hash:${hash}`);
+/** The members, in order, each once. */
+async function membersOf({ tx }: WriteContext, artifactUids: readonly string[]) {
+  if (artifactUids.length === 0) throw invalid("artifactUids", "a collection needs at least one artifact");
+  if (new Set(artifactUids).size !== artifactUids.length) throw invalid("artifactUids", "lists an artifact twice");
+  const artifacts = await findArtifacts(tx, artifactUids, "artifactUids");
+  if (new Set(artifacts.map((a) => a.id)).size !== artifacts.length) throw invalid("artifactUids", "lists an artifact twice");
+  return artifacts;
+}
+
+/** The family a new collection joins: the revised collection's, or the one of the same key. */
+async function familyStem(w: WriteContext, input: CreateCollectionInput): Promise<string | null> {
+  if (input.revisesUid) return (await findCollection(w.tx, input.revisesUid, "revisesUid")).stem;
+  await w.lock(`collection:key:${input.key}`);
+  const family = await w.tx.collection.findFirst({ where: { key: input.key }, orderBy: [{ isLatest: "desc" }, { id: "desc" }] });
+  return family?.stem ?? null;
+}
+
+/**
+ * Creates a collection of artifacts, in order. The same members return the existing collection
+ * (restored from the trash if needed); the same key with other members is the next version.
+ * The members become inputs of the run that builds it.
+ */
+export async function createCollection(w: WriteContext, input: CreateCollectionInput) {
+  const { tx } = w;
+  checkKey(input.key, "key");
+  const artifacts = await membersOf(w, input.artifactUids);
+  const run = input.runUid ? await findRun(tx, input.runUid, "runUid") : null;
+  const meta = input.metaArtifactUid ? await findArtifact(tx, input.metaArtifactUid, "metaArtifactUid") : null;
+  const hash = membersHash(artifacts);
+
+  await w.lock(`collection:hash:${hash}`);
   const existing = await tx.collection.findUnique({ where: { hash } });
-  if (existing) {
-    if (!existing.trashedAt) return existing;
-    const restored = await tx.collection.update({ where: { id: existing.id }, data: { trashedAt: null } });
-    await recomputeLatest(tx, "collection", existing.stem);
-    return restored;
-  }
+  if (existing) return untrash(tx, "collection", existing);
 
-  let stem: string | null = null;
-  if (input.revisesUid) {
-    const revised = await tx.collection.findFirst({ where: uidWhere("collection", input.revisesUid, "revisesUid") });
-    if (!revised) throw notFound("collection", input.revisesUid, "revisesUid");
-    stem = revised.stem;
-  } else {
-    await db.lock(tx, `collection:key:${input.key}`);
-    stem = (await tx.collection.findFirst({ where: { key: input.key }, orderBy: [{ isLatest: "desc" }, { id: "desc" }] }))?.stem ?? null;
-  }
-  if (stem) await db.lock(tx, `collection:stem:${stem}`);
+  const stem = await familyStem(w, input);
+  if (stem) await w.lock(`collection:stem:${stem}`);
   const { uid } = await nextVersionUid(tx, "collection", stem, input.version);
   if (stem) await tx.collection.updateMany({ where: { stem, isLatest: true }, data: { isLatest: false } });
   const collection = await tx.collection.create({
     data: {
       uid,
-      stem: uid.slice(0, 16),
+      stem: uid.slice(0, STEM_LENGTH.collection),
       key: input.key,
       description: input.description ?? null,
       version: input.version ?? null,
@@ -78,7 +82,7 @@ export async function createCollection(db: Database, tx: Tx, input: CreateCollec
       metaArtifactId: meta?.id ?? null,
       runId: run?.id ?? null,
       isLatest: true,
-      createdById: userId,
+      createdById: w.actor.id,
       artifacts: { createMany: { data: artifacts.map((a, position) => ({ artifactId: a.id, position })) } },
     },
   });
@@ -92,16 +96,7 @@ export async function createCollection(db: Database, tx: Tx, input: CreateCollec
   return collection;
 }
 
-export async function deleteCollection(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
-  if (permanent) requireAdmin(caller, "a permanent delete");
-  const collection = await tx.collection.findFirst({ where: uidWhere("collection", uid) });
-  if (!collection) throw notFound("collection", uid, "uid");
-  if (permanent) {
-    // Member and input links cascade; the member artifacts stay.
-    await tx.collection.delete({ where: { id: collection.id } });
-  } else {
-    await tx.collection.update({ where: { id: collection.id }, data: { trashedAt: new Date() } });
-  }
-  await recomputeLatest(tx, "collection", collection.stem);
-  return collection;
+/** Member and input links cascade on a permanent delete; the member artifacts stay. */
+export function deleteCollection(w: WriteContext, uid: string, permanent: boolean) {
+  return deleteVersioned(w, "collection", uid, permanent);
 }

@@ -1,6 +1,6 @@
-// The errors a client can act on: each carries a stable extensions.code and, where one
-// input is at fault, the name of that field.
-import { GraphQLError } from "graphql";
+// The errors a client can act on, as plain values: a stable code, the input field at fault
+// (where one is) and details. They know nothing of GraphQL or HTTP; src/plugins/errors.ts maps
+// them to GraphQL errors at the edge (docs/architecture.md, "Errors").
 
 export type ErrorCode =
   | "NOT_FOUND"
@@ -12,15 +12,55 @@ export type ErrorCode =
   /** a configured query limit (depth, cost, aliases, body size, time budget…) was exceeded */
   | "LIMIT_EXCEEDED";
 
-export class AppError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, details: { field?: string; [key: string]: unknown } = {}) {
-    super(message, { extensions: { code, ...details } });
+export type ErrorDetails = { field?: string } & Record<string, unknown>;
+
+export class DomainError extends Error {
+  override readonly name = "DomainError";
+  readonly code: ErrorCode;
+  /** the input field at fault, as the client named it (`input.key`, `values`, `filter.params.name`…) */
+  readonly field: string | undefined;
+  /** what else a client needs to act on the error (the offending uids, params, limits…) */
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    const { field, ...rest } = details;
+    this.code = code;
+    this.field = field;
+    this.details = rest;
+  }
+
+  /**
+   * The code, field and details in one object, in the shape GraphQL errors carry them. For
+   * callers outside the GraphQL edge that print errors (the CLI); the API maps errors in
+   * src/plugins/errors.ts.
+   */
+  get extensions(): { code: ErrorCode; field?: string } & Record<string, unknown> {
+    return { code: this.code, ...(this.field !== undefined ? { field: this.field } : {}), ...this.details };
   }
 }
 
-export const notFound = (what: string, key: string, field?: string) => new AppError("NOT_FOUND", `${what} ${JSON.stringify(key)} does not exist`, { field });
+/** The former name of DomainError, kept for callers that still import it. */
+export { DomainError as AppError };
 
+export const notFound = (what: string, key: string, field?: string) => new DomainError("NOT_FOUND", `${what} ${JSON.stringify(key)} does not exist`, { field });
+
+/** NOT_FOUND with a message of its own. */
+export const missing = (message: string, details: ErrorDetails = {}) => new DomainError("NOT_FOUND", message, details);
+
+/** VALIDATION_FAILED for one field: the message is prefixed with the field's name. */
 export const invalid = (field: string, message: string, details: Record<string, unknown> = {}) =>
-  new AppError("VALIDATION_FAILED", `${field}: ${message}`, { field, ...details });
+  new DomainError("VALIDATION_FAILED", `${field}: ${message}`, { field, ...details });
 
-export const conflict = (message: string, details: Record<string, unknown> = {}) => new AppError("CONFLICT", message, details);
+/** VALIDATION_FAILED with a message that names its offenders itself (several params, values…). */
+export const validationFailed = (message: string, details: ErrorDetails = {}) => new DomainError("VALIDATION_FAILED", message, details);
+
+export const conflict = (message: string, details: ErrorDetails = {}) => new DomainError("CONFLICT", message, details);
+
+export const forbidden = (message: string) => new DomainError("FORBIDDEN", message);
+
+export const unauthenticated = (message: string) => new DomainError("UNAUTHENTICATED", message);
+
+export const retryable = (message: string) => new DomainError("RETRYABLE", message);
+
+export const limitExceeded = (message: string, details: ErrorDetails = {}) => new DomainError("LIMIT_EXCEEDED", message, details);

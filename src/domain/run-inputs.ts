@@ -4,23 +4,34 @@ import type { Tx } from "../db/database.ts";
 
 /**
  * Links inputs to a run. An artifact or collection the run itself produced is skipped: a run
- * never records its own output as its input (the cycle lamindb guards against).
+ * never records its own output as its input (the cycle lamindb guards against). Links that
+ * exist already are kept as they are.
  */
-export async function linkRunInputs(tx: Tx, runId: number, artifactIds: number[], collectionIds: number[]) {
-  if (artifactIds.length) {
-    const own = await tx.artifact.findMany({ where: { id: { in: artifactIds }, runId }, select: { id: true } });
-    const ownIds = new Set(own.map((a) => a.id));
-    const present = await tx.runInputArtifact.findMany({ where: { runId, artifactId: { in: artifactIds } }, select: { artifactId: true } });
-    const presentIds = new Set(present.map((p) => p.artifactId));
-    const data = [...new Set(artifactIds)].filter((id) => !ownIds.has(id) && !presentIds.has(id)).map((artifactId) => ({ runId, artifactId }));
-    if (data.length) await tx.runInputArtifact.createMany({ data });
-  }
-  if (collectionIds.length) {
-    const own = await tx.collection.findMany({ where: { id: { in: collectionIds }, runId }, select: { id: true } });
-    const ownIds = new Set(own.map((c) => c.id));
-    const present = await tx.runInputCollection.findMany({ where: { runId, collectionId: { in: collectionIds } }, select: { collectionId: true } });
-    const presentIds = new Set(present.map((p) => p.collectionId));
-    const data = [...new Set(collectionIds)].filter((id) => !ownIds.has(id) && !presentIds.has(id)).map((collectionId) => ({ runId, collectionId }));
-    if (data.length) await tx.runInputCollection.createMany({ data });
-  }
+export async function linkRunInputs(tx: Tx, runId: number, artifactIds: readonly number[], collectionIds: readonly number[]) {
+  await linkNew(
+    artifactIds,
+    async (ids) => (await tx.artifact.findMany({ where: { id: { in: ids }, runId }, select: { id: true } })).map((a) => a.id),
+    async (ids) => (await tx.runInputArtifact.findMany({ where: { runId, artifactId: { in: ids } }, select: { artifactId: true } })).map((l) => l.artifactId),
+    (ids) => tx.runInputArtifact.createMany({ data: ids.map((artifactId) => ({ runId, artifactId })) }),
+  );
+  await linkNew(
+    collectionIds,
+    async (ids) => (await tx.collection.findMany({ where: { id: { in: ids }, runId }, select: { id: true } })).map((c) => c.id),
+    async (ids) =>
+      (await tx.runInputCollection.findMany({ where: { runId, collectionId: { in: ids } }, select: { collectionId: true } })).map((l) => l.collectionId),
+    (ids) => tx.runInputCollection.createMany({ data: ids.map((collectionId) => ({ runId, collectionId })) }),
+  );
+}
+
+/** Creates the links of the distinct ids that are neither the run's own outputs nor linked already. */
+async function linkNew(
+  ids: readonly number[],
+  ownOutputs: (ids: number[]) => Promise<number[]>,
+  linked: (ids: number[]) => Promise<number[]>,
+  create: (ids: number[]) => Promise<unknown>,
+): Promise<void> {
+  if (ids.length === 0) return;
+  const skip = new Set([...(await ownOutputs([...ids])), ...(await linked([...ids]))]);
+  const fresh = [...new Set(ids)].filter((id) => !skip.has(id));
+  if (fresh.length) await create(fresh);
 }

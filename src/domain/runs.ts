@@ -1,15 +1,15 @@
 // The run lifecycle: track (get-or-create the transform, start a run, record params and
 // inputs), inputs added later, finishing, and deletion (docs/design.md).
-import type { Database, Tx } from "../db/database.ts";
-import { requireAdmin, requireOwnerOrAdmin, type Caller } from "./permissions.ts";
-import { AppError, conflict, invalid } from "./errors.ts";
-import { findArtifacts, findRun } from "./artifacts.ts";
-import { findCollections } from "./collections.ts";
+import type { Tx } from "../db/database.ts";
+import { requireAdmin, requireOwnerOrAdmin } from "./permissions.ts";
+import { conflict, invalid } from "./errors.ts";
+import { findArtifact, findArtifacts, findCollections, findRun } from "./lookups.ts";
 import { linkRunInputs } from "./run-inputs.ts";
 import { addParamValues } from "./params.ts";
 import { getOrCreateTransform, type TransformInput } from "./transforms.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
 import { recomputeLatest } from "./versions.ts";
+import type { WriteContext } from "./write-context.ts";
 
 export const RUN_STATUSES = ["SCHEDULED", "STARTED", "RESTARTED", "COMPLETED", "ERRORED", "ABORTED"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -26,8 +26,10 @@ export interface TrackInput {
   initiatedByRunUid?: string | null;
 }
 
-export async function track(db: Database, tx: Tx, input: TrackInput, userId: number) {
-  const transform = await getOrCreateTransform(db, tx, input.transform, userId);
+/** Get-or-create the transform, start a run, record its params and inputs. */
+export async function track(w: WriteContext, input: TrackInput) {
+  const { tx } = w;
+  const transform = await getOrCreateTransform(w, input.transform);
   const initiatedBy = input.initiatedByRunUid ? await findRun(tx, input.initiatedByRunUid, "initiatedByRunUid") : null;
   const artifacts = await findArtifacts(tx, input.inputArtifactUids ?? [], "inputArtifactUids");
   const collections = await findCollections(tx, input.inputCollectionUids ?? [], "inputCollectionUids");
@@ -40,16 +42,10 @@ export async function track(db: Database, tx: Tx, input: TrackInput, userId: num
       reference: input.reference ?? null,
       referenceType: input.referenceType ?? null,
       initiatedById: initiatedBy?.id ?? null,
-      createdById: userId,
+      createdById: w.actor.id,
     },
   });
-  if (input.params != null) {
-    await addParamValues(tx, { runId: run.id }, input.params, {
-      defineMissing: input.defineMissingParams ?? false,
-      userId,
-      field: "params",
-    });
-  }
+  if (input.params != null) await addParamValues(w, { runId: run.id }, input.params, { defineMissing: input.defineMissingParams ?? false, field: "params" });
   await linkRunInputs(
     tx,
     run.id,
@@ -59,7 +55,15 @@ export async function track(db: Database, tx: Tx, input: TrackInput, userId: num
   return run;
 }
 
-export async function addRunInputs(tx: Tx, input: { runUid: string; artifactUids?: readonly string[] | null; collectionUids?: readonly string[] | null }) {
+export interface AddRunInputsInput {
+  runUid: string;
+  artifactUids?: readonly string[] | null;
+  collectionUids?: readonly string[] | null;
+}
+
+/** Records artifacts and collections as inputs of a run; its own outputs are skipped. */
+export async function addRunInputs({ tx }: WriteContext, input: AddRunInputsInput) {
+  if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
   const run = await findRun(tx, input.runUid, "runUid");
   const artifacts = await findArtifacts(tx, input.artifactUids ?? [], "artifactUids");
   const collections = await findCollections(tx, input.collectionUids ?? [], "collectionUids");
@@ -72,7 +76,14 @@ export async function addRunInputs(tx: Tx, input: { runUid: string; artifactUids
   return run;
 }
 
-export async function finishRun(tx: Tx, input: { uid: string; status?: RunStatus | null; reportUid?: string | null; environmentUid?: string | null }) {
+export interface FinishRunInput {
+  uid: string;
+  status?: RunStatus | null;
+  reportUid?: string | null;
+  environmentUid?: string | null;
+}
+
+export async function finishRun({ tx }: WriteContext, input: FinishRunInput) {
   const status = input.status ?? "COMPLETED";
   if (!FINAL_STATUSES.includes(status)) {
     throw invalid("status", `a run finishes as ${FINAL_STATUSES.join(", ")}, not ${status}`);
@@ -81,8 +92,8 @@ export async function finishRun(tx: Tx, input: { uid: string; status?: RunStatus
   if (run.finishedAt || FINAL_STATUSES.includes(run.status as RunStatus)) {
     throw conflict(`run ${run.uid} already finished (${run.status} at ${run.finishedAt?.toISOString()})`, { field: "uid" });
   }
-  const [report] = input.reportUid ? await findArtifacts(tx, [input.reportUid], "report") : [null];
-  const [environment] = input.environmentUid ? await findArtifacts(tx, [input.environmentUid], "environment") : [null];
+  const report = input.reportUid ? await findArtifact(tx, input.reportUid, "report") : null;
+  const environment = input.environmentUid ? await findArtifact(tx, input.environmentUid, "environment") : null;
   // Guard against a concurrent finish: only an unfinished row is updated.
   const { count } = await tx.run.updateMany({
     where: { id: run.id, finishedAt: null },
@@ -97,52 +108,56 @@ export async function finishRun(tx: Tx, input: { uid: string; status?: RunStatus
   return tx.run.findUniqueOrThrow({ where: { id: run.id } });
 }
 
+/** A run is removed for good only once no output points to it (its own report and environment aside). */
+async function refuseWhileOutputs(tx: Tx, run: { id: number; uid: string }, ownFiles: number[]): Promise<void> {
+  const [artifacts, collections] = await Promise.all([
+    tx.artifact.findMany({ where: { runId: run.id, id: { notIn: ownFiles } }, select: { uid: true } }),
+    tx.collection.findMany({ where: { runId: run.id }, select: { uid: true } }),
+  ]);
+  const outputs = [...artifacts, ...collections].map((o) => o.uid);
+  if (outputs.length === 0) return;
+  const more = outputs.length > 20 ? ` and ${outputs.length - 20} more` : "";
+  throw conflict(`run ${run.uid} still has outputs: ${outputs.slice(0, 20).join(", ")}${more}; delete them first`, { field: "uid", outputUids: outputs });
+}
+
+/** Removes a deleted run's report or environment artifact when nothing else uses it. */
+async function removeIfUnused(tx: Tx, artifactId: number): Promise<void> {
+  const stillUsed = await tx.run.count({ where: { OR: [{ reportId: artifactId }, { environmentId: artifactId }] } });
+  const otherwiseUsed =
+    (await tx.runInputArtifact.count({ where: { artifactId } })) +
+    (await tx.collectionArtifact.count({ where: { artifactId } })) +
+    (await tx.collection.count({ where: { metaArtifactId: artifactId } }));
+  const artifact = await tx.artifact.findUnique({ where: { id: artifactId }, select: { runId: true, stem: true } });
+  if (artifact && stillUsed === 0 && otherwiseUsed === 0 && artifact.runId == null) {
+    await tx.artifact.delete({ where: { id: artifactId } });
+    await recomputeLatest(tx, "artifact", artifact.stem);
+  }
+}
+
 /**
  * Soft delete moves the run to the trash. Permanent delete refuses, naming them, while
  * outputs point to the run; otherwise it removes the run's links and param links, and its
  * report and environment artifacts when no other run uses them.
  */
-export async function deleteRun(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
-  if (permanent) requireAdmin(caller, "a permanent delete");
+export async function deleteRun({ tx, actor }: WriteContext, uid: string, permanent: boolean) {
+  if (permanent) requireAdmin(actor, "a permanent delete");
   const run = await findRun(tx, uid, "uid");
   if (!permanent) {
     await tx.run.update({ where: { id: run.id }, data: { trashedAt: new Date() } });
     return run;
   }
-  const candidates = [run.reportId, run.environmentId].filter((id): id is number => id != null);
   // The run's own report and environment may name it as their run; they are not outputs.
-  const [artifacts, collections] = await Promise.all([
-    tx.artifact.findMany({ where: { runId: run.id, id: { notIn: candidates } }, select: { uid: true } }),
-    tx.collection.findMany({ where: { runId: run.id }, select: { uid: true } }),
-  ]);
-  if (artifacts.length || collections.length) {
-    const outputs = [...artifacts, ...collections].map((o) => o.uid);
-    throw new AppError(
-      "CONFLICT",
-      `run ${run.uid} still has outputs: ${outputs.slice(0, 20).join(", ")}${outputs.length > 20 ? ` and ${outputs.length - 20} more` : ""}; delete them first`,
-      { field: "uid", outputUids: outputs },
-    );
-  }
-  if (candidates.length) await tx.artifact.updateMany({ where: { id: { in: candidates }, runId: run.id }, data: { runId: null } });
+  const ownFiles = [run.reportId, run.environmentId].filter((id): id is number => id != null);
+  await refuseWhileOutputs(tx, run, ownFiles);
+  if (ownFiles.length) await tx.artifact.updateMany({ where: { id: { in: ownFiles }, runId: run.id }, data: { runId: null } });
   await tx.run.updateMany({ where: { initiatedById: run.id }, data: { initiatedById: null } });
   await tx.run.delete({ where: { id: run.id } });
-  for (const artifactId of candidates) {
-    const stillUsed = await tx.run.count({ where: { OR: [{ reportId: artifactId }, { environmentId: artifactId }] } });
-    const otherwiseUsed =
-      (await tx.runInputArtifact.count({ where: { artifactId } })) +
-      (await tx.collectionArtifact.count({ where: { artifactId } })) +
-      (await tx.collection.count({ where: { metaArtifactId: artifactId } }));
-    const artifact = await tx.artifact.findUnique({ where: { id: artifactId }, select: { runId: true, stem: true } });
-    if (artifact && stillUsed === 0 && otherwiseUsed === 0 && artifact.runId == null) {
-      await tx.artifact.delete({ where: { id: artifactId } });
-      await recomputeLatest(tx, "artifact", artifact.stem);
-    }
-  }
+  for (const artifactId of ownFiles) await removeIfUnused(tx, artifactId);
   return run;
 }
 
-export async function restoreRun(tx: Tx, uid: string, caller: Caller) {
+export async function restoreRun({ tx, actor }: WriteContext, uid: string) {
   const run = await findRun(tx, uid, "uid");
-  requireOwnerOrAdmin(caller, run, "restoring");
+  requireOwnerOrAdmin(actor, run, "restoring");
   return tx.run.update({ where: { id: run.id }, data: { trashedAt: null } });
 }

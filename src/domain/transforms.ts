@@ -1,9 +1,10 @@
 // Get-or-create of transforms by uid, key or name, with versions (docs/design.md, "Versions").
 import { createHash } from "node:crypto";
-import type { Database, Tx } from "../db/database.ts";
-import { requireAdmin, type Caller } from "./permissions.ts";
-import { AppError, invalid, notFound } from "./errors.ts";
-import { nextVersionUid, recomputeLatest, uidWhere } from "./versions.ts";
+import type { Tx } from "../db/database.ts";
+import { conflict, invalid } from "./errors.ts";
+import { findTransform } from "./lookups.ts";
+import { deleteVersioned, nextVersionUid, untrash } from "./versions.ts";
+import type { WriteContext } from "./write-context.ts";
 
 export const TRANSFORM_TYPES = ["pipeline", "notebook", "script", "function", "upload", "glue"] as const;
 
@@ -26,21 +27,19 @@ export function hashSourceCode(sourceCode: string): string {
 /**
  * Finds the transform a run belongs to, creating it (or a new version of its family) when
  * needed: the same name+version or key+version returns the existing record; new source code
- * for an unversioned family makes a new version that keeps the family's uid stem.
+ * for an unversioned family makes a new version that keeps the family's uid stem. Tracking a
+ * trashed transform restores it.
  */
-export async function getOrCreateTransform(db: Database, tx: Tx, input: TransformInput, userId: number, field = "transform") {
-  if (input.uid) {
-    const transform = await tx.transform.findFirst({ where: uidWhere("transform", input.uid, `${field}.uid`) });
-    if (!transform) throw notFound("transform", input.uid, `${field}.uid`);
-    return restoreIfTrashed(tx, transform);
-  }
+export async function getOrCreateTransform(w: WriteContext, input: TransformInput, field = "transform") {
+  const { tx } = w;
+  if (input.uid) return untrash(tx, "transform", await findTransform(tx, input.uid, `${field}.uid`));
   const name = input.name?.trim() || input.key?.split("/").at(-1) || null;
   if (!name) throw invalid(field, "give the transform's uid, or its name (and optionally key and version)");
   if (input.type && !(TRANSFORM_TYPES as readonly string[]).includes(input.type)) {
     throw invalid(`${field}.type`, `${JSON.stringify(input.type)} is not a transform type; use one of ${TRANSFORM_TYPES.join(", ")}`);
   }
   const key = input.key ?? null;
-  await db.lock(tx, key ? `transform:key:${key}` : `transform:name:${name}`);
+  await w.lock(key ? `transform:key:${key}` : `transform:name:${name}`);
   const familyWhere = key ? { key } : { name, key: null };
   const latest =
     (await tx.transform.findFirst({ where: { ...familyWhere, isLatest: true, trashedAt: null } })) ??
@@ -50,9 +49,9 @@ export async function getOrCreateTransform(db: Database, tx: Tx, input: Transfor
   if (latest) {
     if (input.version != null) {
       const tagged = await tx.transform.findFirst({ where: { stem: latest.stem, version: input.version } });
-      if (tagged) return restoreIfTrashed(tx, tagged);
+      if (tagged) return untrash(tx, "transform", tagged);
     } else if (hash == null || hash === latest.hash) {
-      return restoreIfTrashed(tx, latest);
+      return untrash(tx, "transform", latest);
     }
   }
   const { uid, stem } = await nextVersionUid(tx, "transform", latest?.stem ?? null, input.version);
@@ -71,48 +70,33 @@ export async function getOrCreateTransform(db: Database, tx: Tx, input: Transfor
       reference: input.reference ?? null,
       referenceType: input.referenceType ?? null,
       isLatest: true,
-      createdById: userId,
+      createdById: w.actor.id,
     },
   });
 }
 
-async function restoreIfTrashed<T extends { id: number; stem: string; trashedAt: Date | null }>(tx: Tx, transform: T): Promise<T> {
-  if (!transform.trashedAt) return transform;
-  const restored = await tx.transform.update({ where: { id: transform.id }, data: { trashedAt: null } });
-  await recomputeLatest(tx, "transform", transform.stem);
-  return restored as unknown as T;
+/** A transform is removed for good only once it has no runs. */
+async function refuseWhileRuns(tx: Tx, transform: { id: number; uid: string }): Promise<void> {
+  const runs = await tx.run.findMany({ where: { transformId: transform.id }, select: { uid: true }, take: 10 });
+  if (runs.length === 0) return;
+  const uids = runs.map((r) => r.uid);
+  throw conflict(`transform ${transform.uid} still has runs (${uids.join(", ")}${runs.length === 10 ? ", …" : ""}); delete them first`, {
+    field: "uid",
+    runUids: uids,
+  });
 }
 
-export async function deleteTransform(tx: Tx, uid: string, permanent: boolean, caller: Caller) {
-  if (permanent) requireAdmin(caller, "a permanent delete");
-  const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
-  if (!transform) throw notFound("transform", uid, "uid");
-  if (permanent) {
-    const runs = await tx.run.findMany({ where: { transformId: transform.id }, select: { uid: true }, take: 10 });
-    if (runs.length) {
-      throw new AppError(
-        "CONFLICT",
-        `transform ${transform.uid} still has runs (${runs.map((r) => r.uid).join(", ")}${runs.length === 10 ? ", …" : ""}); delete them first`,
-        { field: "uid", runUids: runs.map((r) => r.uid) },
-      );
-    }
-    await tx.transform.delete({ where: { id: transform.id } });
-  } else {
-    await tx.transform.update({ where: { id: transform.id }, data: { trashedAt: new Date() } });
-  }
-  await recomputeLatest(tx, "transform", transform.stem);
-  return transform;
+export function deleteTransform(w: WriteContext, uid: string, permanent: boolean) {
+  return deleteVersioned(w, "transform", uid, permanent, refuseWhileRuns);
 }
 
 /** Links predecessors to a transform (which transforms feed it), refusing self-links. */
-export async function addTransformPredecessors(tx: Tx, uid: string, predecessorUids: readonly string[]) {
-  const transform = await tx.transform.findFirst({ where: uidWhere("transform", uid) });
-  if (!transform) throw notFound("transform", uid, "uid");
+export async function addTransformPredecessors({ tx }: WriteContext, uid: string, predecessorUids: readonly string[]) {
+  const transform = await findTransform(tx, uid);
   const predecessors = [];
   for (const [i, predecessorUid] of predecessorUids.entries()) {
     const field = `predecessorUids[${i}]`;
-    const predecessor = await tx.transform.findFirst({ where: uidWhere("transform", predecessorUid, field) });
-    if (!predecessor) throw notFound("transform", predecessorUid, field);
+    const predecessor = await findTransform(tx, predecessorUid, field);
     if (predecessor.id === transform.id) throw invalid(field, "a transform cannot be its own predecessor");
     predecessors.push(predecessor);
   }

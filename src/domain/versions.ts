@@ -1,9 +1,13 @@
 // Version families of transforms, artifacts and collections: the next uid of a family,
 // and the rule that exactly one record per family is the latest.
 import type { Tx } from "../db/database.ts";
-import { AppError, invalid, notFound } from "./errors.ts";
-import { requireOwnerOrAdmin, type Caller } from "./permissions.ts";
-import { base62, compareBase62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH, UID_LENGTH, type VersionedRegistry } from "./uid.ts";
+import { conflict, notFound } from "./errors.ts";
+import { uidWhere } from "./lookups.ts";
+import { requireAdmin, requireOwnerOrAdmin } from "./permissions.ts";
+import { base62, compareBase62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH, type VersionedRegistry } from "./uid.ts";
+import type { WriteContext } from "./write-context.ts";
+
+export { uidWhere } from "./lookups.ts";
 
 interface FamilyMember {
   id: number;
@@ -42,7 +46,7 @@ export async function nextVersionUid(
   }
   const members = await familyMembers(tx, registry, stem);
   if (version != null && members.some((member) => member.version === version)) {
-    throw new AppError("CONFLICT", `version ${JSON.stringify(version)} already exists in this ${registry} family`, {
+    throw conflict(`version ${JSON.stringify(version)} already exists in this ${registry} family`, {
       field: "version",
     });
   }
@@ -68,32 +72,57 @@ export async function recomputeLatest(tx: Tx, registry: VersionedRegistry, stem:
   if (toTrue.length) await delegate(tx, registry).updateMany({ where: { id: { in: toTrue } }, data: { isLatest: true } });
 }
 
-/**
- * The where clause that finds a record by uid: a full uid names one record, a stem-length
- * uid names the latest version of its family.
- */
-export function uidWhere(registry: VersionedRegistry | "run", uid: string, field = "uid") {
-  const full = UID_LENGTH[registry];
-  if (!/^[0-9A-Za-z]+$/.test(uid)) throw invalid(field, `${JSON.stringify(uid)} is not a ${registry} uid (base62 characters only)`);
-  if (uid.length === full) return { uid };
-  if (registry !== "run" && uid.length === STEM_LENGTH[registry]) return { stem: uid, isLatest: true };
-  const lengths = registry === "run" ? `${full}` : `${full} (or ${STEM_LENGTH[registry]} for the latest version)`;
-  throw invalid(field, `${JSON.stringify(uid)} is not a ${registry} uid: expected ${lengths} characters`);
+// The calls trashing, deleting and restoring need, shared by the three versioned delegates.
+interface TrashableDelegate {
+  findFirst(args: { where: ReturnType<typeof uidWhere> }): Promise<{ id: number; uid: string; stem: string; createdById: number } | null>;
+  update(args: { where: { id: number }; data: { trashedAt: Date | null } }): Promise<{ id: number }>;
+  delete(args: { where: { id: number } }): Promise<unknown>;
 }
 
-// The calls restoring needs, shared by the three versioned delegates.
-interface RestorableDelegate {
-  findFirst(args: { where: Record<string, unknown> }): Promise<{ id: number; stem: string; createdById: number } | null>;
-  update(args: { where: { id: number }; data: { trashedAt: null } }): Promise<{ id: number }>;
+function trashable(tx: Tx, registry: VersionedRegistry): TrashableDelegate {
+  return tx[registry];
+}
+
+/**
+ * Moves a transform, artifact or collection to the trash, or (admin only) removes it for
+ * good once `refuse` has found nothing that still needs it; its family's latest is recomputed.
+ */
+export async function deleteVersioned(
+  { tx, actor }: WriteContext,
+  registry: VersionedRegistry,
+  uid: string,
+  permanent: boolean,
+  refuse: (tx: Tx, record: { id: number; uid: string }) => Promise<void> = () => Promise.resolve(),
+): Promise<{ id: number; uid: string; stem: string }> {
+  if (permanent) requireAdmin(actor, "a permanent delete");
+  const records = trashable(tx, registry);
+  const record = await records.findFirst({ where: uidWhere(registry, uid) });
+  if (!record) throw notFound(registry, uid, "uid");
+  if (permanent) {
+    await refuse(tx, record);
+    await records.delete({ where: { id: record.id } });
+  } else {
+    await records.update({ where: { id: record.id }, data: { trashedAt: new Date() } });
+  }
+  await recomputeLatest(tx, registry, record.stem);
+  return record;
 }
 
 /** Takes a transform, artifact or collection out of the trash; its family's latest is recomputed. */
-export async function restoreVersioned(tx: Tx, registry: VersionedRegistry, uid: string, caller: Caller): Promise<{ id: number }> {
-  const records = tx[registry] as unknown as RestorableDelegate;
+export async function restoreVersioned({ tx, actor }: WriteContext, registry: VersionedRegistry, uid: string): Promise<{ id: number }> {
+  const records = trashable(tx, registry);
   const record = await records.findFirst({ where: uidWhere(registry, uid) });
   if (!record) throw notFound(registry, uid, "uid");
-  requireOwnerOrAdmin(caller, record, "restoring");
+  requireOwnerOrAdmin(actor, record, "restoring");
   const restored = await records.update({ where: { id: record.id }, data: { trashedAt: null } });
   await recomputeLatest(tx, registry, record.stem);
   return restored;
+}
+
+/** Takes a record found by content or family out of the trash, if it is there; its family's latest is recomputed. */
+export async function untrash<R extends { id: number; stem: string; trashedAt: Date | null }>(tx: Tx, registry: VersionedRegistry, record: R): Promise<R> {
+  if (!record.trashedAt) return record;
+  await trashable(tx, registry).update({ where: { id: record.id }, data: { trashedAt: null } });
+  await recomputeLatest(tx, registry, record.stem);
+  return { ...record, trashedAt: null };
 }

@@ -1,6 +1,8 @@
 // Renders a lineage graph as Mermaid (flowchart) and Graphviz DOT text, the way lamindb's
 // view_lineage draws it: data flows left to right, runs labelled by transform, version and
-// start time, artifacts by key (or uid), the start node emphasised.
+// start time, artifacts by key (or uid), the start node emphasised; transform-level graphs
+// with run counts on nodes and edges.
+import type { TransformLineageGraph } from "./transforms.ts";
 
 export interface RenderNode {
   uid: string;
@@ -76,4 +78,23 @@ export function toDot(nodes: RenderNode[], edges: RenderEdge[]): string {
   }
   lines.push("}");
   return `${lines.join("\n")}\n`;
+}
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
+/** A transform-level graph as render nodes and edges: transforms with their run counts, edges with runs and inputs passed. */
+export function transformRenderGraph(graph: TransformLineageGraph): { nodes: RenderNode[]; edges: RenderEdge[] } {
+  return {
+    nodes: graph.nodes.map((node) => ({
+      uid: node.uid,
+      kind: "TRANSFORM",
+      label: `${node.name}${node.version ? ` ${node.version}` : ""} (${plural(node.runs, "run")})`,
+      isStart: node.isStart,
+    })),
+    edges: graph.edges.map((edge) => ({
+      source: edge.source,
+      target: edge.target,
+      label: `${plural(edge.runs, "run")} · ${plural(edge.artifacts + edge.collections, "input")}`,
+    })),
+  };
 }

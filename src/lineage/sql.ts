@@ -3,14 +3,16 @@
 // and returns nodes with their label fields, the edges among them and per-start bookkeeping.
 //
 // The benchmark runs the very same text through the bare driver as its "floor", so this module
-// depends on nothing but strings.
+// depends on nothing but strings (and the uid lengths).
+
+import { STEM_LENGTH } from "../domain/uid.ts";
 
 export type Dialect = "sqlite" | "postgresql";
 export type NodeKindCode = "A" | "R" | "C";
 export type DirectionCode = "U" | "D";
 
 export type LineageStart =
-  /** one start node named by uid (20 characters), or by a 16-character stem (the latest version) */
+  /** one start node named by uid, or by an artifact or collection stem (the latest version) */
   | { uid: string }
   /** many start nodes by internal id: each becomes its own graph (root = index in the list) */
   | { nodes: { kind: NodeKindCode; id: number }[] };
@@ -83,58 +85,66 @@ function int(value: number, name: string): number {
   return value;
 }
 
-export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): { sql: string; params: unknown[] } {
-  const binds = new Binds(dialect);
+/** The pieces of SQL that differ between the two dialects. */
+function dialectOf(dialect: Dialect) {
   const pg = dialect === "postgresql";
-  const depth = int(options.depth, "depth");
-  const maxNodes = int(options.maxNodes, "maxNodes");
-  const starts = "uid" in options.start ? 1 : options.start.nodes.length;
-  const budget = walkRowBudget(maxNodes, starts);
-  const live = (alias: string) => (options.includeTrashed ? "" : ` AND ${alias}."trashedAt" IS NULL`);
+  return {
+    pg,
+    text: pg ? "::text" : "",
+    // SQLite keeps the left table of a CROSS JOIN as the outer loop: the node list drives
+    // primary-key lookups instead of a scan of the table probing the node list.
+    lookup: pg ? "JOIN" : "CROSS JOIN",
+    nullOf: (type: "text" | "int" | "timestamp") => (pg ? `NULL::${type}` : "NULL"),
+    count: (expr: string) => (pg ? `(${expr})::int` : expr),
+    asText: (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`),
+    // what flows into a node, as one text: "A12,A15,C3" (kind letter and id)
+    joined: (select: string) => (pg ? `(SELECT string_agg(s.x, ',') FROM (${select}) s)` : `(SELECT group_concat(s.x, ',') FROM (${select}) s)`),
+    // a run's start time in UTC, to the minute, for its label
+    minute: (column: string) => (pg ? `to_char(${column}, 'YYYY-MM-DD HH24:MI')` : `strftime('%Y-%m-%d %H:%M', ${column})`),
+  };
+}
+type SqlDialect = ReturnType<typeof dialectOf>;
+
+/** The trash conditions of a walk: on a table alias, and on the neighbour a step reaches. */
+function trashFilters(includeTrashed: boolean) {
+  const live = (alias: string) => (includeTrashed ? "" : ` AND ${alias}."trashedAt" IS NULL`);
   const liveNext = (step: Step) =>
-    options.includeTrashed ? "" : step.nextTable ? ` AND (SELECT t."trashedAt" FROM ${step.nextTable} t WHERE t.id = ${step.next}) IS NULL` : live("x");
-  const text = pg ? "::text" : "";
-  // SQLite keeps the left table of a CROSS JOIN as the outer loop: the node list drives
-  // primary-key lookups instead of a scan of the table probing the node list.
-  const lookup = pg ? "JOIN" : "CROSS JOIN";
-  const nullOf = (type: "text" | "int" | "timestamp") => (pg ? `NULL::${type}` : "NULL");
-  const count = (expr: string) => (pg ? `(${expr})::int` : expr);
-  const asText = (expr: string) => (pg ? `(${expr})::text` : `CAST(${expr} AS TEXT)`);
-  // what flows into a node, as one text: "A12,A15,C3" (kind letter and id)
-  const joined = (select: string) => (pg ? `(SELECT string_agg(s.x, ',') FROM (${select}) s)` : `(SELECT group_concat(s.x, ',') FROM (${select}) s)`);
-  // a run's start time in UTC, to the minute, for its label
-  const minute = (column: string) => (pg ? `to_char(${column}, 'YYYY-MM-DD HH24:MI')` : `strftime('%Y-%m-%d %H:%M', ${column})`);
+    includeTrashed ? "" : step.nextTable ? ` AND (SELECT t."trashedAt" FROM ${step.nextTable} t WHERE t.id = ${step.next}) IS NULL` : live("x");
+  return { live, liveNext };
+}
+type TrashFilters = ReturnType<typeof trashFilters>;
 
-  let seeds: string;
-  if ("uid" in options.start) {
-    const uid = options.start.uid;
-    // A 16-character stem names the latest version of an artifact or collection family.
+/** The start rows (root, kind, id): one node by uid or stem, or many by internal id. */
+function seedsSql(start: LineageStart, binds: Binds, d: SqlDialect, { live }: TrashFilters): string {
+  if ("uid" in start) {
+    const uid = start.uid;
+    // A stem names the latest version of an artifact or collection family; runs have none.
+    const byStem = uid.length === STEM_LENGTH.artifact;
     const byUid = (table: string, kind: NodeKindCode, versioned: boolean) =>
-      uid.length === 16
+      byStem
         ? versioned
-          ? `SELECT 0 AS root, '${kind}'${text} AS kind, id FROM "${table}" WHERE stem = ${binds.add(uid)} AND "isLatest" = TRUE${live(`"${table}"`)}`
+          ? `SELECT 0 AS root, '${kind}'${d.text} AS kind, id FROM "${table}" WHERE stem = ${binds.add(uid)} AND "isLatest" = TRUE${live(`"${table}"`)}`
           : null
-        : `SELECT 0 AS root, '${kind}'${text} AS kind, id FROM "${table}" WHERE uid = ${binds.add(uid)}${live(`"${table}"`)}`;
-    seeds = [byUid("Artifact", "A", true), byUid("Run", "R", false), byUid("Collection", "C", true)].filter(Boolean).join(" UNION ALL ");
-  } else {
-    const nodes = options.start.nodes;
-    if (pg) {
-      seeds = `SELECT s.root, s.kind, s.id FROM unnest(${binds.add(nodes.map((_, i) => i))}::int[], ${binds.add(nodes.map((n) => n.kind))}::text[], ${binds.add(nodes.map((n) => n.id))}::int[]) AS s(root, kind, id)`;
-    } else {
-      seeds = `SELECT CAST(key AS INTEGER) AS root, json_extract(value, '$[0]') AS kind, CAST(json_extract(value, '$[1]') AS INTEGER) AS id FROM json_each(${binds.add(JSON.stringify(nodes.map((n) => [n.kind, n.id])))})`;
-    }
+        : `SELECT 0 AS root, '${kind}'${d.text} AS kind, id FROM "${table}" WHERE uid = ${binds.add(uid)}${live(`"${table}"`)}`;
+    return [byUid("Artifact", "A", true), byUid("Run", "R", false), byUid("Collection", "C", true)].filter(Boolean).join(" UNION ALL ");
   }
+  const nodes = start.nodes;
+  if (d.pg) {
+    return `SELECT s.root, s.kind, s.id FROM unnest(${binds.add(nodes.map((_, i) => i))}::int[], ${binds.add(nodes.map((n) => n.kind))}::text[], ${binds.add(nodes.map((n) => n.id))}::int[]) AS s(root, kind, id)`;
+  }
+  return `SELECT CAST(key AS INTEGER) AS root, json_extract(value, '$[0]') AS kind, CAST(json_extract(value, '$[1]') AS INTEGER) AS id FROM json_each(${binds.add(JSON.stringify(nodes.map((n) => [n.kind, n.id])))})`;
+}
 
-  // `reach` orders the nodes of one distance for the maxNodes cut, so that every node kept has
-  // the neighbour it was reached from kept before it (the graph stays connected): the start 0,
-  // runs entered 0 (they open a distance), what a run reads or writes 1, and what a collection
-  // holds (upstream) or an artifact belongs to (downstream) 2. No step from a node at 2 stays
-  // at the same distance, so the neighbour of every node ranks strictly before it.
-  const reach = (s: Step) => (s.inc === 1 ? 0 : s.from === "R" ? 1 : 2);
-  const initial = options.directions.map((dir) => `SELECT root, kind, id, '${dir}'${text} AS dir, 0 AS distance, 0 AS reach FROM seeds`).join(" UNION ALL ");
-  const steps = STEPS.filter((step) => options.directions.includes(step.dir));
-  let recursive: string;
-  if (pg) {
+// `reach` orders the nodes of one distance for the maxNodes cut, so that every node kept has
+// the neighbour it was reached from kept before it (the graph stays connected): the start 0,
+// runs entered 0 (they open a distance), what a run reads or writes 1, and what a collection
+// holds (upstream) or an artifact belongs to (downstream) 2. No step from a node at 2 stays
+// at the same distance, so the neighbour of every node ranks strictly before it.
+const reach = (s: Step) => (s.inc === 1 ? 0 : s.from === "R" ? 1 : 2);
+
+/** The recursive member of the walk: every hop from a walk row w, within depth. */
+function recursiveSql(steps: Step[], depth: number, d: SqlDialect, { liveNext }: TrashFilters): string {
+  if (d.pg) {
     // PostgreSQL allows one reference to the recursive table: every hop is a branch of one
     // LATERAL subquery, gated by the walk row's kind and direction.
     const branches = steps
@@ -143,62 +153,109 @@ export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): {
           `SELECT '${s.to}'::text AS kind, ${s.next} AS id, ${s.inc} AS inc, ${reach(s)} AS reach FROM ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`,
       )
       .join(" UNION ALL ");
-    recursive = `SELECT w.root, s.kind, s.id, w.dir, w.distance + s.inc, s.reach FROM walk w CROSS JOIN LATERAL (${branches}) s`;
-  } else {
-    // SQLite runs each recursive SELECT once per queued row; its queue makes the walk breadth-first.
-    recursive = steps
-      .map(
-        (s) =>
-          `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc}, ${reach(s)} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`,
-      )
-      .join(" UNION ");
+    return `SELECT w.root, s.kind, s.id, w.dir, w.distance + s.inc, s.reach FROM walk w CROSS JOIN LATERAL (${branches}) s`;
   }
+  // SQLite runs each recursive SELECT once per queued row; its queue makes the walk breadth-first.
+  return steps
+    .map(
+      (s) =>
+        `SELECT w.root, '${s.to}', ${s.next}, w.dir, w.distance + ${s.inc}, ${reach(s)} FROM walk w, ${s.table} x WHERE w.kind = '${s.from}' AND w.dir = '${s.dir}' AND w.distance <= ${depth - s.inc} AND ${s.link}${liveNext(s)}`,
+    )
+    .join(" UNION ");
+}
 
+/**
+ * The final SELECT: each kept node with its uid, label and what flows into it (a run's inputs,
+ * an output's producing run, a collection's producer and members) as id lists — the caller
+ * keeps the edges whose source is a node too, so every edge is read through an index, with no
+ * join between node sets — and one summary row per start.
+ */
+function resultSql(d: SqlDialect): string {
+  return `SELECT 'A'${d.text} AS t, nd.root, nd.id, nd.distance, a.uid, COALESCE(a.key, a.uid) AS label, 'R' || ${d.asText(`a."runId"`)} AS inputs
+  FROM nodes nd ${d.lookup} "Artifact" a ON a.id = nd.id WHERE nd.kind = 'A'
+UNION ALL SELECT 'R', nd.root, nd.id, nd.distance, r.uid, tr.name || COALESCE(' ' || tr.version, '') || ' · ' || ${d.minute(`r."startedAt"`)},
+    ${d.joined(`SELECT 'A' || ${d.asText(`l."artifactId"`)} AS x FROM "RunInputArtifact" l WHERE l."runId" = r.id UNION ALL SELECT 'C' || ${d.asText(`l."collectionId"`)} FROM "RunInputCollection" l WHERE l."runId" = r.id`)}
+  FROM nodes nd ${d.lookup} "Run" r ON r.id = nd.id ${d.lookup} "Transform" tr ON tr.id = r."transformId" WHERE nd.kind = 'R'
+UNION ALL SELECT 'C', nd.root, nd.id, nd.distance, c.uid, COALESCE(c.key, c.uid),
+    ${d.joined(`SELECT 'R' || ${d.asText(`c."runId"`)} AS x WHERE c."runId" IS NOT NULL UNION ALL SELECT 'A' || ${d.asText(`l."artifactId"`)} FROM "CollectionArtifact" l WHERE l."collectionId" = c.id`)}
+  FROM nodes nd ${d.lookup} "Collection" c ON c.id = nd.id WHERE nd.kind = 'C'
+UNION ALL SELECT 'm', root, total, deeper, ${d.nullOf("text")}, ${d.nullOf("text")}, ${d.asText("(SELECT COUNT(*) FROM raw)")}
+  FROM meta`;
+}
+
+export function buildLineageSql(dialect: Dialect, options: LineageSqlOptions): { sql: string; params: unknown[] } {
+  const binds = new Binds(dialect);
+  const d = dialectOf(dialect);
+  const depth = int(options.depth, "depth");
+  const maxNodes = int(options.maxNodes, "maxNodes");
+  const budget = walkRowBudget(maxNodes, "uid" in options.start ? 1 : options.start.nodes.length);
+  const trash = trashFilters(options.includeTrashed);
+  const seeds = seedsSql(options.start, binds, d, trash);
+  const initial = options.directions.map((dir) => `SELECT root, kind, id, '${dir}'${d.text} AS dir, 0 AS distance, 0 AS reach FROM seeds`).join(" UNION ALL ");
+  const steps = STEPS.filter((step) => options.directions.includes(step.dir));
+  const recursive = recursiveSql(steps, depth, d, trash);
   // Whether depth cut the graph: a node first reached at the full depth (in its direction)
   // that has a run one step further. Checked with EXISTS, so the walk never holds that next
   // level, which can be far wider than the graph itself.
   const deeper = steps
     .filter((s) => s.inc === 1)
-    .map((s) => `(w.kind = '${s.from}' AND w.dir = '${s.dir}' AND EXISTS (SELECT 1 FROM ${s.table} x WHERE ${s.link}${liveNext(s)}))`)
+    .map((s) => `(w.kind = '${s.from}' AND w.dir = '${s.dir}' AND EXISTS (SELECT 1 FROM ${s.table} x WHERE ${s.link}${trash.liveNext(s)}))`)
     .join(" OR ");
-  // Each node row carries what flows into it (a run's inputs, an output's producing run, a
-  // collection's producer and members) as id lists; the caller keeps the edges whose source is
-  // a node too. This reads every edge through an index, with no join between node sets.
   const sql = `WITH RECURSIVE
 seeds AS (${seeds}),
-walk(root, kind, id, dir, distance, reach) AS (${initial} UNION ${recursive}${pg ? "" : ` LIMIT ${budget}`}),
+walk(root, kind, id, dir, distance, reach) AS (${initial} UNION ${recursive}${d.pg ? "" : ` LIMIT ${budget}`}),
 raw AS (SELECT root, kind, id, dir, distance, reach FROM walk LIMIT ${budget}),
 grouped AS (SELECT root, kind, id, MIN(distance) AS distance, MIN(distance * 3 + reach) AS rank_key
   FROM raw GROUP BY root, kind, id),
 frontier AS (SELECT root, kind, id, dir FROM raw GROUP BY root, kind, id, dir HAVING MIN(distance) = ${depth}),
 cut AS (SELECT w.root, MAX(CASE WHEN ${deeper || "1 = 0"} THEN 1 ELSE 0 END) AS deeper FROM frontier w GROUP BY w.root),
-meta AS (SELECT g.root, ${count("COUNT(*)")} AS total, ${count("COALESCE(MAX(cut.deeper), 0)")} AS deeper FROM grouped g LEFT JOIN cut ON cut.root = g.root GROUP BY g.root),
+meta AS (SELECT g.root, ${d.count("COUNT(*)")} AS total, ${d.count("COALESCE(MAX(cut.deeper), 0)")} AS deeper FROM grouped g LEFT JOIN cut ON cut.root = g.root GROUP BY g.root),
 ranked AS (SELECT root, kind, id, distance, ROW_NUMBER() OVER (PARTITION BY root ORDER BY rank_key, kind, id) AS rank FROM grouped),
 nodes AS (SELECT root, kind, id, distance FROM ranked WHERE rank <= ${maxNodes})
-SELECT 'A'${text} AS t, nd.root, nd.id, nd.distance, a.uid, COALESCE(a.key, a.uid) AS label, 'R' || ${asText(`a."runId"`)} AS inputs
-  FROM nodes nd ${lookup} "Artifact" a ON a.id = nd.id WHERE nd.kind = 'A'
-UNION ALL SELECT 'R', nd.root, nd.id, nd.distance, r.uid, tr.name || COALESCE(' ' || tr.version, '') || ' · ' || ${minute(`r."startedAt"`)},
-    ${joined(`SELECT 'A' || ${asText(`l."artifactId"`)} AS x FROM "RunInputArtifact" l WHERE l."runId" = r.id UNION ALL SELECT 'C' || ${asText(`l."collectionId"`)} FROM "RunInputCollection" l WHERE l."runId" = r.id`)}
-  FROM nodes nd ${lookup} "Run" r ON r.id = nd.id ${lookup} "Transform" tr ON tr.id = r."transformId" WHERE nd.kind = 'R'
-UNION ALL SELECT 'C', nd.root, nd.id, nd.distance, c.uid, COALESCE(c.key, c.uid),
-    ${joined(`SELECT 'R' || ${asText(`c."runId"`)} AS x WHERE c."runId" IS NOT NULL UNION ALL SELECT 'A' || ${asText(`l."artifactId"`)} FROM "CollectionArtifact" l WHERE l."collectionId" = c.id`)}
-  FROM nodes nd ${lookup} "Collection" c ON c.id = nd.id WHERE nd.kind = 'C'
-UNION ALL SELECT 'm', root, total, deeper, ${nullOf("text")}, ${nullOf("text")}, ${asText("(SELECT COUNT(*) FROM raw)")}
-  FROM meta`;
+${resultSql(d)}`;
   return { sql, params: binds.values };
 }
 
-/** One row of the statement above, as either driver returns it. */
-export interface LineageRow {
-  /** A, R, C: a node of that kind; m: bookkeeping for one start (id = nodes within depth,
-   *  distance = 1 when a run lies beyond depth, inputs = raw walk rows) */
-  t: NodeKindCode | "m";
+/** A node row of the statement above, as either driver returns it. */
+export interface LineageNodeRow {
+  t: NodeKindCode;
+  /** which start's graph the node belongs to (index in the list of starts) */
   root: number | bigint;
   id: number | bigint;
   distance: number | bigint;
-  uid: string | null;
+  uid: string;
   /** runs: transform name, version and start minute (UTC); artifacts and collections: key or uid */
   label: string | null;
   /** what flows into the node: kind letter and id, comma-separated ("A12,C3") */
   inputs: string | null;
+}
+
+/**
+ * The summary row of one start, in the node rows' columns: `id` holds the number of nodes
+ * within depth, `distance` 1 when a run lies beyond depth, `inputs` the raw walk rows.
+ * `readSummary` names them.
+ */
+export interface LineageSummaryRow {
+  t: "m";
+  root: number | bigint;
+  id: number | bigint;
+  distance: number | bigint;
+  uid: null;
+  label: null;
+  inputs: string;
+}
+
+export type LineageRow = LineageNodeRow | LineageSummaryRow;
+
+export interface WalkSummary {
+  /** distinct nodes the walk reached within depth (before the maxNodes cut) */
+  nodesWithinDepth: number;
+  /** whether a run lies one step beyond depth */
+  beyondDepth: boolean;
+  /** rows the walk produced, to compare with walkRowBudget */
+  walkRows: number;
+}
+
+export function readSummary(row: LineageSummaryRow): WalkSummary {
+  return { nodesWithinDepth: Number(row.id), beyondDepth: Number(row.distance) === 1, walkRows: Number(row.inputs) };
 }

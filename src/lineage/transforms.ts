@@ -2,9 +2,9 @@
 // pipeline feeds which, with how many runs, artifacts and collections stand behind each edge.
 // One recursive statement finds the transforms, and the same statement counts the edges.
 import type { Database } from "../db/database.ts";
-import { AppError } from "../domain/errors.ts";
+import { checkDepth } from "./limits.ts";
 import type { Dialect, DirectionCode } from "./sql.ts";
-import { directionCodes, MAX_DEPTH, type LineageDirection } from "./traverse.ts";
+import { directionCodes, type LineageDirection } from "./traverse.ts";
 
 /** At most this many transforms in one answer; more marks the graph truncated. */
 export const MAX_TRANSFORM_NODES = 10_000;
@@ -38,6 +38,28 @@ export interface TransformLineageGraph {
   truncated: boolean;
 }
 
+// A hop from a transform: its runs → what they passed on (artifact or collection) → the runs
+// that read it → their transforms; upstream the same hop backwards. `pr` is the producing run,
+// `cr` the consuming run, `a` what passed between them, `n` the transform reached.
+const HOPS: { dir: DirectionCode; tables: string }[] = [
+  {
+    dir: "D",
+    tables: `"Run" pr JOIN "Artifact" a ON a."runId" = pr.id JOIN "RunInputArtifact" l ON l."artifactId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"`,
+  },
+  {
+    dir: "D",
+    tables: `"Run" pr JOIN "Collection" a ON a."runId" = pr.id JOIN "RunInputCollection" l ON l."collectionId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"`,
+  },
+  {
+    dir: "U",
+    tables: `"Run" cr JOIN "RunInputArtifact" l ON l."runId" = cr.id JOIN "Artifact" a ON a.id = l."artifactId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"`,
+  },
+  {
+    dir: "U",
+    tables: `"Run" cr JOIN "RunInputCollection" l ON l."runId" = cr.id JOIN "Collection" a ON a.id = l."collectionId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"`,
+  },
+];
+
 export function buildTransformLineageSql(
   dialect: Dialect,
   options: { transformId: number; directions: DirectionCode[]; depth: number; includeTrashed: boolean },
@@ -48,26 +70,7 @@ export function buildTransformLineageSql(
   const live = (alias: string) => (options.includeTrashed ? "" : ` AND ${alias}."trashedAt" IS NULL`);
   const text = pg ? "::text" : "";
   const limit = MAX_TRANSFORM_NODES * 16;
-  // A hop from transform w: its runs → what they passed on (artifact or collection) → the runs
-  // that read it → their transforms; upstream the same hop backwards.
-  const hops: { dir: DirectionCode; tables: string }[] = [
-    {
-      dir: "D",
-      tables: `"Run" pr JOIN "Artifact" a ON a."runId" = pr.id JOIN "RunInputArtifact" l ON l."artifactId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"`,
-    },
-    {
-      dir: "D",
-      tables: `"Run" pr JOIN "Collection" a ON a."runId" = pr.id JOIN "RunInputCollection" l ON l."collectionId" = a.id JOIN "Run" cr ON cr.id = l."runId" JOIN "Transform" n ON n.id = cr."transformId"`,
-    },
-    {
-      dir: "U",
-      tables: `"Run" cr JOIN "RunInputArtifact" l ON l."runId" = cr.id JOIN "Artifact" a ON a.id = l."artifactId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"`,
-    },
-    {
-      dir: "U",
-      tables: `"Run" cr JOIN "RunInputCollection" l ON l."runId" = cr.id JOIN "Collection" a ON a.id = l."collectionId" JOIN "Run" pr ON pr.id = a."runId" JOIN "Transform" n ON n.id = pr."transformId"`,
-    },
-  ].filter((hop) => options.directions.includes(hop.dir as DirectionCode)) as { dir: DirectionCode; tables: string }[];
+  const hops = HOPS.filter((hop) => options.directions.includes(hop.dir));
   const anchor = (dir: DirectionCode) => (dir === "D" ? "pr" : "cr");
   const conditions = `${live("pr")}${live("cr")}${live("a")}${live("n")}`;
   const initial = options.directions.map((dir) => `SELECT ${transformId} AS id, '${dir}'${text} AS dir, 0 AS distance`).join(" UNION ALL ");
@@ -103,7 +106,12 @@ UNION ALL SELECT 'e', src, dst, ${int("COUNT(DISTINCT run)")}, ${int("COUNT(DIST
   return { sql, params: [] };
 }
 
-interface Row {
+/**
+ * One row of the statement above, as either driver returns it. The three kinds of row share
+ * the statement's columns; `readRow` names what each column means for each kind.
+ */
+interface TransformLineageRow {
+  /** n: a transform; m: the walk's summary; e: an edge between two transforms found */
   t: "n" | "m" | "e";
   a: number | bigint | null;
   b: number | bigint | null;
@@ -115,55 +123,78 @@ interface Row {
   version: string | null;
 }
 
+/** A transform found by the walk. */
+interface FoundTransform {
+  kind: "node";
+  id: number;
+  uid: string;
+  name: string;
+  version: string | null;
+  distance: number;
+  runs: number;
+}
+
+/** How far the walk went: transforms within depth, raw walk rows, the greatest distance reached. */
+interface WalkSummary {
+  kind: "summary";
+  withinDepth: number;
+  walkRows: number;
+  maxDistance: number;
+}
+
+/** Data passed from runs of one transform to runs of another (internal ids). */
+interface PassedData {
+  kind: "edge";
+  sourceId: number;
+  targetId: number;
+  runs: number;
+  artifacts: number;
+  collections: number;
+}
+
+function readRow(row: TransformLineageRow): FoundTransform | WalkSummary | PassedData {
+  const n = (value: number | bigint | null) => Number(value);
+  if (row.t === "n") {
+    return { kind: "node", id: n(row.a), uid: row.uid ?? "", name: row.name ?? "", version: row.version, distance: n(row.c), runs: n(row.d) };
+  }
+  if (row.t === "m") return { kind: "summary", withinDepth: n(row.a), walkRows: n(row.b), maxDistance: n(row.c) };
+  return { kind: "edge", sourceId: n(row.a), targetId: n(row.b), runs: n(row.c), artifacts: n(row.d), collections: n(row.e) };
+}
+
 export async function transformLineage(
   db: Database,
   transformId: number,
   options: { direction: LineageDirection; depth: number; includeTrashed?: boolean; maxDepth?: number },
 ): Promise<TransformLineageGraph> {
-  const maxDepth = Math.min(options.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
-  if (!Number.isInteger(options.depth) || options.depth < 0 || options.depth > maxDepth) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${options.depth}`,
-      { field: "depth", max: maxDepth },
-    );
-  }
+  checkDepth(options.depth, options.maxDepth);
   const { sql, params } = buildTransformLineageSql(db.provider, {
     transformId,
     directions: directionCodes(options.direction),
     depth: options.depth,
     includeTrashed: options.includeTrashed ?? false,
   });
-  const rows = await db.queryRows<Row>(sql, params);
+  const rows = (await db.queryRows<TransformLineageRow>(sql, params)).map(readRow);
   const nodes: TransformLineageNode[] = [];
-  const edgeRows: Row[] = [];
+  const passed: PassedData[] = [];
   let truncated = false;
   for (const row of rows) {
-    if (row.t === "n") {
-      const id = Number(row.a);
-      nodes.push({
-        id,
-        uid: row.uid as string,
-        name: row.name as string,
-        version: row.version,
-        distance: Number(row.c),
-        runs: Number(row.d),
-        isStart: id === transformId,
-      });
-    } else if (row.t === "m") {
-      truncated = Number(row.a) > MAX_TRANSFORM_NODES || Number(row.b) >= MAX_TRANSFORM_NODES * 16 || Number(row.c) > options.depth;
+    if (row.kind === "node") {
+      const { kind: _kind, ...node } = row;
+      nodes.push({ ...node, isStart: row.id === transformId });
+    } else if (row.kind === "summary") {
+      truncated = row.withinDepth > MAX_TRANSFORM_NODES || row.walkRows >= MAX_TRANSFORM_NODES * 16 || row.maxDistance > options.depth;
     } else {
-      edgeRows.push(row);
+      passed.push(row);
     }
   }
   const uidOf = new Map(nodes.map((node) => [node.id, node.uid]));
-  const edges = edgeRows
-    .map((row) => ({
-      source: uidOf.get(Number(row.a)) as string,
-      target: uidOf.get(Number(row.b)) as string,
-      runs: Number(row.c),
-      artifacts: Number(row.d),
-      collections: Number(row.e),
+  const edges = passed
+    .map(({ sourceId, targetId, runs, artifacts, collections }) => ({
+      source: uidOf.get(sourceId) ?? "",
+      target: uidOf.get(targetId) ?? "",
+      runs,
+      artifacts,
+      collections,
     }))
     .filter((edge) => edge.source && edge.target)
     .sort((x, y) => x.source.localeCompare(y.source) || x.target.localeCompare(y.target));

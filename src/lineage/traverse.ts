@@ -2,15 +2,13 @@
 // graphs: nodes with distance and label, data-flow edges, and whether depth or the node cap
 // cut the graph.
 import type { Database } from "../db/database.ts";
-import { AppError } from "../domain/errors.ts";
-import { buildLineageSql, walkRowBudget, type DirectionCode, type LineageRow, type LineageStart, type NodeKindCode } from "./sql.ts";
+import { missing } from "../domain/errors.ts";
+import { STEM_LENGTH, UID_LENGTH } from "../domain/uid.ts";
+import { checkLimits, type LineageCaps } from "./limits.ts";
+import { buildLineageSql, readSummary, walkRowBudget, type DirectionCode, type LineageRow, type LineageStart, type NodeKindCode } from "./sql.ts";
 
 export type LineageDirection = "UPSTREAM" | "DOWNSTREAM" | "BOTH";
 export type NodeKind = "ARTIFACT" | "RUN" | "COLLECTION";
-
-/** Server-side caps: requests above them fail with VALIDATION_FAILED naming the cap. */
-export const MAX_DEPTH = 100;
-export const MAX_NODES = 100_000;
 
 export interface LineageNode {
   kind: NodeKind;
@@ -57,32 +55,6 @@ export function directionCodes(direction: LineageDirection): DirectionCode[] {
   return direction === "UPSTREAM" ? ["U"] : direction === "DOWNSTREAM" ? ["D"] : ["U", "D"];
 }
 
-export interface LineageCaps {
-  /** the operator's limits (LIMIT_LINEAGE_MAX_DEPTH, LIMIT_LINEAGE_MAX_NODES), within the hard caps */
-  maxDepth: number;
-  maxNodes: number;
-}
-
-/** Rejects arguments above the server-side caps, naming the cap and how to raise it. */
-export function checkLimits(depth: number, maxNodes: number, caps: LineageCaps = { maxDepth: MAX_DEPTH, maxNodes: MAX_NODES }): void {
-  const maxDepth = Math.min(caps.maxDepth, MAX_DEPTH);
-  const nodeCap = Math.min(caps.maxNodes, MAX_NODES);
-  if (!Number.isInteger(depth) || depth < 0 || depth > maxDepth) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      `depth: must be between 0 and ${maxDepth} (the server's cap; LIMIT_LINEAGE_MAX_DEPTH raises it up to ${MAX_DEPTH}), got ${depth}`,
-      { field: "depth", max: maxDepth },
-    );
-  }
-  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > nodeCap) {
-    throw new AppError(
-      "VALIDATION_FAILED",
-      `maxNodes: must be between 1 and ${nodeCap} (the server's cap; LIMIT_LINEAGE_MAX_NODES raises it up to ${MAX_NODES}), got ${maxNodes}`,
-      { field: "maxNodes", max: nodeCap },
-    );
-  }
-}
-
 /** Turns the statement's rows into one graph per start (root index). */
 export function graphsFromRows(rows: LineageRow[], starts: number, options: TraverseOptions, budget: number): LineageGraph[] {
   const graphs: LineageGraph[] = Array.from({ length: starts }, () => ({
@@ -101,16 +73,15 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
     const graph = graphs[root];
     if (!graph) continue;
     if (row.t === "m") {
-      const total = Number(row.id);
-      const rawRows = Number(row.inputs);
-      graph.truncatedBy.depth = Number(row.distance) === 1;
-      graph.truncatedBy.maxNodes = total > options.maxNodes || rawRows >= budget;
+      const summary = readSummary(row);
+      graph.truncatedBy.depth = summary.beyondDepth;
+      graph.truncatedBy.maxNodes = summary.nodesWithinDepth > options.maxNodes || summary.walkRows >= budget;
       graph.truncated = graph.truncatedBy.depth || graph.truncatedBy.maxNodes;
       continue;
     }
     const kind = KIND[row.t];
     const id = Number(row.id);
-    const uid = row.uid as string;
+    const uid = row.uid;
     graph.nodes.push({ kind, id, uid, distance: Number(row.distance), label: row.label ?? uid, isStart: false });
     uids[root].set(`${row.t}${id}`, uid);
     if (row.inputs) incoming.push({ root, target: uid, sources: row.inputs.split(",") });
@@ -138,10 +109,10 @@ export function graphsFromRows(rows: LineageRow[], starts: number, options: Trav
  */
 export async function lineageOf(db: Database, uid: string, options: TraverseOptions): Promise<LineageGraph> {
   checkLimits(options.depth, options.maxNodes, options.caps);
-  if (uid.length !== 20 && uid.length !== 16)
-    throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
+  const noSuchNode = () => missing(`no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
+  if (uid.length !== UID_LENGTH.artifact && uid.length !== STEM_LENGTH.artifact) throw noSuchNode();
   const [graph] = await runWalk(db, { uid }, 1, options);
-  if (!graph.nodes.length) throw new AppError("NOT_FOUND", `no artifact, run or collection has uid ${JSON.stringify(uid)}`, { field: "uid" });
+  if (!graph.nodes.length) throw noSuchNode();
   return graph;
 }
 

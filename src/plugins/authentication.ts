@@ -5,6 +5,8 @@ import { createAuthenticator } from "../auth/accounts.ts";
 import type { AuthMode } from "../config.ts";
 import type { Actor, Context } from "../context.ts";
 import type { Database } from "../db/database.ts";
+import { DomainError } from "../domain/errors.ts";
+import { toGraphQLError } from "./errors.ts";
 
 export function useAuthentication(options: { mode: AuthMode; db: Database; localUser: Actor }): Plugin<Context> {
   const authenticate = createAuthenticator(options.db);
@@ -15,7 +17,11 @@ export function useAuthentication(options: { mode: AuthMode; db: Database; local
         return;
       }
       // Thrown before execution starts: a refused request runs no resolver, so it changes nothing.
-      const user = await authenticate(context.request.headers.get("authorization"));
+      // Mapped here, as a GraphQL error, so that Yoga answers it with its status and does not log
+      // the refusal as an internal failure.
+      const user = await authenticate(context.request.headers.get("authorization")).catch((error: unknown) => {
+        throw error instanceof DomainError ? toGraphQLError(error) : error;
+      });
       extendContext({ user });
     },
   };

@@ -1,9 +1,42 @@
-// Error masking: the service's own errors pass through; a database that is down, busy or out
-// of connections becomes a RETRYABLE error a client can act on; anything else is masked as
-// an internal error (and logged by Yoga with its details).
-import { GraphQLError } from "graphql";
+// Errors at the edge: the one place where domain errors become GraphQL errors (code, field
+// and details as extensions, plus the HTTP status a refusal needs), a database that is down,
+// busy or out of connections becomes a RETRYABLE error a client can act on, and anything else
+// is masked as an internal error (and logged by Yoga with its details).
+import { GraphQLError, type GraphQLErrorExtensions } from "graphql";
 import { maskError as yogaMaskError, type Plugin, type YogaMaskedErrorOpts } from "graphql-yoga";
-import { AppError } from "../domain/errors.ts";
+import { DomainError, retryable, type ErrorCode } from "../domain/errors.ts";
+
+/** Codes the edge gives errors that carry none: malformed variables, refused requests, internal failures. */
+type EdgeErrorCode = "BAD_USER_INPUT" | "BAD_REQUEST" | "INTERNAL_SERVER_ERROR" | "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED";
+
+declare module "graphql" {
+  interface GraphQLErrorExtensions {
+    /** stable, for clients to branch on (README, "The API") */
+    code?: ErrorCode | EdgeErrorCode;
+    /** the input field at fault */
+    field?: string;
+    /** which configured limit refused the request, and its value (LIMIT_EXCEEDED) */
+    limit?: string;
+    max?: number;
+  }
+}
+
+// The HTTP side of a refusal: the status and the headers a client needs to act on it.
+const HTTP: Partial<Record<ErrorCode, GraphQLErrorExtensions["http"]>> = {
+  UNAUTHENTICATED: { status: 401, headers: { "www-authenticate": 'Bearer realm="lineage-registry"' } },
+  RETRYABLE: { status: 503, headers: { "retry-after": "1" } },
+};
+
+/** The extensions a domain error answers with. */
+export function extensionsOf(error: DomainError): GraphQLErrorExtensions {
+  const http = HTTP[error.code];
+  return { code: error.code, ...(error.field !== undefined ? { field: error.field } : {}), ...error.details, ...(http ? { http } : {}) };
+}
+
+/** A domain error as a GraphQL error, at the place in the document where `at` was raised. */
+export function toGraphQLError(error: DomainError, at?: GraphQLError): GraphQLError {
+  return new GraphQLError(error.message, { nodes: at?.nodes, source: at?.source, positions: at?.positions, path: at?.path, extensions: extensionsOf(error) });
+}
 
 // Prisma codes: P1001 unreachable, P1002/P1008 timed out, P1017 connection closed, P2024 pool
 // timeout, P2028 transaction could not start in time, P2034 write conflict or deadlock.
@@ -46,14 +79,18 @@ export function isTransientDatabaseError(error: unknown): boolean {
 
 export const maskError: YogaMaskedErrorOpts["maskError"] = (error, message, isDev) => {
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
-  if (!(original instanceof GraphQLError) && isTransientDatabaseError(error)) {
-    const retryable = new AppError("RETRYABLE", "the database is unavailable or busy right now; retry the request shortly", {
-      http: { status: 503, headers: { "retry-after": "1" } },
-    });
-    if (error instanceof GraphQLError && error.path) {
-      return new GraphQLError(retryable.message, { path: error.path, nodes: error.nodes, extensions: retryable.extensions });
+  if (original instanceof DomainError) {
+    if (error instanceof GraphQLError) {
+      // Coded in place: the same error object tells Yoga this is not an internal failure
+      // worth an error-level log line.
+      Object.assign(error.extensions, extensionsOf(original));
+      return error;
     }
-    return retryable;
+    return toGraphQLError(original);
+  }
+  if (!(original instanceof GraphQLError) && isTransientDatabaseError(error)) {
+    const busy = retryable("the database is unavailable or busy right now; retry the request shortly");
+    return toGraphQLError(busy, error instanceof GraphQLError ? error : undefined);
   }
   // Pothos rejects malformed connection arguments (a cursor that is not one, first < 0) with
   // its own validation error: bad input, so the client may see it.
@@ -61,7 +98,7 @@ export const maskError: YogaMaskedErrorOpts["maskError"] = (error, message, isDe
     if (error instanceof GraphQLError) {
       // Coded in place: the same error object tells Yoga this is not an internal failure
       // worth an error-level log line.
-      Object.assign(error.extensions as Record<string, unknown>, { code: "VALIDATION_FAILED" });
+      Object.assign(error.extensions, { code: "VALIDATION_FAILED" });
       return error;
     }
     return new GraphQLError(original.message, { extensions: { code: "VALIDATION_FAILED" } });

@@ -19,7 +19,8 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { documentOf, operationNameOf } from "./operation.ts";
-import { AppError, invalid } from "../domain/errors.ts";
+import { DomainError, invalid } from "../domain/errors.ts";
+import { toGraphQLError } from "./errors.ts";
 import { checkString, maxLengthOf, MAX_JSON_STRING_LENGTH } from "../domain/input-limits.ts";
 
 export function useInputChecks(): Plugin {
@@ -28,8 +29,8 @@ export function useInputChecks(): Plugin {
       try {
         checkOperation(args.schema as GraphQLSchema, documentOf(args), operationNameOf(args), (args.variableValues ?? {}) as Record<string, unknown>);
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        setResultAndStopExecution({ data: null, errors: [error] });
+        if (!(error instanceof DomainError)) throw error;
+        setResultAndStopExecution({ data: null, errors: [toGraphQLError(error)] });
       }
     },
   };

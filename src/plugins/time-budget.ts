@@ -2,15 +2,16 @@
 // its budget, and a Pothos plugin that makes every resolver refuse to start past the
 // deadline, so the abandoned execution winds down instead of running on.
 import SchemaBuilder, { BasePlugin, type SchemaTypes } from "@pothos/core";
-import { OperationTypeNode, type ExecutionResult } from "graphql";
+import { OperationTypeNode, type ExecutionResult, type GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
-import { AppError } from "../domain/errors.ts";
+import { limitExceeded } from "../domain/errors.ts";
+import { toGraphQLError } from "./errors.ts";
 
 interface Deadline {
   at: number;
-  error: AppError;
+  error: GraphQLError;
 }
 const deadlines = new WeakMap<object, Deadline>();
 
@@ -50,7 +51,7 @@ export function useQueryTimeBudget(budgetMs: number): Plugin<Context> {
     onExecute({ args, executeFn, setExecuteFn }) {
       const operation = operationOf(args);
       if (operation?.operation !== OperationTypeNode.QUERY) return;
-      const error = new AppError("LIMIT_EXCEEDED", `the query ran longer than its ${budgetMs} ms budget; ask for less (smaller pages, fewer nested fields)`);
+      const error = toGraphQLError(limitExceeded(`the query ran longer than its ${budgetMs} ms budget; ask for less (smaller pages, fewer nested fields)`));
       deadlines.set(args.contextValue, { at: performance.now() + budgetMs, error });
       let timer: NodeJS.Timeout | undefined;
       setExecuteFn((executionArgs) =>

@@ -1,14 +1,12 @@
 // Artifacts: lookups, lists, versions, lineage relations, registration and delete/restore.
 import { builder } from "../builder.ts";
-import type { Provider } from "../db/database.ts";
-import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
-import { deleteArtifact, registerArtifact } from "../domain/artifacts.ts";
-import { loadParamMaps } from "../loaders/params.ts";
+import { registerArtifact } from "../domain/artifacts.ts";
+import { artifacts } from "../domain/registries.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
-import { restoreVersioned, uidWhere } from "../domain/versions.ts";
-import { DeletePayload } from "./Deletion.ts";
-import { writeRecord } from "./visibility.ts";
-import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
+import { loadParamMaps } from "../loaders/params.ts";
+import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
+import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
@@ -92,72 +90,17 @@ const ArtifactFilter = builder.inputType("ArtifactFilter", {
     hash: t.string({ required: false }),
     storageRoot: t.string({ required: false }),
     runUid: t.string({ required: false, description: "produced by this run" }),
-    transformUid: t.string({ required: false, description: "produced by a run of this transform (a 12-character stem: any version)" }),
+    transformUid: t.string({ required: false, description: `produced by a run of this transform (a ${STEM_LENGTH.transform}-character stem: any version)` }),
     createdBy: t.string({ required: false, description: "handle of the creating user" }),
     createdAt: t.field({ type: DateTimeRange, required: false }),
     visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
 });
 
-function artifactWhere(filter: typeof ArtifactFilter.$inferInput | null | undefined, provider: Provider) {
-  const transformUid = filter?.transformUid;
-  return compact({
-    ...visibilityWhere(filter?.visibility),
-    key: stringWhere(filter?.key, provider),
-    description: stringWhere(filter?.description, provider),
-    suffix: filter?.suffix ?? undefined,
-    type: filter?.type ? { in: filter.type } : undefined,
-    otype: filter?.otype ?? undefined,
-    version: filter?.version ?? undefined,
-    isLatest: filter?.isLatest ?? undefined,
-    hash: filter?.hash ?? undefined,
-    storage: filter?.storageRoot ? { root: filter.storageRoot } : undefined,
-    run: compact({
-      uid: filter?.runUid ?? undefined,
-      transform: transformUid
-        ? transformUid.length === STEM_LENGTH.transform
-          ? { stem: transformUid }
-          : uidWhere("transform", transformUid, "filter.transformUid")
-        : undefined,
-    }),
-    createdBy: filter?.createdBy ? { handle: filter.createdBy } : undefined,
-    createdAt: rangeWhere(filter?.createdAt),
-  });
-}
-
-function withoutEmptyRun<T extends { run?: Record<string, unknown> }>(where: T): T {
-  if (where.run && Object.keys(where.run).length === 0) delete where.run;
-  return where;
-}
-
-const artifactOrderColumns = { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", SIZE: "size", ID: "id" } as const;
-const ArtifactOrderBy = orderInput("ArtifactOrderBy", Object.keys(artifactOrderColumns) as (keyof typeof artifactOrderColumns)[]);
-
-builder.queryFields((t) => ({
-  artifact: t.prismaField({
-    type: "Artifact",
-    nullable: true,
-    description: "an artifact by uid; a 16-character stem returns the latest version",
-    args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.artifact.findFirst({
-        ...query,
-        where: { ...uidWhere("artifact", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) },
-      }),
-  }),
-  artifacts: t.prismaConnection({
-    type: "Artifact",
-    cursor: "id",
-    args: { filter: t.arg({ type: ArtifactFilter }), orderBy: t.arg({ type: ArtifactOrderBy }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.artifact.findMany({
-        ...query,
-        where: withoutEmptyRun(artifactWhere(args.filter, ctx.db.provider)) as never,
-        orderBy: orderByOf(artifactOrderColumns, args.orderBy, "ID") as never,
-      }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.artifact.count({ where: withoutEmptyRun(artifactWhere(args.filter, ctx.db.provider)) as never }),
-  }),
-}));
+defineRegistryFields(artifacts, {
+  filter: ArtifactFilter,
+  remove: "moves an artifact to the trash, or removes it for good (refused while a collection holds it)",
+});
 
 const RegisterArtifactInput = builder.inputType("RegisterArtifactInput", {
   description: "Only hash is required. No runUid: an upload. No storageRoot: the instance's default storage.",
@@ -180,33 +123,10 @@ const RegisterArtifactInput = builder.inputType("RegisterArtifactInput", {
 });
 
 builder.mutationFields((t) => ({
-  registerArtifact: t.prismaField({
-    type: "Artifact",
+  // Known content answers with the existing record: the call registered it again.
+  registerArtifact: recordMutation(t, artifacts, {
     description: "idempotent by hash; a known key in the same storage with new content becomes a new version",
     args: { input: t.arg({ type: RegisterArtifactInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      // Known content answers with the existing record: the call registered it again.
-      const artifact = await writeRecord(ctx, "Artifact", (tx) =>
-        registerArtifact(ctx.db, tx, input, { userId: ctx.user.id, defaultStorageId: ctx.defaultStorageId }),
-      );
-      return ctx.db.reader.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
-    },
-  }),
-  deleteArtifact: t.field({
-    type: DeletePayload,
-    description: "moves an artifact to the trash, or removes it for good (refused while a collection holds it)",
-    args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
-    resolve: async (_root, args, ctx) => {
-      const artifact = await ctx.db.write((tx) => deleteArtifact(tx, args.uid, args.permanent ?? false, ctx.user));
-      return { uid: artifact.uid, permanent: args.permanent ?? false };
-    },
-  }),
-  restoreArtifact: t.prismaField({
-    type: "Artifact",
-    args: { uid: t.arg.string({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const artifact = await writeRecord(ctx, "Artifact", (tx) => restoreVersioned(tx, "artifact", args.uid, ctx.user));
-      return ctx.db.reader.artifact.findUniqueOrThrow({ ...query, where: { id: artifact.id } });
-    },
+    write: (w, { input }, ctx) => registerArtifact(w, input, { defaultStorageId: ctx.defaultStorageId }),
   }),
 }));

@@ -1,12 +1,10 @@
 // Collections: ordered sets of artifacts, versioned by key, with their producing run.
 import { builder } from "../builder.ts";
-import type { Provider } from "../db/database.ts";
+import { createCollection } from "../domain/collections.ts";
+import { collections } from "../domain/registries.ts";
+import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
-import { createCollection, deleteCollection } from "../domain/collections.ts";
-import { restoreVersioned, uidWhere } from "../domain/versions.ts";
-import { DeletePayload } from "./Deletion.ts";
-import { writeRecord } from "./visibility.ts";
-import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
+import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
@@ -69,46 +67,7 @@ const CollectionFilter = builder.inputType("CollectionFilter", {
   }),
 });
 
-function collectionWhere(filter: typeof CollectionFilter.$inferInput | null | undefined, provider: Provider) {
-  return compact({
-    ...visibilityWhere(filter?.visibility),
-    key: stringWhere(filter?.key, provider),
-    version: filter?.version ?? undefined,
-    isLatest: filter?.isLatest ?? undefined,
-    run: filter?.runUid ? { uid: filter.runUid } : undefined,
-    createdBy: filter?.createdBy ? { handle: filter.createdBy } : undefined,
-    createdAt: rangeWhere(filter?.createdAt),
-  });
-}
-
-const collectionOrderColumns = { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", ID: "id" } as const;
-const CollectionOrderBy = orderInput("CollectionOrderBy", Object.keys(collectionOrderColumns) as (keyof typeof collectionOrderColumns)[]);
-
-builder.queryFields((t) => ({
-  collection: t.prismaField({
-    type: "Collection",
-    nullable: true,
-    description: "a collection by uid; a 16-character stem returns the latest version",
-    args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.collection.findFirst({
-        ...query,
-        where: { ...uidWhere("collection", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) },
-      }),
-  }),
-  collections: t.prismaConnection({
-    type: "Collection",
-    cursor: "id",
-    args: { filter: t.arg({ type: CollectionFilter }), orderBy: t.arg({ type: CollectionOrderBy }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.collection.findMany({
-        ...query,
-        where: collectionWhere(args.filter, ctx.db.provider),
-        orderBy: orderByOf(collectionOrderColumns, args.orderBy, "ID") as never,
-      }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.collection.count({ where: collectionWhere(args.filter, ctx.db.provider) }),
-  }),
-}));
+defineRegistryFields(collections, { filter: CollectionFilter });
 
 const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
   fields: (t) => ({
@@ -125,29 +84,9 @@ const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
 });
 
 builder.mutationFields((t) => ({
-  createCollection: t.prismaField({
-    type: "Collection",
+  createCollection: recordMutation(t, collections, {
     description: "idempotent by its members; a known key with other members becomes a new version",
     args: { input: t.arg({ type: CreateCollectionInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const collection = await writeRecord(ctx, "Collection", (tx) => createCollection(ctx.db, tx, input, ctx.user.id));
-      return ctx.db.reader.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
-    },
-  }),
-  deleteCollection: t.field({
-    type: DeletePayload,
-    args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
-    resolve: async (_root, args, ctx) => {
-      const collection = await ctx.db.write((tx) => deleteCollection(tx, args.uid, args.permanent ?? false, ctx.user));
-      return { uid: collection.uid, permanent: args.permanent ?? false };
-    },
-  }),
-  restoreCollection: t.prismaField({
-    type: "Collection",
-    args: { uid: t.arg.string({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const collection = await writeRecord(ctx, "Collection", (tx) => restoreVersioned(tx, "collection", args.uid, ctx.user));
-      return ctx.db.reader.collection.findUniqueOrThrow({ ...query, where: { id: collection.id } });
-    },
+    write: (w, { input }) => createCollection(w, input),
   }),
 }));

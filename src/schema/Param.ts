@@ -1,12 +1,11 @@
 // Params (declared name + dtype) and their values; defining params and attaching values.
 import { builder } from "../builder.ts";
-import type { Provider } from "../db/database.ts";
+import { orderByOf, paramWhere } from "../domain/filters.ts";
+import { addParamValuesTo, defineParam, DTYPES } from "../domain/params.ts";
+import { orderInput, StringMatch } from "./filters.ts";
 import { ParamRef, ParamValueRef } from "./refs.ts";
-import { addParamValues, defineParam, DTYPES } from "../domain/params.ts";
-import { findArtifacts, findRun } from "../domain/artifacts.ts";
-import { invalid } from "../domain/errors.ts";
-import { markWritten, writeRecord, writeRecording, type RecordModel } from "./visibility.ts";
-import { compact, orderByOf, orderInput, stringWhere, StringMatch } from "./filters.ts";
+import { pageSize, recordMutation } from "./registry-fields.ts";
+import { markWritten, writeRecording } from "./visibility.ts";
 
 builder.prismaObjectFields(ParamRef, (t) => ({
   id: t.exposeInt("id"),
@@ -35,10 +34,6 @@ const ParamFilter = builder.inputType("ParamFilter", {
 const paramOrderColumns = { NAME: "name", CREATED_AT: "createdAt", ID: "id" } as const;
 const ParamOrderBy = orderInput("ParamOrderBy", Object.keys(paramOrderColumns) as (keyof typeof paramOrderColumns)[]);
 
-function paramWhere(filter: { name?: Parameters<typeof stringWhere>[0]; dtype?: string[] | null } | null | undefined, provider: Provider) {
-  return compact({ name: stringWhere(filter?.name, provider), dtype: filter?.dtype ? { in: filter.dtype } : undefined });
-}
-
 builder.queryFields((t) => ({
   param: t.prismaField({
     type: "Param",
@@ -49,14 +44,11 @@ builder.queryFields((t) => ({
   params: t.prismaConnection({
     type: "Param",
     cursor: "id",
+    ...pageSize,
     args: { filter: t.arg({ type: ParamFilter }), orderBy: t.arg({ type: ParamOrderBy }) },
     resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.param.findMany({
-        ...query,
-        where: paramWhere(args.filter, ctx.db.provider),
-        orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") as never,
-      }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.param.count({ where: paramWhere(args.filter, ctx.db.provider) }),
+      ctx.db.reader.param.findMany({ ...query, where: paramWhere(args.filter, ctx.db), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.param.count({ where: paramWhere(args.filter, ctx.db) }),
   }),
 }));
 
@@ -97,35 +89,23 @@ builder.objectField(AddParamValuesPayload, "artifact", (t) =>
 );
 
 builder.mutationFields((t) => ({
-  defineParam: t.prismaField({
-    type: "Param",
-    args: { input: t.arg({ type: DefineParamInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const param = await writeRecord(ctx, "Param", (tx) => defineParam(tx, input, ctx.user.id));
-      return ctx.db.reader.param.findUniqueOrThrow({ ...query, where: { id: param.id } });
+  defineParam: recordMutation(
+    t,
+    { name: "param", model: "Param" },
+    {
+      args: { input: t.arg({ type: DefineParamInput, required: true }) },
+      write: (w, { input }) => defineParam(w, input),
     },
-  }),
+  ),
   addParamValues: t.field({
     type: AddParamValuesPayload,
     args: { input: t.arg({ type: AddParamValuesInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      if ((input.runUid == null) === (input.artifactUid == null)) {
-        throw invalid("runUid", "give exactly one of runUid and artifactUid");
-      }
-      const { written, ...payload } = await writeRecording(ctx, async (tx) => {
-        const options = { defineMissing: input.defineMissing ?? false, userId: ctx.user.id };
-        if (input.runUid) {
-          const run = await findRun(tx, input.runUid, "runUid");
-          await addParamValues(tx, { runId: run.id }, input.values, options);
-          return { runUid: run.uid, artifactUid: null, written: ["Run", run.id] as [RecordModel, number] };
-        }
-        const [artifact] = await findArtifacts(tx, [input.artifactUid!], "artifactUid");
-        await addParamValues(tx, { artifactId: artifact.id }, input.values, options);
-        return { runUid: null, artifactUid: artifact.uid, written: ["Artifact", artifact.id] as [RecordModel, number] };
-      });
+      const { run, artifact } = await writeRecording(ctx, (w) => addParamValuesTo(w, input));
       // the payload's run or artifact: its params are what this call wrote
-      markWritten(ctx, ...written);
-      return payload;
+      if (run) markWritten(ctx, "Run", run.id);
+      if (artifact) markWritten(ctx, "Artifact", artifact.id);
+      return { runUid: run?.uid ?? null, artifactUid: artifact?.uid ?? null };
     },
   }),
 }));

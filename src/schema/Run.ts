@@ -1,17 +1,13 @@
 // Runs: lookups, dashboard lists with typed param filters, and the workflow-tool mutations
 // (track, addRunInputs, finishRun, delete/restore).
 import { builder } from "../builder.ts";
-import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
-import type { Context } from "../context.ts";
-import { invalid } from "../domain/errors.ts";
-import { loadParamMaps } from "../loaders/params.ts";
-import { paramPredicatesWhere } from "../domain/params.ts";
-import { addRunInputs, deleteRun, finishRun, restoreRun, RUN_STATUSES, track } from "../domain/runs.ts";
+import { runs } from "../domain/registries.ts";
+import { addRunInputs, finishRun, RUN_STATUSES, track } from "../domain/runs.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
-import { uidWhere } from "../domain/versions.ts";
-import { DeletePayload } from "./Deletion.ts";
-import { writeRecord } from "./visibility.ts";
-import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
+import { loadParamMaps } from "../loaders/params.ts";
+import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
+import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
 
@@ -107,7 +103,7 @@ const ParamPredicateInput = builder.inputType("ParamPredicate", {
 
 const RunFilter = builder.inputType("RunFilter", {
   fields: (t) => ({
-    transformUid: t.string({ required: false, description: "a transform uid, or its 12-character stem for every version" }),
+    transformUid: t.string({ required: false, description: `a transform uid, or its ${STEM_LENGTH.transform}-character stem for every version` }),
     transformName: t.field({ type: StringMatch, required: false }),
     transformType: t.stringList({ required: false }),
     status: t.field({ type: [RunStatus], required: false }),
@@ -123,61 +119,10 @@ const RunFilter = builder.inputType("RunFilter", {
   }),
 });
 
-type RunFilterValue = typeof RunFilter.$inferInput;
-
-async function runWhere(ctx: Context, filter: RunFilterValue | null | undefined) {
-  let transform: Record<string, unknown> | undefined;
-  if (filter?.transformUid) {
-    const uid = filter.transformUid;
-    transform = uid.length === STEM_LENGTH.transform ? { stem: uid } : uidWhere("transform", uid, "filter.transformUid");
-  }
-  if (filter?.transformName || filter?.transformType) {
-    transform = compact({
-      ...transform,
-      name: stringWhere(filter.transformName, ctx.db.provider),
-      type: filter.transformType ? { in: filter.transformType } : undefined,
-    });
-  }
-  const paramConditions = await paramPredicatesWhere(ctx.db.reader, filter?.params ?? []);
-  return compact({
-    ...visibilityWhere(filter?.visibility),
-    transform,
-    status: filter?.status ? { in: filter.status } : undefined,
-    startedAt: rangeWhere(filter?.startedAt),
-    finishedAt: rangeWhere(filter?.finishedAt),
-    createdAt: rangeWhere(filter?.createdAt),
-    createdBy: filter?.createdBy ? { handle: filter.createdBy } : undefined,
-    reference: filter?.reference ?? undefined,
-    referenceType: filter?.referenceType ?? undefined,
-    initiatedBy: filter?.initiatedByRunUid ? { uid: filter.initiatedByRunUid } : undefined,
-    AND: paramConditions.length ? paramConditions : undefined,
-  });
-}
-
-const runOrderColumns = { STARTED_AT: "startedAt", FINISHED_AT: "finishedAt", CREATED_AT: "createdAt", ID: "id" } as const;
-const RunOrderBy = orderInput("RunOrderBy", Object.keys(runOrderColumns) as (keyof typeof runOrderColumns)[]);
-
-builder.queryFields((t) => ({
-  run: t.prismaField({
-    type: "Run",
-    nullable: true,
-    args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.run.findFirst({ ...query, where: { ...uidWhere("run", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) } }),
-  }),
-  runs: t.prismaConnection({
-    type: "Run",
-    cursor: "id",
-    args: { filter: t.arg({ type: RunFilter }), orderBy: t.arg({ type: RunOrderBy }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.db.reader.run.findMany({
-        ...query,
-        where: (await runWhere(ctx, args.filter)) as never,
-        orderBy: orderByOf(runOrderColumns, args.orderBy, "ID") as never,
-      }),
-    totalCount: async (_conn, args, ctx) => ctx.db.reader.run.count({ where: (await runWhere(ctx, args.filter)) as never }),
-  }),
-}));
+defineRegistryFields(runs, {
+  filter: RunFilter,
+  remove: "moves a run to the trash, or removes it for good (refused while outputs point to it)",
+});
 
 const TransformInput = builder.inputType("TransformInput", {
   description: "Names the run's transform: its uid, or name (+ key, version) to get or create it.",
@@ -225,50 +170,18 @@ const AddRunInputsInput = builder.inputType("AddRunInputsInput", {
 });
 
 builder.mutationFields((t) => ({
-  track: t.prismaField({
-    type: "Run",
+  track: recordMutation(t, runs, {
     description: "get-or-create the transform, start a run, record its params and inputs: one transaction",
     args: { input: t.arg({ type: TrackInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const run = await writeRecord(ctx, "Run", (tx) => track(ctx.db, tx, input, ctx.user.id));
-      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
+    write: (w, { input }) => track(w, input),
   }),
-  finishRun: t.prismaField({
-    type: "Run",
+  finishRun: recordMutation(t, runs, {
     args: { input: t.arg({ type: FinishRunInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const run = await writeRecord(ctx, "Run", (tx) =>
-        finishRun(tx, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
-      );
-      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
+    write: (w, { input }) => finishRun(w, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
   }),
-  addRunInputs: t.prismaField({
-    type: "Run",
+  addRunInputs: recordMutation(t, runs, {
     description: "records artifacts and collections as inputs of a run (its own outputs are skipped)",
     args: { input: t.arg({ type: AddRunInputsInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
-      const run = await writeRecord(ctx, "Run", (tx) => addRunInputs(tx, input));
-      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
-  }),
-  deleteRun: t.field({
-    type: DeletePayload,
-    description: "moves a run to the trash, or removes it for good (refused while outputs point to it)",
-    args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
-    resolve: async (_root, args, ctx) => {
-      const run = await ctx.db.write((tx) => deleteRun(tx, args.uid, args.permanent ?? false, ctx.user));
-      return { uid: run.uid, permanent: args.permanent ?? false };
-    },
-  }),
-  restoreRun: t.prismaField({
-    type: "Run",
-    args: { uid: t.arg.string({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const run = await writeRecord(ctx, "Run", (tx) => restoreRun(tx, args.uid, ctx.user));
-      return ctx.db.reader.run.findUniqueOrThrow({ ...query, where: { id: run.id } });
-    },
+    write: (w, { input }) => addRunInputs(w, input),
   }),
 }));

@@ -1,6 +1,7 @@
 // Storage locations that artifacts live in: lookups and a list.
 import { builder } from "../builder.ts";
 import { StorageRef } from "./refs.ts";
+import { pageSize } from "./registry-fields.ts";
 
 builder.prismaObjectFields(StorageRef, (t) => ({
   id: t.exposeInt("id"),
@@ -15,6 +16,7 @@ builder.prismaObjectFields(StorageRef, (t) => ({
   artifacts: t.relatedConnection("artifacts", {
     authScopes: { read: true },
     cursor: "id",
+    ...pageSize,
     totalCount: true,
     query: () => ({ where: { trashedAt: null }, orderBy: { id: "desc" } }),
   }),
@@ -31,6 +33,7 @@ builder.queryFields((t) => ({
   storages: t.prismaConnection({
     type: "Storage",
     cursor: "id",
+    ...pageSize,
     resolve: (query, _root, _args, ctx) => ctx.db.reader.storage.findMany({ ...query, orderBy: { id: "asc" } }),
     totalCount: (_conn, _args, ctx) => ctx.db.reader.storage.count(),
   }),

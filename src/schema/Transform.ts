@@ -1,12 +1,11 @@
 // Transforms (pipelines, notebooks, scripts, …): lookups, lists, versions, runs, delete/restore.
 import { builder } from "../builder.ts";
-import type { Provider } from "../db/database.ts";
+import { visibilityWhere } from "../domain/filters.ts";
+import { transforms } from "../domain/registries.ts";
+import { addTransformPredecessors } from "../domain/transforms.ts";
+import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
 import { RunRef, TransformRef } from "./refs.ts";
-import { addTransformPredecessors, deleteTransform } from "../domain/transforms.ts";
-import { restoreVersioned, uidWhere } from "../domain/versions.ts";
-import { compact, DateTimeRange, orderByOf, orderInput, rangeWhere, StringMatch, stringWhere, Visibility, visibilityWhere } from "./filters.ts";
-import { DeletePayload } from "./Deletion.ts";
-import { writeRecord } from "./visibility.ts";
+import { defineRegistryFields, pageSize, recordMutation } from "./registry-fields.ts";
 
 // Lists and connections reach records beyond a mutation's own writes: they need read even on
 // a record the caller wrote (README: scopes on mutation results); latestRun is checked by type.
@@ -30,6 +29,7 @@ builder.prismaObjectFields(TransformRef, (t) => ({
   runs: t.relatedConnection("runs", {
     authScopes: { read: true },
     cursor: "id",
+    ...pageSize,
     totalCount: true,
     args: { visibility: t.arg({ type: Visibility, defaultValue: "DEFAULT" }) },
     query: (args) => ({ where: visibilityWhere(args.visibility), orderBy: [{ startedAt: "desc" }, { id: "desc" }] }),
@@ -76,49 +76,10 @@ const TransformFilter = builder.inputType("TransformFilter", {
   }),
 });
 
-type TransformFilterValue = typeof TransformFilter.$inferInput;
-
-function transformWhere(filter: TransformFilterValue | null | undefined, provider: Provider) {
-  return compact({
-    ...visibilityWhere(filter?.visibility),
-    name: stringWhere(filter?.name, provider),
-    key: stringWhere(filter?.key, provider),
-    version: filter?.version ?? undefined,
-    type: filter?.type ? { in: filter.type } : undefined,
-    isLatest: filter?.isLatest ?? undefined,
-    createdBy: filter?.createdBy ? { handle: filter.createdBy } : undefined,
-    createdAt: rangeWhere(filter?.createdAt),
-  });
-}
-
-const transformOrderColumns = { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", NAME: "name", KEY: "key", ID: "id" } as const;
-const TransformOrderBy = orderInput("TransformOrderBy", Object.keys(transformOrderColumns) as (keyof typeof transformOrderColumns)[]);
-
-builder.queryFields((t) => ({
-  transform: t.prismaField({
-    type: "Transform",
-    nullable: true,
-    description: "a transform by uid; a 12-character stem returns the latest version",
-    args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.transform.findFirst({
-        ...query,
-        where: { ...uidWhere("transform", args.uid), ...(args.includeTrashed ? {} : { trashedAt: null }) },
-      }),
-  }),
-  transforms: t.prismaConnection({
-    type: "Transform",
-    cursor: "id",
-    args: { filter: t.arg({ type: TransformFilter }), orderBy: t.arg({ type: TransformOrderBy }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.transform.findMany({
-        ...query,
-        where: transformWhere(args.filter, ctx.db.provider),
-        orderBy: orderByOf(transformOrderColumns, args.orderBy, "ID") as never,
-      }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.transform.count({ where: transformWhere(args.filter, ctx.db.provider) }),
-  }),
-}));
+defineRegistryFields(transforms, {
+  filter: TransformFilter,
+  remove: "moves a transform to the trash, or removes it for good (refused while it has runs)",
+});
 
 const AddTransformPredecessorsInput = builder.inputType("AddTransformPredecessorsInput", {
   fields: (t) => ({
@@ -128,29 +89,8 @@ const AddTransformPredecessorsInput = builder.inputType("AddTransformPredecessor
 });
 
 builder.mutationFields((t) => ({
-  addTransformPredecessors: t.prismaField({
-    type: "Transform",
+  addTransformPredecessors: recordMutation(t, transforms, {
     args: { input: t.arg({ type: AddTransformPredecessorsInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
-      const transform = await writeRecord(ctx, "Transform", (tx) => addTransformPredecessors(tx, input.uid, input.predecessorUids));
-      return ctx.db.reader.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
-    },
-  }),
-  deleteTransform: t.field({
-    type: DeletePayload,
-    description: "moves a transform to the trash, or removes it for good (refused while it has runs)",
-    args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
-    resolve: async (_root, args, ctx) => {
-      const transform = await ctx.db.write((tx) => deleteTransform(tx, args.uid, args.permanent ?? false, ctx.user));
-      return { uid: transform.uid, permanent: args.permanent ?? false };
-    },
-  }),
-  restoreTransform: t.prismaField({
-    type: "Transform",
-    args: { uid: t.arg.string({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      const transform = await writeRecord(ctx, "Transform", (tx) => restoreVersioned(tx, "transform", args.uid, ctx.user));
-      return ctx.db.reader.transform.findUniqueOrThrow({ ...query, where: { id: transform.id } });
-    },
+    write: (w, { input }) => addTransformPredecessors(w, input.uid, input.predecessorUids),
   }),
 }));

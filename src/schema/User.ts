@@ -1,8 +1,9 @@
 // Users: who created each record.
 import { builder } from "../builder.ts";
-import type { Provider } from "../db/database.ts";
+import { orderByOf, userWhere } from "../domain/filters.ts";
+import { DateTimeRange, orderInput, StringMatch } from "./filters.ts";
 import { UserRef } from "./refs.ts";
-import { compact, orderByOf, orderInput, rangeWhere, stringWhere, DateTimeRange, StringMatch } from "./filters.ts";
+import { pageSize } from "./registry-fields.ts";
 
 builder.prismaObjectFields(UserRef, (t) => ({
   id: t.exposeInt("id"),
@@ -31,26 +32,13 @@ builder.queryFields((t) => ({
     args: { handle: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => ctx.db.reader.user.findUnique({ ...query, where: { handle: args.handle } }),
   }),
-  users: t.prismaConnection(
-    {
-      type: "User",
-      cursor: "id",
-      args: { filter: t.arg({ type: UserFilter }), orderBy: t.arg({ type: UserOrderBy }) },
-      resolve: (query, _root, args, ctx) =>
-        ctx.db.reader.user.findMany({
-          ...query,
-          where: userWhere(args.filter, ctx.db.provider),
-          orderBy: orderByOf(userOrderColumns, args.orderBy, "ID") as never,
-        }),
-      totalCount: (_conn, args, ctx) => ctx.db.reader.user.count({ where: userWhere(args.filter, ctx.db.provider) }),
-    },
-    {},
-  ),
+  users: t.prismaConnection({
+    type: "User",
+    cursor: "id",
+    ...pageSize,
+    args: { filter: t.arg({ type: UserFilter }), orderBy: t.arg({ type: UserOrderBy }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.reader.user.findMany({ ...query, where: userWhere(args.filter, ctx.db), orderBy: orderByOf(userOrderColumns, args.orderBy, "ID") }),
+    totalCount: (_conn, args, ctx) => ctx.db.reader.user.count({ where: userWhere(args.filter, ctx.db) }),
+  }),
 }));
-
-type UserFilterValue =
-  { handle?: Parameters<typeof stringWhere>[0]; name?: Parameters<typeof stringWhere>[0]; createdAt?: Parameters<typeof rangeWhere>[0] } | null | undefined;
-
-function userWhere(filter: UserFilterValue, provider: Provider) {
-  return compact({ handle: stringWhere(filter?.handle, provider), name: stringWhere(filter?.name, provider), createdAt: rangeWhere(filter?.createdAt) });
-}

@@ -10,6 +10,7 @@ import "./Artifact.ts";
 import "./Collection.ts";
 import "./Param.ts";
 import "./Lineage.ts";
+import "./TransformLineage.ts";
 import "./Auth.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

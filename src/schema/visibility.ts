@@ -2,6 +2,7 @@
 // request's mutations wrote; every record type checks its parent against that set.
 import type { Context } from "../context.ts";
 import type { Tx } from "../db/database.ts";
+import { writeContext, type WriteContext } from "../domain/write-context.ts";
 
 export type RecordModel = "Transform" | "Run" | "Artifact" | "Collection" | "Param" | "ParamValue" | "User" | "Storage";
 
@@ -30,17 +31,17 @@ export function markWritten(ctx: Context, model: RecordModel, id: number): void 
  * reads or links to stay out. A retried attempt starts a new list, so a row that was rolled
  * back is never shown.
  */
-export async function writeRecording<T>(ctx: Context, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function writeRecording<T>(ctx: Context, fn: (w: WriteContext) => Promise<T>): Promise<T> {
   const { value, created } = await ctx.db.write(async (tx) => {
     const created: string[] = [];
-    return { value: await fn(recordingCreates(tx, created)), created };
+    return { value: await fn(writeContext(ctx.db, tx, ctx.user, recordingCreates(tx, created))), created };
   });
   for (const key of created) ctx.written.add(key);
   return value;
 }
 
 /** writeRecording for a mutation that answers with one record: that record is written too. */
-export async function writeRecord<T extends { id: number }>(ctx: Context, model: RecordModel, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function writeRecord<T extends { id: number }>(ctx: Context, model: RecordModel, fn: (w: WriteContext) => Promise<T>): Promise<T> {
   const record = await writeRecording(ctx, fn);
   markWritten(ctx, model, record.id);
   return record;

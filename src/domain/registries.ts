@@ -1,0 +1,100 @@
+// One descriptor per versioned registry (and runs): what a uid of it looks like, how a list
+// filter becomes a Prisma where clause, which columns a list orders by, and how a record goes
+// to the trash and comes back. src/schema/registry-fields.ts builds the GraphQL lookup, list,
+// delete and restore fields of each from it (docs/architecture.md, "Registries").
+import type { Prisma } from "../generated/sqlite/client.ts";
+import { deleteArtifact } from "./artifacts.ts";
+import { deleteCollection } from "./collections.ts";
+import { artifactWhere, collectionWhere, runWhere, transformWhere, type FilterScope } from "./filters.ts";
+import { deleteRun, restoreRun } from "./runs.ts";
+import { deleteTransform } from "./transforms.ts";
+import { STEM_LENGTH, UID_LENGTH } from "./uid.ts";
+import { restoreVersioned } from "./versions.ts";
+import type { WriteContext } from "./write-context.ts";
+
+export interface Registry<Name extends string, Model extends string, Filter, Where, OrderField extends string, Column extends string> {
+  /** the Prisma delegate and the registry's name in messages */
+  name: Name;
+  /** the Prisma model, and the GraphQL type */
+  model: Model;
+  uidLength: number;
+  /** the length of a family stem: a stem-length uid names the latest version (none for runs) */
+  stemLength: number | null;
+  /** the list filter as a Prisma where clause */
+  where(filter: Filter | null | undefined, scope: FilterScope): Where | Promise<Where>;
+  /** the orderBy fields of a list and the columns they sort by (the id breaks ties) */
+  orderColumns: Record<OrderField, Column>;
+  /** moves a record to the trash, or removes it for good (admin only; refused while something needs it) */
+  remove(w: WriteContext, uid: string, permanent: boolean): Promise<{ id: number; uid: string }>;
+  /** takes a record out of the trash (its creator or an admin) */
+  restore(w: WriteContext, uid: string): Promise<{ id: number }>;
+}
+
+type Columns<OrderBy> = Extract<keyof OrderBy, string>;
+
+export const transforms = {
+  name: "transform",
+  model: "Transform",
+  uidLength: UID_LENGTH.transform,
+  stemLength: STEM_LENGTH.transform,
+  where: transformWhere,
+  orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", NAME: "name", KEY: "key", ID: "id" },
+  remove: deleteTransform,
+  restore: (w, uid) => restoreVersioned(w, "transform", uid),
+} as const satisfies Registry<
+  "transform",
+  "Transform",
+  Parameters<typeof transformWhere>[0],
+  Prisma.TransformWhereInput,
+  string,
+  Columns<Prisma.TransformOrderByWithRelationInput>
+>;
+
+export const runs = {
+  name: "run",
+  model: "Run",
+  uidLength: UID_LENGTH.run,
+  stemLength: null,
+  where: runWhere,
+  orderColumns: { STARTED_AT: "startedAt", FINISHED_AT: "finishedAt", CREATED_AT: "createdAt", ID: "id" },
+  remove: deleteRun,
+  restore: restoreRun,
+} as const satisfies Registry<"run", "Run", Parameters<typeof runWhere>[0], Prisma.RunWhereInput, string, Columns<Prisma.RunOrderByWithRelationInput>>;
+
+export const artifacts = {
+  name: "artifact",
+  model: "Artifact",
+  uidLength: UID_LENGTH.artifact,
+  stemLength: STEM_LENGTH.artifact,
+  where: artifactWhere,
+  orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", SIZE: "size", ID: "id" },
+  remove: deleteArtifact,
+  restore: (w, uid) => restoreVersioned(w, "artifact", uid),
+} as const satisfies Registry<
+  "artifact",
+  "Artifact",
+  Parameters<typeof artifactWhere>[0],
+  Prisma.ArtifactWhereInput,
+  string,
+  Columns<Prisma.ArtifactOrderByWithRelationInput>
+>;
+
+export const collections = {
+  name: "collection",
+  model: "Collection",
+  uidLength: UID_LENGTH.collection,
+  stemLength: STEM_LENGTH.collection,
+  where: collectionWhere,
+  orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", ID: "id" },
+  remove: deleteCollection,
+  restore: (w, uid) => restoreVersioned(w, "collection", uid),
+} as const satisfies Registry<
+  "collection",
+  "Collection",
+  Parameters<typeof collectionWhere>[0],
+  Prisma.CollectionWhereInput,
+  string,
+  Columns<Prisma.CollectionOrderByWithRelationInput>
+>;
+
+export type AnyRegistry = typeof transforms | typeof runs | typeof artifacts | typeof collections;

@@ -1,0 +1,126 @@
+// The fields every registry has, built from its descriptor (src/domain/registries.ts): the
+// lookup by uid (a stem: the latest version), the list with filter and order, and the delete
+// and restore mutations. Each type module adds only what is particular to its type.
+import type { InputFieldMap, InputObjectRef, InputShapeFromFields } from "@pothos/core";
+import { builder } from "../builder.ts";
+import type { Context } from "../context.ts";
+import type { PrismaClient } from "../db/database.ts";
+import { lookupWhere } from "../domain/lookups.ts";
+import { orderByOf, type FilterScope } from "../domain/filters.ts";
+import type { AnyRegistry } from "../domain/registries.ts";
+import { writeContext, type WriteContext } from "../domain/write-context.ts";
+import type PrismaTypes from "../generated/pothos-types.ts";
+import { DeletePayload } from "./Deletion.ts";
+import { writeRecord } from "./visibility.ts";
+import { orderInput } from "./filters.ts";
+
+/** The records a mutation answers with: the registries' and declared params. */
+export type Model = AnyRegistry["model"] | "Param";
+type Delegate = AnyRegistry["name"] | "param";
+export type Shape<M extends Model> = PrismaTypes[M]["Shape"];
+
+// The calls a registry's fields make, shared by the four delegates (Prisma types each one separately).
+interface RecordReader<M extends Model> {
+  findFirst(args: { where: object }): Promise<Shape<M> | null>;
+  findMany(args: { where: object; orderBy?: object[] }): Promise<Shape<M>[]>;
+  findUniqueOrThrow(args: { where: { id: number } }): Promise<Shape<M>>;
+  count(args: { where: object }): Promise<number>;
+}
+
+export function readerOf<M extends Model>(db: PrismaClient, registry: { name: Delegate; model: M }): RecordReader<M> {
+  return db[registry.name];
+}
+
+/** The per-request cap of a list's page (LIMIT_MAX_PAGE_SIZE): every connection takes it. */
+export const pageSize = { maxSize: (_args: unknown, ctx: Context) => ctx.limits.maxPageSize };
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** A list filter as GraphQL hands it over; each registry's `where` reads its own fields. */
+type FilterInput = Record<string, unknown>;
+
+export interface RegistryFieldsOptions {
+  /** the GraphQL input type of the list's filter */
+  filter: InputObjectRef<Types, FilterInput>;
+  /** the delete mutation's description (what a permanent delete refuses) */
+  remove?: string;
+}
+
+/** A registry, seen through the one signature its list filter is called with. */
+type Filtered = AnyRegistry & { where(filter: FilterInput | null | undefined, scope: FilterScope): object | Promise<object> };
+
+/** What a versioned registry's lookup takes: a stem names the latest version. */
+function lookupDescription({ name, stemLength }: AnyRegistry): string | undefined {
+  if (stemLength == null) return undefined;
+  return `${/^[aeiou]/.test(name) ? "an" : "a"} ${name} by uid; a ${stemLength}-character stem returns the latest version`;
+}
+
+/**
+ * Adds `<name>(uid, includeTrashed)`, `<name>s(filter, orderBy, first, after…)`,
+ * `delete<Model>(uid, permanent)` and `restore<Model>(uid)` for a registry.
+ */
+export function defineRegistryFields(registry: Filtered, options: RegistryFieldsOptions) {
+  const model: Model = registry.model;
+  const orderFields = Object.keys(registry.orderColumns) as (keyof typeof registry.orderColumns)[];
+  const OrderBy = orderInput(`${model}OrderBy`, orderFields);
+  const where = (ctx: Context, filter: FilterInput | null | undefined) => registry.where(filter, { provider: ctx.db.provider, reader: ctx.db.reader });
+  builder.queryFields((t) => ({
+    [registry.name]: t.prismaField({
+      type: model,
+      nullable: true,
+      description: lookupDescription(registry),
+      args: { uid: t.arg.string({ required: true }), includeTrashed: t.arg.boolean({ defaultValue: false }) },
+      resolve: (query, _root, args, ctx) =>
+        readerOf(ctx.db.reader, registry).findFirst({ ...query, where: lookupWhere(registry.name, args.uid, args.includeTrashed) }),
+    }),
+    [`${registry.name}s`]: t.prismaConnection({
+      type: model,
+      cursor: "id",
+      ...pageSize,
+      args: { filter: t.arg({ type: options.filter }), orderBy: t.arg({ type: OrderBy }) },
+      resolve: async (query, _root, args, ctx) =>
+        readerOf(ctx.db.reader, registry).findMany({
+          ...query,
+          where: await where(ctx, args.filter),
+          orderBy: orderByOf(registry.orderColumns, args.orderBy, "ID"),
+        }),
+      totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, registry).count({ where: await where(ctx, args.filter) }),
+    }),
+  }));
+  builder.mutationFields((t) => ({
+    [`delete${model}`]: t.field({
+      type: DeletePayload,
+      description: options.remove,
+      args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
+      resolve: async (_root, args, ctx) => {
+        const permanent = args.permanent ?? false;
+        const record = await ctx.db.write<{ uid: string }>((tx) => registry.remove(writeContext(ctx.db, tx, ctx.user), args.uid, permanent));
+        return { uid: record.uid, permanent };
+      },
+    }),
+    [`restore${model}`]: recordMutation(t, registry, { args: { uid: t.arg.string({ required: true }) }, write: (w, args) => registry.restore(w, args.uid) }),
+  }));
+}
+
+type MutationFieldBuilder = Parameters<Parameters<typeof builder.mutationFields>[0]>[0];
+
+/**
+ * A mutation that writes one record in a transaction and answers with it, read again with the
+ * selection the query planned (the write's own result lacks the relations asked for). The
+ * record joins the request's written records, so a caller without read sees its answer.
+ */
+export function recordMutation<Args extends InputFieldMap>(
+  t: MutationFieldBuilder,
+  registry: { name: Delegate; model: Model },
+  options: { description?: string; args: Args; write: (w: WriteContext, args: InputShapeFromFields<Args>, ctx: Context) => Promise<{ id: number }> },
+) {
+  return t.prismaField({
+    type: registry.model,
+    description: options.description,
+    args: options.args,
+    resolve: async (query, _root, args, ctx) => {
+      const record = await writeRecord(ctx, registry.model, (w) => options.write(w, args, ctx));
+      return readerOf(ctx.db.reader, registry).findUniqueOrThrow({ ...query, where: { id: record.id } });
+    },
+  });
+}
