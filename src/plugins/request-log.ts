@@ -7,6 +7,7 @@ import type { Plugin } from "graphql-yoga";
 import { operationNameOf, operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
 import type { Logger } from "../log.ts";
+import { requestedPaths } from "../openlineage/http.ts";
 
 interface RequestInfo {
   id: string;
@@ -62,7 +63,7 @@ export function useRequestLog(logger: Logger): Plugin<Context> {
       logger.log(routine ? "debug" : response.status >= 500 ? "error" : "info", "request", {
         requestId: info.id,
         method: request.method,
-        path: url.pathname,
+        path: requestedPaths.get(request) ?? url.pathname,
         status: response.status,
         durationMs: Math.round((performance.now() - info.started) * 10) / 10,
         operationName: info.operationName,

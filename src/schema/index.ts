@@ -11,5 +11,6 @@ import "./Collection.ts";
 import "./Param.ts";
 import "./Lineage.ts";
 import "./Auth.ts";
+import "./OpenLineage.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());
