@@ -28,18 +28,21 @@ const refused = (fetchAPI: { Response: typeof Response }, status: number, code: 
 /** Must come first among the plugins: every later one then sees the GraphQL request. */
 export function useOpenLineageRoutes(options: { maxBodyBytes: number }): Plugin<Context> {
   return {
-    async onRequest({ request, setRequest, endResponse, fetchAPI }) {
+    async onRequest(payload) {
+      const { request, fetchAPI } = payload;
       const path = new URL(request.url, "http://localhost").pathname.replace(/\/+$/, "");
       const route = ROUTES[path];
       if (!route) return;
       if (request.method !== "POST") {
-        endResponse(json(fetchAPI, 405, { errors: [{ message: `${path} accepts POST only`, extensions: { code: "BAD_REQUEST" } }] }, { allow: "POST" }));
+        payload.endResponse(
+          json(fetchAPI, 405, { errors: [{ message: `${path} accepts POST only`, extensions: { code: "BAD_REQUEST" } }] }, { allow: "POST" }),
+        );
         return;
       }
       // Read here, within the body limit (the stream cannot be handed on to a new request).
       const body = await readCapped(request, options.maxBodyBytes);
       if (!body) {
-        endResponse(tooLarge(fetchAPI, options.maxBodyBytes));
+        payload.endResponse(tooLarge(fetchAPI, options.maxBodyBytes));
         return;
       }
       const rewritten = new fetchAPI.Request(new URL("/graphql", request.url), {
@@ -50,7 +53,7 @@ export function useOpenLineageRoutes(options: { maxBodyBytes: number }): Plugin<
       });
       routes.set(rewritten, route);
       requestedPaths.set(rewritten, path);
-      setRequest(rewritten);
+      payload.setRequest(rewritten);
     },
     onRequestParse({ request, setRequestParser }) {
       const route = routes.get(request);
@@ -70,10 +73,10 @@ export function useOpenLineageRoutes(options: { maxBodyBytes: number }): Plugin<
         return { query: MUTATION, operationName: "IngestOpenLineage", variables: { events: route === "batch" ? parsed : [parsed] } };
       });
     },
-    onResultProcess({ request, setResultProcessor }) {
-      const route = routes.get(request);
+    onResultProcess(payload) {
+      const route = routes.get(payload.request);
       if (!route) return;
-      setResultProcessor((result, fetchAPI) => answer(route, result as ExecutionResult, fetchAPI), "application/json");
+      payload.setResultProcessor((result, fetchAPI) => answer(route, result as ExecutionResult, fetchAPI), "application/json");
     },
   };
 }
@@ -141,7 +144,7 @@ function answer(route: Route, result: ExecutionResult, fetchAPI: { Response: typ
   if (!results) {
     const errors = (result.errors ?? []) as readonly ErrorLike[];
     const first = errors[0];
-    const code = String(first?.extensions?.code ?? "INTERNAL");
+    const code = typeof first?.extensions?.code === "string" ? first.extensions.code : "INTERNAL";
     const status = first?.extensions?.http?.status ?? STATUS_BY_CODE[code] ?? 500;
     const body = { errors: errors.map(({ message, extensions }) => ({ message, extensions: { ...extensions, http: undefined } })) };
     return json(fetchAPI, status, body, first?.extensions?.http?.headers ?? {});

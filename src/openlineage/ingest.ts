@@ -6,7 +6,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { AppError } from "../domain/errors.ts";
 import { isTransientDatabaseError } from "../plugins/errors.ts";
 import { datasetLockKeys, familyOf, resolveFamilies } from "./families.ts";
-import { mergeFacets, originHash } from "./mapping.ts";
+import { asJson, mergeFacets, originHash } from "./mapping.ts";
 import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type RunEventData } from "./parse.ts";
 import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
 import { createVersions, deriveLinks, settle, writeInputs, writeOutputs, type Written } from "./versions.ts";
@@ -168,6 +168,6 @@ async function writeDatasetEvents(tx: Tx, events: OpenLineageEvent[], families: 
     const latest = await tx.artifact.findFirst({ where: { stem: familyOf(families, dataset).stem, isLatest: true }, select: { id: true, facets: true } });
     if (!latest) continue;
     const { facets } = mergeFacets((latest.facets ?? {}) as Facets, {}, dataset.facets, new Date());
-    await tx.artifact.update({ where: { id: latest.id }, data: { facets: facets as object } });
+    await tx.artifact.update({ where: { id: latest.id }, data: { facets: asJson(facets) } });
   }
 }

@@ -2,6 +2,7 @@
 // and the synthetic hashes of dataset versions (docs/openlineage.md, "Mapping").
 import { createHash } from "node:crypto";
 import type { RunStatus } from "../domain/runs.ts";
+import type { Prisma } from "../generated/sqlite/client.ts";
 import type { Facets, JobRef } from "./parse.ts";
 
 export const REFERENCE_TYPE = "openlineage";
@@ -69,3 +70,6 @@ export function mergeFacets(current: Facets, currentTimes: Record<string, string
   }
   return { facets, times };
 }
+
+/** Facets as Prisma stores them: JSON read from a request is JSON. */
+export const asJson = (facets: Facets): Prisma.InputJsonObject => facets as Prisma.InputJsonObject;

@@ -6,7 +6,7 @@ import { conflict } from "../domain/errors.ts";
 import type { RunStatus } from "../domain/runs.ts";
 import { getOrCreateTransform } from "../domain/transforms.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
-import { isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
+import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
 import type { Facets, JobRef, RunEventData } from "./parse.ts";
 
 export interface RunState {
@@ -60,7 +60,7 @@ export class TransformCache {
   async writeFacets(): Promise<void> {
     for (const { transform, facets } of this.facets.values()) {
       const current = (transform.facets ?? {}) as Facets;
-      await this.tx.transform.update({ where: { id: transform.id }, data: { facets: { ...current, ...facets } as object } });
+      await this.tx.transform.update({ where: { id: transform.id }, data: { facets: asJson({ ...current, ...facets }) } });
     }
   }
 }
@@ -172,7 +172,7 @@ export async function writeRuns(tx: Tx, states: Map<string, RunState>, userId: n
         finishedAt: state.finishedAt,
         reference: state.reference,
         referenceType: REFERENCE_TYPE,
-        facets: state.facets as object,
+        facets: asJson(state.facets),
         createdById: userId,
       })),
       select: { id: true, uid: true },
@@ -199,7 +199,7 @@ export async function writeRuns(tx: Tx, states: Map<string, RunState>, userId: n
       where: { id: state.id! },
       data: isFresh
         ? { initiatedById: parentId }
-        : { status: state.status, startedAt: state.startedAt, finishedAt: state.finishedAt, facets: state.facets as object, initiatedById: parentId },
+        : { status: state.status, startedAt: state.startedAt, finishedAt: state.finishedAt, facets: asJson(state.facets), initiatedById: parentId },
     });
     if (!isFresh) {
       await tx.openLineageRun.update({

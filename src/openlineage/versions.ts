@@ -5,7 +5,7 @@
 import type { Tx } from "../db/database.ts";
 import { compareBase62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "../domain/uid.ts";
 import type { Family } from "./families.ts";
-import { HASH_TYPE, isOriginHash, originHash, outputHash } from "./mapping.ts";
+import { asJson, HASH_TYPE, isOriginHash, originHash, outputHash } from "./mapping.ts";
 import type { DatasetRef, Facets } from "./parse.ts";
 import type { RunState } from "./runs.ts";
 
@@ -50,7 +50,7 @@ export async function createVersions(tx: Tx, versions: NewVersion[], userId: num
         hash: version.hash,
         hashType: HASH_TYPE,
         runId: version.runId,
-        facets: version.facets as object,
+        facets: asJson(version.facets),
         size: version.size,
         nObservations: version.nObservations,
         nObjects: version.nObjects,
@@ -80,7 +80,7 @@ export async function writeOutputs(tx: Tx, outputs: Written[], userId: number): 
     await tx.artifact.update({
       where: { id: row.id },
       data: {
-        facets: { ...((row.facets ?? {}) as Facets), ...version.facets } as object,
+        facets: asJson({ ...((row.facets ?? {}) as Facets), ...version.facets }),
         ...(version.size != null ? { size: version.size } : {}),
         ...(version.nObservations != null ? { nObservations: version.nObservations } : {}),
         ...(version.nObjects != null ? { nObjects: version.nObjects } : {}),

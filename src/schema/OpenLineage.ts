@@ -39,3 +39,17 @@ builder.prismaObjectField(TransformRef, "facets", (t) => t.expose("facets", { ty
 builder.prismaObjectField(ArtifactRef, "facets", (t) =>
   t.expose("facets", { type: "JSON", nullable: true, description: "OpenLineage dataset facets as sent (schema, columnLineage, symlinks, …)" }),
 );
+
+builder.queryField("openLineageDataset", (t) =>
+  t.prismaField({
+    type: ArtifactRef,
+    nullable: true,
+    authScopes: { read: true },
+    description: "the latest version of the artifact family an OpenLineage dataset identifier names (its own name or a symlink's)",
+    args: { namespace: t.arg.string({ required: true }), name: t.arg.string({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const alias = await ctx.db.reader.artifactAlias.findUnique({ where: { namespace_name: { namespace: args.namespace, name: args.name } } });
+      return alias ? ctx.db.reader.artifact.findFirst({ ...query, where: { stem: alias.stem, isLatest: true } }) : null;
+    },
+  }),
+);
