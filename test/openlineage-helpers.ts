@@ -65,7 +65,7 @@ const RUN_FIELDS = `uid reference referenceType status startedAt finishedAt face
   outputArtifacts { uid key storage { root } isLatest hash hashType nObservations size facets }`;
 
 export async function olRuns(svc: TestService): Promise<any[]> {
-  const data = ok(await svc.gql(`{ runs(first: 1000, filter: { referenceType: "openlineage" }) { edges { node { ${RUN_FIELDS} } } } }`));
+  const data = ok(await svc.gql(`{ runs(first: 100, filter: { referenceType: "openlineage" }) { edges { node { ${RUN_FIELDS} } } } }`));
   return data.runs.edges.map((edge: any) => edge.node);
 }
 
@@ -81,7 +81,7 @@ export async function runByReference(svc: TestService, reference: string): Promi
 }
 
 export async function artifacts(svc: TestService): Promise<any[]> {
-  const data = ok(await svc.gql(`{ artifacts(first: 1000) { edges { node { uid key storage { root } isLatest hash hashType facets run { reference } } } } }`));
+  const data = ok(await svc.gql(`{ artifacts(first: 200) { edges { node { uid key storage { root } isLatest hash hashType facets run { reference } } } } }`));
   return data.artifacts.edges.map((edge: any) => edge.node);
 }
 
