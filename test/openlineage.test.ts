@@ -2,7 +2,7 @@
 // out-of-order delivery, and the lineage the ingested events give.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ok, startTestService, type TestService } from "./harness.ts";
-import { corpus, postBatch, postEvent, registrySnapshot, runByReference } from "./openlineage-helpers.ts";
+import { postBatch, postEvent, runByReference } from "./openlineage-helpers.ts";
 
 const NS = "test-scheduler";
 let seq = 0;
