@@ -52,7 +52,10 @@ describe("OpenLineage ingestion", () => {
       inputs: ["raw/a"],
       outputs: ["clean/a"],
       jobFacets: { jobType: { jobType: "TASK", processingType: "BATCH", integration: "AIRFLOW" }, sql: { query: "select 1" } },
-      facets: { nominalTime: { nominalStartTime: "2024-01-01T00:00:00Z" } },
+      facets: {
+        nominalTime: { nominalStartTime: "2024-01-01T00:00:00Z", nominalEndTime: null },
+        executionParameters: { parameters: [{ key: "retries", name: "retries", value: 3 }] },
+      },
     });
     const complete = runEvent("COMPLETE", "2024-01-01T10:05:00Z", runId, "etl.daily", { inputs: ["raw/a"], outputs: ["clean/a"] });
     expect((await postEvent(svc, start)).status).toBe(200);
@@ -69,6 +72,8 @@ describe("OpenLineage ingestion", () => {
     });
     expect(answer.body.runUid).toBe(run.uid);
     expect(run.facets.nominalTime.nominalStartTime).toBe("2024-01-01T00:00:00Z");
+    const params = ok(await svc.gql(`query($uid: String!) { run(uid: $uid) { params } }`, { uid: run.uid })).run.params;
+    expect(params).toEqual({ nominalStartTime: "2024-01-01T00:00:00Z", retries: 3 });
     expect(run.transform.facets.jobType.integration).toBe("AIRFLOW");
     expect(run.inputArtifacts.map((a: any) => [a.storage.root, a.key, a.run])).toEqual([["s3://lake", "raw/a", null]]);
     expect(run.outputArtifacts).toHaveLength(1);

@@ -8,6 +8,7 @@ import { isTransientDatabaseError } from "../plugins/errors.ts";
 import { datasetLockKeys, familyOf, resolveFamilies } from "./families.ts";
 import { asJson, mergeFacets, originHash } from "./mapping.ts";
 import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type RunEventData } from "./parse.ts";
+import { writeRunParams } from "./params.ts";
 import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
 import { createVersions, deriveLinks, settle, writeInputs, writeOutputs, type Written } from "./versions.ts";
 
@@ -131,6 +132,11 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   }
   await transforms.writeFacets();
   await writeRuns(tx, states, userId);
+  await writeRunParams(
+    tx,
+    [...states.values()].filter((state) => state.changed),
+    userId,
+  );
 
   const families = await resolveFamilies(tx, datasets, userId);
   const outputs: Written[] = [];
