@@ -171,4 +171,21 @@ describe("OpenLineage ingestion", () => {
     expect(transformGraph.nodes.map((node: any) => node.transform.key).sort()).toEqual([`${NS}/rerun.extract`, `${NS}/rerun.load`]);
     expect(transformGraph.edges).toEqual([{ runs: 2, artifacts: 2 }]);
   });
+
+  it("writes a batch set-based: the statement count does not grow with the number of events", async () => {
+    const batch = (size: number, tag: string) =>
+      Array.from({ length: size }, (_, i) => {
+        const runId = `${tag}-${i}`;
+        const io = { inputs: [`sb/raw-${i % 5}`, `sb/raw-${(i + 1) % 5}`], outputs: [`sb/out-${i % 10}`] };
+        return [
+          runEvent("START", "2024-08-01T10:00:00Z", runId, `sb.job-${i % 3}`, io),
+          runEvent("COMPLETE", "2024-08-01T10:05:00Z", runId, `sb.job-${i % 3}`, io),
+        ];
+      }).flat();
+    await postBatch(svc, batch(10, "warm"));
+    const small = await svc.countStatements(() => postBatch(svc, batch(10, "small")));
+    const large = await svc.countStatements(() => postBatch(svc, batch(50, "large")));
+    expect(large.count).toBeLessThanOrEqual(small.count + 2);
+    expect(large.count).toBeLessThan(60);
+  });
 });

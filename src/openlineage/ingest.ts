@@ -115,6 +115,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   await lockAll(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
 
   const transforms = new TransformCache(db, tx, userId);
+  await transforms.preload(jobs);
   const states = await loadRuns(tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
   const placed: Placed[] = [];
   const runOf = new Map<OpenLineageEvent, RunState>();

@@ -4,7 +4,7 @@
 import type { Database, Tx } from "../db/database.ts";
 import { conflict } from "../domain/errors.ts";
 import type { RunStatus } from "../domain/runs.ts";
-import { getOrCreateTransform } from "../domain/transforms.ts";
+import { getOrCreateTransform, hashSourceCode } from "../domain/transforms.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
 import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
 import type { Facets, JobRef, RunEventData } from "./parse.ts";
@@ -28,11 +28,12 @@ export interface RunState {
   changed: boolean;
 }
 
-type Transform = { id: number; uid: string; facets: unknown };
+type Transform = { id: number; uid: string; facets: unknown; hash: string | null };
 
 /** Transforms of the batch, by job key and source code, with the job facets to merge into each. */
 export class TransformCache {
   private byJob = new Map<string, Transform>();
+  private latest = new Map<string, Transform>();
   readonly facets = new Map<number, { transform: Transform; facets: Facets }>();
   constructor(
     private db: Database,
@@ -40,12 +41,26 @@ export class TransformCache {
     private userId: number,
   ) {}
 
+  /** The latest transform of every job of the batch, in one statement (the batch holds their locks). */
+  async preload(jobs: JobRef[]): Promise<void> {
+    const keys = [...new Set(jobs.map((job) => job.key))];
+    if (!keys.length) return;
+    const rows = await this.tx.transform.findMany({
+      where: { key: { in: keys }, isLatest: true, trashedAt: null },
+      select: { id: true, uid: true, facets: true, hash: true, key: true },
+    });
+    for (const row of rows) this.latest.set(row.key!, row);
+  }
+
   async get(job: JobRef, withFacets = true): Promise<Transform> {
     const input = transformOf(job);
     const cacheKey = `${input.key}\u0000${input.sourceCode ?? ""}`;
     let transform = this.byJob.get(cacheKey);
     if (!transform) {
-      transform = await getOrCreateTransform(this.db, this.tx, input, this.userId, "job");
+      // getOrCreateTransform's rule without its look-up: no source, or the same source, is the latest version.
+      const latest = this.latest.get(input.key);
+      if (latest && (input.sourceCode == null || latest.hash === hashSourceCode(input.sourceCode))) transform = latest;
+      else transform = await getOrCreateTransform(this.db, this.tx, input, this.userId, "job");
       this.byJob.set(cacheKey, transform);
     }
     if (withFacets && Object.keys(job.facets).length) {
@@ -60,7 +75,9 @@ export class TransformCache {
   async writeFacets(): Promise<void> {
     for (const { transform, facets } of this.facets.values()) {
       const current = (transform.facets ?? {}) as Facets;
-      await this.tx.transform.update({ where: { id: transform.id }, data: { facets: asJson({ ...current, ...facets }) } });
+      const merged = { ...current, ...facets };
+      if (JSON.stringify(merged) === JSON.stringify(current)) continue;
+      await this.tx.transform.update({ where: { id: transform.id }, data: { facets: asJson(merged) } });
     }
   }
 }
