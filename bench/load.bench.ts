@@ -45,7 +45,7 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 /** Starts a server process and resolves with its port once it logs that it listens. */
-async function startProcess(command: string[], env: Record<string, string> = {}): Promise<{ proc: ChildProcess; port: number }> {
+export async function startProcess(command: string[], env: Record<string, string> = {}): Promise<{ proc: ChildProcess; port: number }> {
   const proc = spawn(process.execPath, command, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (chunk) => (stderr += chunk));
@@ -68,7 +68,7 @@ async function startProcess(command: string[], env: Record<string, string> = {})
   return { proc, port };
 }
 
-async function stopProcess(proc: ChildProcess) {
+export async function stopProcess(proc: ChildProcess) {
   if (proc.exitCode !== null) return;
   const exited = new Promise((resolve) => proc.on("exit", resolve));
   proc.kill("SIGTERM");

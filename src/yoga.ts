@@ -19,6 +19,7 @@ import { useOriginCheck } from "./plugins/origins.ts";
 import { useReadiness } from "./plugins/readiness.ts";
 import { useRequestLog } from "./plugins/request-log.ts";
 import { schema } from "./schema/index.ts";
+import { useOpenLineageRoutes } from "./openlineage/http.ts";
 
 export interface AppOptions {
   db: Database;
@@ -59,6 +60,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   const anyHost = auth === "token" && !options.allowedHosts?.length;
   const origins = useOriginCheck({ corsOrigins: options.corsOrigins });
   const plugins: Plugin<Context>[] = [
+    // Before all: the OpenLineage routes become GraphQL requests that every plugin below checks.
+    useOpenLineageRoutes({ maxBodyBytes: limits.maxBodyBytes }),
     // First: a refused request reaches no other plugin, and its refusal is what gets logged.
     useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
     origins.plugin as Plugin<Context>,

@@ -8,6 +8,7 @@ import type { Plugin } from "graphql-yoga";
 import { operationNameOf, operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
 import type { Logger } from "../log.ts";
+import { requestedPaths } from "../openlineage/http.ts";
 
 interface RequestInfo {
   id: string;
@@ -76,7 +77,7 @@ export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logg
       info.log[level](
         {
           method: request.method,
-          path: url.pathname,
+          path: requestedPaths.get(request) ?? url.pathname,
           status: response.status,
           durationMs: Math.round((performance.now() - info.started) * 10) / 10,
           operationName: info.operationName,

@@ -12,5 +12,6 @@ import "./Param.ts";
 import "./Lineage.ts";
 import "./TransformLineage.ts";
 import "./Auth.ts";
+import "./OpenLineage.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

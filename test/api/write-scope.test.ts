@@ -215,6 +215,13 @@ describe("scopes on mutation results", () => {
       prepare: async () => ({ input: { uid: fixture.aliceTransformUid, predecessorUids: [fixture.transformUid] } }),
       own: () => [fixture.aliceTransformUid],
     },
+    {
+      mutation: "ingestOpenLineage",
+      label: "a run of a new job",
+      prepare: async () => ({
+        events: [{ eventType: "COMPLETE", eventTime: "2024-01-01T00:00:00Z", run: { runId: `ol-${next()}` }, job: { namespace: "scope", name: "job" } }],
+      }),
+    },
     ...(["Run", "Artifact", "Collection", "Transform"] as const).flatMap((kind): MutationCase[] => {
       const create = async () => {
         if (kind === "Run") return (await track("readWrite", "base-pipeline")).uid;

@@ -1,0 +1,180 @@
+// OpenLineage ingestion: a list of events in, one result per event out. Valid events are
+// written together in one transaction, table by table; when that transaction fails for a
+// reason an event carries, each event is written alone, so one bad event fails only itself.
+import { GraphQLError } from "graphql";
+import type { Database, Tx } from "../db/database.ts";
+import { AppError } from "../domain/errors.ts";
+import { isTransientDatabaseError } from "../plugins/errors.ts";
+import { datasetLockKeys, familyOf, resolveFamilies } from "./families.ts";
+import { asJson, mergeFacets, originHash } from "./mapping.ts";
+import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type RunEventData } from "./parse.ts";
+import { writeRunParams } from "./params.ts";
+import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
+import { createVersions, deriveLinks, settle, writeInputs, writeOutputs, type Written } from "./versions.ts";
+
+export interface EventResult {
+  index: number;
+  status: "success" | "failed";
+  /** Why the event was refused or failed; null on success. */
+  reason: string | null;
+  /** The path in the event at fault, when one is (run.runId, job.name, …). */
+  field: string | null;
+  /** Whether sending the same event again may succeed (the database was busy or unreachable). */
+  retriable: boolean;
+  code: string | null;
+  runUid: string | null;
+  transformUid: string | null;
+}
+
+interface Placed {
+  runUid: string | null;
+  transformUid: string | null;
+}
+
+/** Parses, validates and writes events; never throws for a bad event, only reports it. */
+export async function ingestOpenLineage(db: Database, events: readonly unknown[], userId: number): Promise<EventResult[]> {
+  const results: EventResult[] = [];
+  const valid: { index: number; event: OpenLineageEvent }[] = [];
+  events.forEach((raw, index) => {
+    try {
+      valid.push({ index, event: parseEvent(raw) });
+    } catch (error) {
+      results[index] = failure(index, error);
+    }
+  });
+  if (valid.length) {
+    try {
+      const placed = await db.write((tx) =>
+        writeEvents(
+          db,
+          tx,
+          valid.map((item) => item.event),
+          userId,
+        ),
+      );
+      valid.forEach((item, i) => (results[item.index] = success(item.index, placed[i])));
+    } catch (error) {
+      if (valid.length === 1 || isTransientDatabaseError(error)) {
+        for (const item of valid) results[item.index] = failure(item.index, error);
+      } else {
+        for (const item of valid) {
+          try {
+            const [placed] = await db.write((tx) => writeEvents(db, tx, [item.event], userId));
+            results[item.index] = success(item.index, placed);
+          } catch (single) {
+            results[item.index] = failure(item.index, single);
+          }
+        }
+      }
+    }
+  }
+  return results;
+}
+
+const success = (index: number, placed: Placed): EventResult => ({
+  index,
+  status: "success",
+  reason: null,
+  field: null,
+  retriable: false,
+  code: null,
+  ...placed,
+});
+
+function failure(index: number, error: unknown): EventResult {
+  const base = { index, status: "failed" as const, runUid: null, transformUid: null };
+  if (error instanceof AppError || (error instanceof GraphQLError && typeof error.extensions?.code === "string")) {
+    const field = typeof error.extensions.field === "string" ? error.extensions.field : null;
+    return { ...base, reason: error.message, field, retriable: error.extensions.code === "RETRYABLE", code: String(error.extensions.code) };
+  }
+  if (isTransientDatabaseError(error)) {
+    return { ...base, reason: "the database is unavailable or busy right now; send the event again shortly", field: null, retriable: true, code: "RETRYABLE" };
+  }
+  // Not the event's fault that a person could act on: reported without internals.
+  return { ...base, reason: "the event could not be written (internal error)", field: null, retriable: false, code: "INTERNAL" };
+}
+
+const runLockKeys = (event: RunEventData) => [`ol:run:${event.runId}`, ...(event.parent ? [`ol:run:${event.parent.runId}`] : [])];
+
+/** Takes every lock of the batch in one statement, in one order (PostgreSQL; SQLite writes are serial). */
+async function lockAll(db: Database, tx: Tx, keys: string[]): Promise<void> {
+  if (db.provider !== "postgresql" || !keys.length) return;
+  await tx.$executeRawUnsafe(
+    "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS locks",
+    [...new Set(keys)],
+  );
+}
+
+/** Writes a batch of valid events in the caller's transaction. */
+export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent[], userId: number): Promise<Placed[]> {
+  const runEvents = events.filter((event): event is RunEventData => event.kind === "run");
+  const datasets: DatasetRef[] = events.flatMap((event) =>
+    event.kind === "run" ? [...event.inputs, ...event.outputs] : event.kind === "dataset" ? [event.dataset] : [],
+  );
+  const jobs = events.flatMap((event) => (event.kind === "dataset" ? [] : [event.job, ...(event.kind === "run" && event.parent ? [event.parent.job] : [])]));
+  await lockAll(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
+
+  const transforms = new TransformCache(db, tx, userId);
+  await transforms.preload(jobs);
+  const states = await loadRuns(tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
+  const placed: Placed[] = [];
+  const runOf = new Map<OpenLineageEvent, RunState>();
+  for (const event of events) {
+    if (event.kind === "run") {
+      const state = await applyRunEvent(states, event, transforms);
+      runOf.set(event, state);
+      placed.push({ runUid: state.uid, transformUid: state.transformUid });
+    } else if (event.kind === "job") {
+      const transform = await transforms.get({ ...event.job, facets: { ...event.job.facets, declaredInputs: event.inputs, declaredOutputs: event.outputs } });
+      placed.push({ runUid: null, transformUid: transform.uid });
+    } else {
+      placed.push({ runUid: null, transformUid: null });
+    }
+  }
+  await transforms.writeFacets();
+  await writeRuns(tx, states, userId);
+  await writeRunParams(
+    tx,
+    [...states.values()].filter((state) => state.changed),
+    userId,
+  );
+
+  const families = await resolveFamilies(tx, datasets, userId);
+  const outputs: Written[] = [];
+  const inputs: Written[] = [];
+  for (const event of runEvents) {
+    const run = runOf.get(event)!;
+    for (const dataset of event.outputs) outputs.push({ family: familyOf(families, dataset), dataset, run, at: event.eventTime });
+    for (const dataset of event.inputs) inputs.push({ family: familyOf(families, dataset), dataset, run, at: event.eventTime });
+  }
+  await writeOutputs(tx, outputs, userId);
+  await writeInputs(tx, inputs);
+  const originFacets = new Map<string, Facets>(inputs.map((input) => [input.family.stem, input.dataset.facets]));
+  const inputFamilies = new Map(inputs.map((input) => [input.family.stem, input.family]));
+  const changedRuns = [...states.values()].filter((state) => state.changed).map((state) => state.id!);
+  await deriveLinks(tx, changedRuns, inputFamilies, originFacets, userId);
+  await writeDatasetEvents(tx, events, families, userId);
+  return placed;
+}
+
+/** A DatasetEvent's facets go to the family's latest version (an origin version for a new family). */
+async function writeDatasetEvents(tx: Tx, events: OpenLineageEvent[], families: Map<string, ReturnType<typeof familyOf>>, userId: number) {
+  const datasets = events.flatMap((event) => (event.kind === "dataset" ? [event.dataset] : []));
+  if (!datasets.length) return;
+  const fresh = new Map(datasets.map((dataset) => [familyOf(families, dataset).stem, familyOf(families, dataset)]));
+  const stems = [...fresh.keys()];
+  const known = new Set((await tx.artifact.findMany({ where: { stem: { in: stems } }, select: { stem: true }, distinct: ["stem"] })).map((row) => row.stem));
+  const missing = stems.filter((stem) => !known.has(stem));
+  await createVersions(
+    tx,
+    missing.map((stem) => ({ family: fresh.get(stem)!, hash: originHash(stem), runId: null, facets: {}, size: null, nObservations: null, nObjects: null })),
+    userId,
+  );
+  await settle(tx, missing);
+  for (const dataset of datasets) {
+    const latest = await tx.artifact.findFirst({ where: { stem: familyOf(families, dataset).stem, isLatest: true }, select: { id: true, facets: true } });
+    if (!latest) continue;
+    const { facets } = mergeFacets((latest.facets ?? {}) as Facets, {}, dataset.facets, new Date());
+    await tx.artifact.update({ where: { id: latest.id }, data: { facets: asJson(facets) } });
+  }
+}

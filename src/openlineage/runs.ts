@@ -1,0 +1,229 @@
+// The runs of a batch of OpenLineage events: each run's state folded from its events in a way
+// that does not depend on their order (earliest event starts it, earliest terminal event ends
+// it, newest facet value wins), parents as placeholders, and the rows written set-based.
+import type { Database, Tx } from "../db/database.ts";
+import { conflict } from "../domain/errors.ts";
+import type { RunStatus } from "../domain/runs.ts";
+import { getOrCreateTransform, hashSourceCode } from "../domain/transforms.ts";
+import { base62, UID_LENGTH } from "../domain/uid.ts";
+import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
+import type { Facets, JobRef, RunEventData } from "./parse.ts";
+
+export interface RunState {
+  reference: string;
+  id: number | null;
+  uid: string;
+  jobKey: string;
+  transformId: number;
+  transformUid: string;
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  firstEventAt: Date | null;
+  terminalEventAt: Date | null;
+  facets: Facets;
+  facetTimes: Record<string, string>;
+  parentReference: string | null;
+  initiatedById: number | null;
+  changed: boolean;
+}
+
+type Transform = { id: number; uid: string; facets: unknown; hash: string | null };
+
+/** Transforms of the batch, by job key and source code, with the job facets to merge into each. */
+export class TransformCache {
+  private byJob = new Map<string, Transform>();
+  private latest = new Map<string, Transform>();
+  readonly facets = new Map<number, { transform: Transform; facets: Facets }>();
+  constructor(
+    private db: Database,
+    private tx: Tx,
+    private userId: number,
+  ) {}
+
+  /** The latest transform of every job of the batch, in one statement (the batch holds their locks). */
+  async preload(jobs: JobRef[]): Promise<void> {
+    const keys = [...new Set(jobs.map((job) => job.key))];
+    if (!keys.length) return;
+    const rows = await this.tx.transform.findMany({
+      where: { key: { in: keys }, isLatest: true, trashedAt: null },
+      select: { id: true, uid: true, facets: true, hash: true, key: true },
+    });
+    for (const row of rows) this.latest.set(row.key!, row);
+  }
+
+  async get(job: JobRef, withFacets = true): Promise<Transform> {
+    const input = transformOf(job);
+    const cacheKey = `${input.key}\u0000${input.sourceCode ?? ""}`;
+    let transform = this.byJob.get(cacheKey);
+    if (!transform) {
+      // getOrCreateTransform's rule without its look-up: no source, or the same source, is the latest version.
+      const latest = this.latest.get(input.key);
+      if (latest && (input.sourceCode == null || latest.hash === hashSourceCode(input.sourceCode))) transform = latest;
+      else transform = await getOrCreateTransform(this.db, this.tx, input, this.userId, "job");
+      this.byJob.set(cacheKey, transform);
+    }
+    if (withFacets && Object.keys(job.facets).length) {
+      const entry = this.facets.get(transform.id) ?? { transform, facets: {} };
+      entry.facets = { ...entry.facets, ...job.facets };
+      this.facets.set(transform.id, entry);
+    }
+    return transform;
+  }
+
+  /** One update per transform whose job facets arrived. */
+  async writeFacets(): Promise<void> {
+    for (const { transform, facets } of this.facets.values()) {
+      const current = (transform.facets ?? {}) as Facets;
+      const merged = { ...current, ...facets };
+      if (JSON.stringify(merged) === JSON.stringify(current)) continue;
+      await this.tx.transform.update({ where: { id: transform.id }, data: { facets: asJson(merged) } });
+    }
+  }
+}
+
+const runSelect = { id: true, uid: true, status: true, startedAt: true, finishedAt: true, facets: true, initiatedById: true, transformId: true } as const;
+
+/** The runs the events name (their own and their parents), as stored, keyed by run.runId. */
+export async function loadRuns(tx: Tx, references: string[]): Promise<Map<string, RunState>> {
+  const rows = await tx.openLineageRun.findMany({
+    where: { reference: { in: references } },
+    include: { run: { select: { ...runSelect, transform: { select: { uid: true } } } } },
+  });
+  return new Map(
+    rows.map((row) => [
+      row.reference,
+      {
+        reference: row.reference,
+        id: row.run.id,
+        uid: row.run.uid,
+        jobKey: row.jobKey,
+        transformId: row.run.transformId,
+        transformUid: row.run.transform.uid,
+        status: row.run.status as RunStatus,
+        startedAt: row.run.startedAt,
+        finishedAt: row.run.finishedAt,
+        firstEventAt: row.firstEventAt,
+        terminalEventAt: row.terminalEventAt,
+        facets: (row.run.facets ?? {}) as Facets,
+        facetTimes: (row.facetTimes ?? {}) as Record<string, string>,
+        parentReference: null,
+        initiatedById: row.run.initiatedById,
+        changed: false,
+      },
+    ]),
+  );
+}
+
+function newRun(reference: string, jobKey: string, transform: Transform, at: Date): RunState {
+  return {
+    reference,
+    id: null,
+    uid: base62(UID_LENGTH.run),
+    jobKey,
+    transformId: transform.id,
+    transformUid: transform.uid,
+    status: "STARTED",
+    startedAt: at,
+    finishedAt: null,
+    firstEventAt: null,
+    terminalEventAt: null,
+    facets: {},
+    facetTimes: {},
+    parentReference: null,
+    initiatedById: null,
+    changed: true,
+  };
+}
+
+/** Folds one run event into the states (creating its run, and its parent as a placeholder). */
+export async function applyRunEvent(states: Map<string, RunState>, event: RunEventData, transforms: TransformCache): Promise<RunState> {
+  const transform = await transforms.get(event.job);
+  let state = states.get(event.runId);
+  if (!state) states.set(event.runId, (state = newRun(event.runId, event.job.key, transform, event.eventTime)));
+  if (state.jobKey !== event.job.key) {
+    throw conflict(`run.runId ${JSON.stringify(event.runId)} is a run of job ${JSON.stringify(state.jobKey)}, not of ${JSON.stringify(event.job.key)}`, {
+      field: "job.name",
+    });
+  }
+  const at = event.eventTime;
+  if (!state.firstEventAt || at < state.firstEventAt) state.firstEventAt = at;
+  state.startedAt = state.firstEventAt;
+  const status = statusOf(event.eventType);
+  if (isTerminal(status) && (!state.terminalEventAt || at < state.terminalEventAt)) {
+    state.status = status;
+    state.terminalEventAt = at;
+    state.finishedAt = at;
+  } else if (!state.terminalEventAt) {
+    state.status = "STARTED";
+  }
+  const merged = mergeFacets(state.facets, state.facetTimes, event.runFacets, at);
+  state.facets = merged.facets;
+  state.facetTimes = merged.times;
+  state.changed = true;
+  if (event.parent) {
+    let parent = states.get(event.parent.runId);
+    if (!parent) {
+      const parentTransform = await transforms.get(event.parent.job, false);
+      states.set(event.parent.runId, (parent = newRun(event.parent.runId, event.parent.job.key, parentTransform, at)));
+    } else if (!parent.firstEventAt && at < parent.startedAt) {
+      // A placeholder starts with the earliest event of its children, until its own arrive.
+      parent.startedAt = at;
+      parent.changed = true;
+    }
+    state.parentReference = event.parent.runId;
+  }
+  return state;
+}
+
+/** Writes the runs: new ones in one statement each for runs and their bookkeeping, changed ones row by row. */
+export async function writeRuns(tx: Tx, states: Map<string, RunState>, userId: number): Promise<void> {
+  const fresh = [...states.values()].filter((state) => state.id == null);
+  if (fresh.length) {
+    const created = await tx.run.createManyAndReturn({
+      data: fresh.map((state) => ({
+        uid: state.uid,
+        transformId: state.transformId,
+        status: state.status,
+        startedAt: state.startedAt,
+        finishedAt: state.finishedAt,
+        reference: state.reference,
+        referenceType: REFERENCE_TYPE,
+        facets: asJson(state.facets),
+        createdById: userId,
+      })),
+      select: { id: true, uid: true },
+    });
+    const ids = new Map(created.map((row) => [row.uid, row.id]));
+    for (const state of fresh) state.id = ids.get(state.uid)!;
+    await tx.openLineageRun.createMany({
+      data: fresh.map((state) => ({
+        reference: state.reference,
+        runId: state.id!,
+        jobKey: state.jobKey,
+        firstEventAt: state.firstEventAt,
+        terminalEventAt: state.terminalEventAt,
+        facetTimes: state.facetTimes,
+      })),
+    });
+  }
+  for (const state of states.values()) {
+    const parentId = state.parentReference ? (states.get(state.parentReference)?.id ?? null) : state.initiatedById;
+    const isFresh = fresh.includes(state);
+    if (isFresh && parentId == null) continue;
+    if (!isFresh && !state.changed && parentId === state.initiatedById) continue;
+    await tx.run.update({
+      where: { id: state.id! },
+      data: isFresh
+        ? { initiatedById: parentId }
+        : { status: state.status, startedAt: state.startedAt, finishedAt: state.finishedAt, facets: asJson(state.facets), initiatedById: parentId },
+    });
+    if (!isFresh) {
+      await tx.openLineageRun.update({
+        where: { reference: state.reference },
+        data: { firstEventAt: state.firstEventAt, terminalEventAt: state.terminalEventAt, facetTimes: state.facetTimes },
+      });
+    }
+    state.initiatedById = parentId;
+  }
+}
