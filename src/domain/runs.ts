@@ -10,12 +10,15 @@ import { addParamValues } from "./params.ts";
 import { getOrCreateTransform, type TransformInput } from "./transforms.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
 import { recomputeLatest } from "./versions.ts";
+import { findTrackedRun } from "./run-retry.ts";
 
 export const RUN_STATUSES = ["SCHEDULED", "STARTED", "RESTARTED", "COMPLETED", "ERRORED", "ABORTED"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINAL_STATUSES: readonly RunStatus[] = ["COMPLETED", "ERRORED", "ABORTED"];
 
 export interface TrackInput {
+  /** A uid the client chose (20 base62 characters): sending the same track again returns that run. */
+  uid?: string | null;
   transform: TransformInput;
   reference?: string | null;
   referenceType?: string | null;
@@ -27,13 +30,17 @@ export interface TrackInput {
 }
 
 export async function track(db: Database, tx: Tx, input: TrackInput, userId: number) {
+  if (input.uid != null) {
+    const tracked = await findTrackedRun(db, tx, input.uid, input.transform, userId);
+    if (tracked) return tracked;
+  }
   const transform = await getOrCreateTransform(db, tx, input.transform, userId);
   const initiatedBy = input.initiatedByRunUid ? await findRun(tx, input.initiatedByRunUid, "initiatedByRunUid") : null;
   const artifacts = await findArtifacts(tx, input.inputArtifactUids ?? [], "inputArtifactUids");
   const collections = await findCollections(tx, input.inputCollectionUids ?? [], "inputCollectionUids");
   const run = await tx.run.create({
     data: {
-      uid: base62(UID_LENGTH.run),
+      uid: input.uid ?? base62(UID_LENGTH.run),
       transformId: transform.id,
       status: "STARTED",
       startedAt: new Date(),
@@ -78,6 +85,8 @@ export async function finishRun(tx: Tx, input: { uid: string; status?: RunStatus
     throw invalid("status", `a run finishes as ${FINAL_STATUSES.join(", ")}, not ${status}`);
   }
   const run = await findRun(tx, input.uid, "uid");
+  // Finishing again in the state the run has is a retry: it answers the run unchanged.
+  if (run.finishedAt && run.status === status) return run;
   if (run.finishedAt || FINAL_STATUSES.includes(run.status as RunStatus)) {
     throw conflict(`run ${run.uid} already finished (${run.status} at ${run.finishedAt?.toISOString()})`, { field: "uid" });
   }
@@ -93,7 +102,11 @@ export async function finishRun(tx: Tx, input: { uid: string; status?: RunStatus
       ...(environment ? { environmentId: environment.id } : {}),
     },
   });
-  if (count === 0) throw conflict(`run ${run.uid} already finished`, { field: "uid" });
+  if (count === 0) {
+    const finished = await tx.run.findUniqueOrThrow({ where: { id: run.id } });
+    if (finished.status === status) return finished; // a concurrent retry finished it first
+    throw conflict(`run ${run.uid} already finished`, { field: "uid" });
+  }
   return tx.run.findUniqueOrThrow({ where: { id: run.id } });
 }
 
