@@ -29,6 +29,8 @@ export interface RegisterPathOptions extends HashOptions {
   description?: string;
   type?: string;
   runUid?: string;
+  /** the storage the file lies in (an absolute local path or a URI); default: the service's */
+  storageRoot?: string;
 }
 
 /** Hashes a file or folder and registers it (as the run's output when runUid is given). */
@@ -43,6 +45,7 @@ export async function registerPath(client: ArtifactRegistrar, target: string, op
     description: options.description,
     type: options.type,
     runUid: options.runUid,
+    storageRoot: options.storageRoot,
   });
 }
 
