@@ -110,6 +110,23 @@ describe("the other workflow writes, sent twice", () => {
     expect(await svc.snapshot()).toEqual(before);
   });
 
+  it("defineParam and addTransformPredecessors answer the same", async () => {
+    const define = `mutation { defineParam(input: { name: "retry_depth", dtype: "int" }) { name dtype } }`;
+    const defined = ok(await svc.gql(define)).defineParam;
+    const before = await svc.snapshot();
+    expect(ok(await svc.gql(define)).defineParam).toEqual(defined);
+    expect(await svc.snapshot()).toEqual(before);
+
+    const transformOf = async (name: string) =>
+      ok(await svc.gql(`mutation($name: String!) { track(input: { transform: { name: $name } }) { transform { uid } } }`, { name })).track.transform.uid;
+    const [predecessor, successor] = [await transformOf("pred-a.sh"), await transformOf("pred-b.sh")];
+    const link = `mutation($uid: String!, $p: [String!]!) { addTransformPredecessors(input: { uid: $uid, predecessorUids: $p }) { uid predecessors { uid } } }`;
+    const linked = ok(await svc.gql(link, { uid: successor, p: [predecessor] })).addTransformPredecessors;
+    const afterLink = await svc.snapshot();
+    expect(ok(await svc.gql(link, { uid: successor, p: [predecessor] })).addTransformPredecessors).toEqual(linked);
+    expect(await svc.snapshot()).toEqual(afterLink);
+  });
+
   it("registerArtifact returns the artifact it registered", async () => {
     const { uid } = ok(await svc.gql(TRACK, { input: { transform: { name: "register-twice.sh" } } })).track;
     const register = `mutation($runUid: String!) { registerArtifact(input: { hash: "${contentHash("retry-out")}", key: "out/x", runUid: $runUid }) { uid run { uid } } }`;
