@@ -1,6 +1,7 @@
 // Retry-safe writes: a workflow client that sends a mutation again after losing its answer
 // gets the same result and nothing is written twice (README: "Which writes are safe to retry").
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createToken, createUser } from "../src/auth/accounts.ts";
 import { contentHash, expectError, ok, startTestService, type TestService } from "./harness.ts";
 
 let svc: TestService;
@@ -51,6 +52,26 @@ describe("track with a client-chosen uid", () => {
     expect(error.extensions?.field).toBe("uid");
     expectError(await svc.gql(TRACK, { input: { uid, transform: { name: "one.sh", version: "2" } } }), "CONFLICT");
     expect(await svc.snapshot()).toEqual(before);
+  });
+
+  it("never hands one user's run to another who sends its uid", async () => {
+    const secured = await startTestService({ auth: "token" });
+    try {
+      const bearer = async (handle: string) => {
+        await createUser(secured.db, { handle });
+        const { secret } = await createToken(secured.db, { userHandle: handle, scopes: "write", name: handle });
+        return { authorization: `Bearer ${secret}` };
+      };
+      const [alice, bob] = [await bearer("alice"), await bearer("bob")];
+      const input = { uid: clientUid(), transform: { name: "shared.sh", version: "1" } };
+      const track = `mutation($input: TrackInput!) { track(input: $input) { uid status } }`;
+      ok(await secured.gql(track, { input }, alice));
+      const error = expectError(await secured.gql(track, { input }, bob), "CONFLICT");
+      expect(error.extensions?.field).toBe("uid");
+      expect(ok(await secured.gql(track, { input }, alice)).track.uid).toBe(input.uid);
+    } finally {
+      await secured.stop();
+    }
   });
 
   it("checks the uid's shape (20 base62 characters)", async () => {

@@ -33,6 +33,11 @@ const countRuns = async (name: string) =>
   ok(await svc.gql(`query($name: String!) { runs(filter: { transformName: { equals: $name } }) { totalCount } }`, { name })).runs.totalCount as number;
 
 describe("the run helper", () => {
+  it("is the package's ./client entry", async () => {
+    const entry = await import("lineage-registry/client");
+    expect(entry.LineageClient).toBe(LineageClient);
+  });
+
   it("tracks inputs and params, registers outputs (a folder as one artifact), finishes once", async () => {
     const client = new LineageClient({ url: svc.url });
     const reads = file("reads.txt", "ACGT\n");
@@ -203,6 +208,13 @@ describe("process hooks", () => {
     expect(code).toBe(1);
     expect(stderr).toContain("boom");
     expect(await statusOf("hook-throws")).toEqual(["ERRORED"]);
+  });
+
+  it("an unhandled rejection finishes the run ERRORED too", async () => {
+    const child = runScript(script(`void Promise.reject(new Error("rejected"));`), "hook-rejects");
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(1);
+    expect(await statusOf("hook-rejects")).toEqual(["ERRORED"]);
   });
 
   it("SIGTERM finishes the run ABORTED and the process dies of the signal", async () => {

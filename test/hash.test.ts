@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { CHUNK_SIZE, hashDir, hashFile, hashPath } from "../src/client/hash.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "lr-hash-"));
@@ -63,6 +63,21 @@ describe("hashFile", () => {
     const large = await hashFile(write(content));
     expect(large).toEqual(expected(content));
     expect(large.hashType).toBe("sha1-fl");
+  });
+
+  it("draws a progress bar on stderr when asked (by default only on a terminal above ~100 MB)", async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => written.push(String(chunk)) > 0);
+    try {
+      const content = randomBytes(3 * 1024 * 1024);
+      await hashFile(write(content), { progress: true });
+      expect(written.join("")).toMatch(/^\rhashing f\d+ \[#* *\] \d+%[\s\S]*\[#{30}\] 100%\n$/);
+      written.length = 0;
+      await hashFile(write(content));
+      expect(written).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("refuses a folder", async () => {
