@@ -41,7 +41,10 @@ const exitCodeOf = (ending: Ending) => (ending.signal ? 128 + (constants.signals
 const statusOf = (ending: Ending): "COMPLETED" | "ERRORED" | "ABORTED" =>
   ending.signal ? "ABORTED" : ending.code === 0 && !ending.error ? "COMPLETED" : "ERRORED";
 
-/** Signals that arrive while the command runs go to it; before it starts, they stop the run. */
+/**
+ * Signals that arrive while the command runs go to it; before it starts, they stop the run;
+ * after it ended, they wait for the run to be finished (the listener stays until then).
+ */
 class SignalForwarder {
   child: ChildProcess | null = null;
   received: NodeJS.Signals | null = null;
@@ -97,9 +100,7 @@ export async function run(parsed: ParsedCommand): Promise<number> {
     });
     say(`run ${tracked.uid} started (${name})`);
     const tail = new OutputTail();
-    const ending: Ending = forwarder.received
-      ? { code: null, signal: forwarder.received }
-      : await runCommand(parsed.rest, tail, forwarder).finally(() => forwarder.remove());
+    const ending: Ending = forwarder.received ? { code: null, signal: forwarder.received } : await runCommand(parsed.rest, tail, forwarder);
     if (ending.error) {
       const line = `cannot run ${parsed.rest[0]}: ${(ending.error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : ending.error.message}`;
       process.stderr.write(`lineage-registry: ${line}\n`);

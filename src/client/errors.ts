@@ -31,6 +31,6 @@ export class LineageError extends Error {
 
   /** Whether sending the same request again may succeed (the service or the network was busy). */
   get retryable(): boolean {
-    return this.code === "RETRYABLE" || this.code === "NETWORK_ERROR" || this.code === "TIMEOUT" || this.status === 503 || this.status === 429;
+    return ["RETRYABLE", "NETWORK_ERROR", "TIMEOUT"].includes(this.code) || [429, 502, 503, 504].includes(this.status ?? 0);
   }
 }

@@ -1,6 +1,6 @@
 // Sending one typed operation: graphql-request carries it; this module adds the token, a
 // timeout per attempt, and retries with exponential backoff and full jitter on answers that
-// say "try again" (RETRYABLE, HTTP 503/429, honouring Retry-After) and on network failures.
+// say "try again" (RETRYABLE, HTTP 429/502/503/504, honouring Retry-After) and on network failures.
 // Retrying is safe because every write the client sends is idempotent (README: "Which writes
 // are safe to retry").
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
