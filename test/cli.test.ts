@@ -264,6 +264,18 @@ describe("errors are one line", () => {
       const accepted = await cli(["runs", "--url", secured.url], { LINEAGE_TOKEN: secret });
       expect(accepted.code, accepted.stderr).toBe(0);
       expect(accepted.stdout).toBe("no runs\n");
+      // A workflow tool's token: write only. Track asks only for what its writes answer.
+      writeFileSync(path.join(work, "writer-in.txt"), "for a write-only token\n");
+      const writer = (await createToken(secured.db, { userHandle: "local", scopes: "write", name: "cli writer" })).secret;
+      for (let i = 0; i < 2; i++) {
+        const tracked = await cli(
+          ["track", "--url", secured.url, "--transform", "writer.sh", "--input", "writer-in.txt", "--output", "w.txt", "--", "cp", "writer-in.txt", "w.txt"],
+          {
+            LINEAGE_TOKEN: writer,
+          },
+        );
+        expect(tracked.code, tracked.stderr).toBe(0);
+      }
     } finally {
       await secured.stopHttp();
     }
