@@ -5,7 +5,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["src/generated/", "node_modules/", "data/", "bench/data/"] },
+  { ignores: ["src/generated/", "src/client/generated/", "node_modules/", "data/", "bench/data/"] },
   {
     files: ["src/**/*.ts", "test/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "prisma.config.ts", "prisma.postgres.config.ts", "vitest.config.ts"],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],

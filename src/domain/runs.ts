@@ -9,6 +9,7 @@ import { addParamValues } from "./params.ts";
 import { getOrCreateTransform, type TransformInput } from "./transforms.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
 import { recomputeLatest } from "./versions.ts";
+import { findTrackedRun } from "./run-retry.ts";
 import type { WriteContext } from "./write-context.ts";
 
 export const RUN_STATUSES = ["SCHEDULED", "STARTED", "RESTARTED", "COMPLETED", "ERRORED", "ABORTED"] as const;
@@ -16,6 +17,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const FINAL_STATUSES: readonly RunStatus[] = ["COMPLETED", "ERRORED", "ABORTED"];
 
 export interface TrackInput {
+  /** A uid the client chose (20 base62 characters): sending the same track again returns that run. */
+  uid?: string | null;
   transform: TransformInput;
   reference?: string | null;
   referenceType?: string | null;
@@ -29,13 +32,17 @@ export interface TrackInput {
 /** Get-or-create the transform, start a run, record its params and inputs. */
 export async function track(w: WriteContext, input: TrackInput) {
   const { tx } = w;
+  if (input.uid != null) {
+    const tracked = await findTrackedRun(w, input.uid, input.transform);
+    if (tracked) return tracked;
+  }
   const transform = await getOrCreateTransform(w, input.transform);
   const initiatedBy = input.initiatedByRunUid ? await findRun(tx, input.initiatedByRunUid, "initiatedByRunUid") : null;
   const artifacts = await findArtifacts(tx, input.inputArtifactUids ?? [], "inputArtifactUids");
   const collections = await findCollections(tx, input.inputCollectionUids ?? [], "inputCollectionUids");
   const run = await tx.run.create({
     data: {
-      uid: base62(UID_LENGTH.run),
+      uid: input.uid ?? base62(UID_LENGTH.run),
       transformId: transform.id,
       status: "STARTED",
       startedAt: new Date(),
@@ -89,6 +96,8 @@ export async function finishRun({ tx }: WriteContext, input: FinishRunInput) {
     throw invalid("status", `a run finishes as ${FINAL_STATUSES.join(", ")}, not ${status}`);
   }
   const run = await findRun(tx, input.uid, "uid");
+  // Finishing again in the state the run has is a retry: it answers the run unchanged.
+  if (run.finishedAt && run.status === status) return run;
   if (run.finishedAt || FINAL_STATUSES.includes(run.status as RunStatus)) {
     throw conflict(`run ${run.uid} already finished (${run.status} at ${run.finishedAt?.toISOString()})`, { field: "uid" });
   }
@@ -104,7 +113,11 @@ export async function finishRun({ tx }: WriteContext, input: FinishRunInput) {
       ...(environment ? { environmentId: environment.id } : {}),
     },
   });
-  if (count === 0) throw conflict(`run ${run.uid} already finished`, { field: "uid" });
+  if (count === 0) {
+    const finished = await tx.run.findUniqueOrThrow({ where: { id: run.id } });
+    if (finished.status === status) return finished; // a concurrent retry finished it first
+    throw conflict(`run ${run.uid} already finished`, { field: "uid" });
+  }
   return tx.run.findUniqueOrThrow({ where: { id: run.id } });
 }
 

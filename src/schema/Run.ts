@@ -141,6 +141,10 @@ const TransformInput = builder.inputType("TransformInput", {
 
 const TrackInput = builder.inputType("TrackInput", {
   fields: (t) => ({
+    uid: t.string({
+      required: false,
+      description: "the run's uid, chosen by the client (20 base62 characters): the same track sent again returns this run (safe to retry)",
+    }),
     transform: t.field({ type: TransformInput, required: true }),
     reference: t.string({ required: false, description: "external id or URL of the run (e.g. a Nextflow run id)" }),
     referenceType: t.string({ required: false }),
