@@ -24,6 +24,7 @@ Options (environment variable in brackets):
   --auth <mode>         off | token [AUTH] (default off; off is refused unless --host is loopback)
   --no-introspection    refuse __schema/__type queries and hide field suggestions [INTROSPECTION=false]
   --no-graphiql         do not serve the GraphiQL IDE [GRAPHIQL=false]
+  --no-ui               do not serve the web UI at / (runs, records, lineage explorer) [UI=false]
   --no-csrf-prevention  accept simple (non-preflighted) requests without the x-graphql-yoga-csrf header [CSRF_PREVENTION=false]
   --cors-origin <o>     let pages of this browser origin call the service, e.g. https://app.example; repeatable
                         [CORS_ORIGINS, comma-separated] (default: none; the service's own origin is always allowed)
@@ -58,6 +59,7 @@ try {
       auth: { type: "string" },
       "no-introspection": { type: "boolean" },
       "no-graphiql": { type: "boolean" },
+      "no-ui": { type: "boolean" },
       "no-csrf-prevention": { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
       "allowed-host": { type: "string", multiple: true },
@@ -171,6 +173,7 @@ try {
     dataDir,
     storageRoot: values["storage-root"] ?? process.env.STORAGE_ROOT,
     graphiql: !(values["no-graphiql"] || process.env.GRAPHIQL === "false"),
+    ui: !(values["no-ui"] || process.env.UI === "false"),
     introspection: !(values["no-introspection"] || process.env.INTROSPECTION === "false"),
     csrfPrevention: !(values["no-csrf-prevention"] || process.env.CSRF_PREVENTION === "false"),
     corsOrigins,

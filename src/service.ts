@@ -11,6 +11,8 @@ export interface ServiceOptions extends DatabaseOptions {
   /** Root of the default storage; defaults to <dataDir>/storage. */
   storageRoot?: string;
   graphiql?: boolean;
+  /** Serve the web UI; default true. */
+  ui?: boolean;
   /** Default "off" (the embedded, loopback-only mode); the server refuses "off" off loopback. */
   auth?: AuthMode;
   /** Overrides of the defaults and LIMIT_* environment variables. */
@@ -37,6 +39,7 @@ export async function createService(options: ServiceOptions = {}) {
     localUser: { id: user.id, uid: user.uid, handle: user.handle, scopes: ["read", "write", "admin"] },
     defaultStorageId: storage.id,
     graphiql: options.graphiql,
+    ui: options.ui,
     auth: options.auth ?? "off",
     limits,
     introspection: options.introspection,
