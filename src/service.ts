@@ -13,6 +13,8 @@ export interface ServiceOptions extends DatabaseOptions {
   graphiql?: boolean;
   /** Serve the web UI; default true. */
   ui?: boolean;
+  /** Folder of the built UI; default web/dist. */
+  uiDir?: string;
   /** Default "off" (the embedded, loopback-only mode); the server refuses "off" off loopback. */
   auth?: AuthMode;
   /** Overrides of the defaults and LIMIT_* environment variables. */
@@ -40,6 +42,7 @@ export async function createService(options: ServiceOptions = {}) {
     defaultStorageId: storage.id,
     graphiql: options.graphiql,
     ui: options.ui,
+    uiDir: options.uiDir,
     auth: options.auth ?? "off",
     limits,
     introspection: options.introspection,

@@ -32,6 +32,8 @@ export interface AppOptions {
   graphiql?: boolean;
   /** Serve the web UI (web/dist) at / and its client-side routes; default true. */
   ui?: boolean;
+  /** Folder of the built UI; default web/dist. */
+  uiDir?: string;
   /** Require a non-simple header on requests a browser could send cross-site without preflight. */
   csrfPrevention?: boolean;
   /** Browser origins, besides the service's own, whose pages may call it (CORS). */
@@ -65,7 +67,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
     origins.plugin as Plugin<Context>,
     useRequestLog(logger),
-    ...((options.ui ?? true) ? [useWebUi() as Plugin<Context>] : []),
+    ...((options.ui ?? true) ? [useWebUi({ dir: options.uiDir }) as Plugin<Context>] : []),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
     useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,

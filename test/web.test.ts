@@ -1,0 +1,173 @@
+// The web UI in a real browser (Debian's Chromium through playwright-core) against the service
+// on a seeded database: the runs table with filters in the URL, pagination, run and artifact
+// pages, the lineage explorer (nodes, edges, expansion, direction, truncation, exports), search,
+// live status, and the draw time of a 1,001-node graph (reported, not asserted).
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GraphFixture } from "./lineage-fixtures.ts";
+import { contentHash, ok, TEST_DB } from "./harness.ts";
+import { openWebSession, screenshotPath, skipWithoutChromium, type WebSession } from "./web-browser.ts";
+
+const skip = skipWithoutChromium("test/web.test.ts");
+
+const REGISTER = `mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid } }`;
+const TRACK = `mutation($input: TrackInput!) { track(input: $input) { uid } }`;
+const FINISH = `mutation($uid: String!, $status: RunStatus) { finishRun(input: { uid: $uid, status: $status }) { uid } }`;
+
+interface Pipeline {
+  raw: string;
+  raw2: string;
+  align: string;
+  bam: string;
+  count: string;
+  counts: string;
+  countsV2: string;
+  report: string;
+  summary: string;
+}
+
+/** A 3-stage pipeline: raw → align → bam → count → counts → report → summary (report still running). */
+async function seedPipeline(web: WebSession): Promise<Pipeline> {
+  const gql = async (query: string, variables: Record<string, unknown>) => ok(await web.svc.gql(query, variables));
+  const register = async (key: string, runUid?: string, revisesUid?: string) =>
+    (await gql(REGISTER, { input: { key, hash: contentHash(`${revisesUid ?? ""}${key}`), size: 5_000_000, runUid, revisesUid } })).registerArtifact
+      .uid as string;
+  const track = async (name: string, inputs: string[], params: Record<string, unknown>) =>
+    (
+      await gql(TRACK, {
+        input: { transform: { name, version: "1.0" }, params, defineMissingParams: true, inputArtifactUids: inputs, reference: `ref-${name}` },
+      })
+    ).track.uid as string;
+  const raw = await register("raw/sample1.fastq.gz");
+  const raw2 = await register("raw/sample2.fastq.gz");
+  const align = await track("align", [raw, raw2], { min_quality: 30, genome: "GRCh38" });
+  const bam = await register("aligned/sample.bam", align);
+  await gql(FINISH, { uid: align });
+  const count = await track("count", [bam], { min_quality: 10 });
+  const counts = await register("results/counts.parquet", count);
+  const countsV2 = await register("results/counts.parquet", count, counts);
+  await gql(FINISH, { uid: count, status: "ERRORED" });
+  const report = await track("report", [countsV2], { min_quality: 25 });
+  const summary = await register("report/summary.html", report);
+  return { raw, raw2, align, bam, count, counts, countsV2, report, summary };
+}
+
+const nodeUids = (page: Page) => page.locator("svg.graph g.node").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-uid")).sort());
+const edgePairs = (page: Page) =>
+  page
+    .locator("svg.graph path[data-source]")
+    .evaluateAll((paths) => paths.map((path) => `${path.getAttribute("data-source")}>${path.getAttribute("data-target")}`).sort());
+const rowUids = (page: Page) => page.locator("table.runs tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-uid")));
+/** Waits until the explorer has drawn a graph of `count` nodes. */
+const drawn = (page: Page, count: number) => page.locator(`.graph-stats[data-nodes="${count}"][data-draw-ms]`).waitFor();
+
+describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
+  let web: WebSession;
+  let p: Pipeline;
+
+  beforeAll(async () => {
+    web = await openWebSession();
+    p = await seedPipeline(web);
+  });
+
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it("serves the pages with a strict CSP behind the host check, keeps GraphiQL at /graphql", async () => {
+    const page = await fetch(`${web.base}/runs/${p.align}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toMatch(/default-src 'none'; script-src 'self'/);
+    expect(page.headers.get("cache-control")).toBe("no-cache");
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await page.text())![1];
+    expect((await fetch(`${web.base}${script}`)).headers.get("cache-control")).toMatch(/immutable/);
+    const graphiql = await fetch(`${web.base}/graphql`, { headers: { accept: "text/html" } });
+    expect(graphiql.status).toBe(200);
+    expect(await graphiql.text()).toMatch(/graphiql/i);
+    const rebound = await web.svc.yoga.fetch("http://attacker.example/", { headers: { host: "attacker.example" } });
+    expect(rebound.status).toBe(421);
+  });
+
+  it("runs table: filters go into the URL and survive a reload; params, status and total count shown", async () => {
+    const page = await web.newPage();
+    await page.goto(`${web.base}/`);
+    await expect.poll(() => rowUids(page)).toEqual([p.report, p.count, p.align]);
+    expect(await page.getByTestId("total-count").textContent()).toBe("3");
+    await expect.poll(() => page.locator(`tr[data-uid="${p.align}"] .chip`).allTextContents()).toEqual(["genome=GRCh38", "min_quality=30"]);
+    await page.getByLabel("completed").check();
+    await expect.poll(() => rowUids(page)).toEqual([p.align]);
+    expect(new URL(page.url()).searchParams.get("status")).toBe("COMPLETED");
+    await page.getByLabel("completed").uncheck();
+    await page.getByPlaceholder("min_quality >= 20").fill("min_quality >= 20");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => rowUids(page)).toEqual([p.report, p.align]);
+    expect(new URL(page.url()).searchParams.get("param")).toBe("min_quality >= 20");
+    await page.getByPlaceholder("name contains").fill("rep");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => rowUids(page)).toEqual([p.report]);
+    await page.screenshot({ path: screenshotPath("runs-filtered.png") });
+    await page.reload();
+    await expect.poll(() => rowUids(page)).toEqual([p.report]);
+    expect(await page.getByPlaceholder("min_quality >= 20").inputValue()).toBe("min_quality >= 20");
+    expect(await page.getByPlaceholder("name contains").inputValue()).toBe("rep");
+    await page.close();
+  });
+
+  it("runs table: cursor pagination loads the next page", async () => {
+    const page = await web.newPage();
+    await page.goto(`${web.base}/?size=2&sort=STARTED_AT&dir=ASC`);
+    await expect.poll(() => rowUids(page)).toEqual([p.align, p.count]);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => rowUids(page)).toEqual([p.align, p.count, p.report]);
+    await expect(page.getByRole("button", { name: "Load more" }).count()).resolves.toBe(0);
+    await page.screenshot({ path: screenshotPath("runs.png") });
+    await page.close();
+  });
+
+  it("run page: fields, params, inputs and outputs with links, and its lineage; a node opens its page and back", async () => {
+    const page = await web.newPage();
+    await page.goto(`${web.base}/`);
+    await page.locator(`tr[data-uid="${p.count}"] a.uid`).click();
+    await page.waitForURL(`**/runs/${p.count}`);
+    expect(await page.getByTestId("run-status").textContent()).toBe("ERRORED");
+    expect(await page.locator("main").textContent()).toContain("ref-count");
+    await expect
+      .poll(() => page.locator("[data-testid=inputs] li").evaluateAll((items) => items.map((item) => item.getAttribute("data-uid"))))
+      .toEqual([p.bam]);
+    expect(await page.locator("[data-testid=outputs] li").evaluateAll((items) => items.map((item) => item.getAttribute("data-uid")).sort())).toEqual(
+      [p.counts, p.countsV2].sort(),
+    );
+    expect(await page.locator("table.params").textContent()).toContain("min_quality10");
+    // Both directions: the pipeline from the raw reads to the report's summary.
+    await drawn(page, 9);
+    expect(await nodeUids(page)).toEqual([p.raw, p.raw2, p.align, p.bam, p.count, p.counts, p.countsV2, p.report, p.summary].sort());
+    expect(await page.locator(`g.node.start`).getAttribute("data-uid")).toBe(p.count);
+    await page.locator(`g.node[data-uid="${p.bam}"]`).click();
+    await page.waitForURL(`**/artifacts/${p.bam}`);
+    await page.goBack();
+    await page.waitForURL(`**/runs/${p.count}`);
+    await page.getByTestId("run-status").waitFor();
+    await page.close();
+  });
+
+  it("artifact page: storage, size, hash, versions to switch between, the run that made it, readers, lineage upstream", async () => {
+    const page = await web.newPage();
+    await page.goto(`${web.base}/artifacts/${p.countsV2}`);
+    await page.getByTestId("record-title").waitFor();
+    expect(await page.getByTestId("artifact-size").textContent()).toBe("4.8 MB");
+    expect(await page.getByTestId("artifact-hash").textContent()).toContain(contentHash(`${p.counts}results/counts.parquet`));
+    expect(await page.getByTestId("made-by").textContent()).toContain("count");
+    expect(await page.locator("[data-testid=read-by] li").getAttribute("data-uid")).toBe(p.report);
+    await drawn(page, 6);
+    // Upstream of counts v2: count ← bam ← align ← raw, raw2 (count's other output is a sibling, not upstream).
+    expect(await nodeUids(page)).toEqual([p.countsV2, p.count, p.bam, p.align, p.raw, p.raw2].sort());
+    expect(await edgePairs(page)).toEqual(
+      [`${p.raw}>${p.align}`, `${p.raw2}>${p.align}`, `${p.align}>${p.bam}`, `${p.bam}>${p.count}`, `${p.count}>${p.countsV2}`].sort(),
+    );
+    await page.locator("[data-testid=versions] a").click();
+    await page.waitForURL(`**/artifacts/${p.counts}`);
+    expect(await page.locator("[data-testid=versions] [aria-current=page]").textContent()).toBe("#1");
+    await page.close();
+  });
+});
