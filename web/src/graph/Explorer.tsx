@@ -66,7 +66,8 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH" }: E
   const depth = Math.min(50, Math.max(1, Number(query.depth) || 5));
   const maxNodes = Math.min(5000, Math.max(1, Number(query.maxNodes) || 1000));
   const setParam = (name: string, value: string) => {
-    const params = new URLSearchParams(query);
+    // The address bar, not this render's query: two quick changes must both land.
+    const params = new URLSearchParams(window.location.search);
     params.set(name, value);
     route(`${path}?${params.toString()}`, true);
   };
