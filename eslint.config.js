@@ -7,7 +7,17 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["src/generated/", "node_modules/", "data/", "bench/data/", "web/dist/"] },
   {
-    files: ["src/**/*.ts", "test/**/*.ts", "web/**/*.ts", "web/**/*.tsx", "scripts/**/*.ts", "bench/**/*.ts", "prisma.config.ts", "prisma.postgres.config.ts", "vitest.config.ts"],
+    files: [
+      "src/**/*.ts",
+      "test/**/*.ts",
+      "web/**/*.ts",
+      "web/**/*.tsx",
+      "scripts/**/*.ts",
+      "bench/**/*.ts",
+      "prisma.config.ts",
+      "prisma.postgres.config.ts",
+      "vitest.config.ts",
+    ],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -208,7 +208,7 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await drawn(page, 4);
     const save = async (name: string) => {
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name, exact: true }).click()]);
-      return readFileSync((await download.path())!);
+      return readFileSync(await download.path());
     };
     const mermaid = (await save("Mermaid")).toString();
     expect(mermaid).toMatch(/^flowchart LR\n/);
