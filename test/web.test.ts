@@ -94,6 +94,7 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await page.goto(`${web.base}/`);
     await expect.poll(() => rowUids(page)).toEqual([p.report, p.count, p.align]);
     expect(await page.getByTestId("total-count").textContent()).toBe("3");
+    await page.screenshot({ path: screenshotPath("runs.png") });
     await expect.poll(() => page.locator(`tr[data-uid="${p.align}"] .chip`).allTextContents()).toEqual(["genome=GRCh38", "min_quality=30"]);
     await page.getByLabel("completed").check();
     await expect.poll(() => rowUids(page)).toEqual([p.align]);
@@ -106,7 +107,6 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await page.getByPlaceholder("name contains").fill("rep");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect.poll(() => rowUids(page)).toEqual([p.report]);
-    await page.screenshot({ path: screenshotPath("runs-filtered.png") });
     await page.reload();
     await expect.poll(() => rowUids(page)).toEqual([p.report]);
     expect(await page.getByPlaceholder("min_quality >= 20").inputValue()).toBe("min_quality >= 20");
@@ -121,7 +121,6 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await page.getByRole("button", { name: "Load more" }).click();
     await expect.poll(() => rowUids(page)).toEqual([p.align, p.count, p.report]);
     await expect(page.getByRole("button", { name: "Load more" }).count()).resolves.toBe(0);
-    await page.screenshot({ path: screenshotPath("runs.png") });
     await page.close();
   });
 
@@ -196,6 +195,7 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await page.getByLabel("Depth").press("Enter");
     await drawn(page, 9);
     expect(await page.getByTestId("truncated").count()).toBe(0);
+    await page.screenshot({ path: screenshotPath("lineage.png") });
     await page.goto(`${web.base}/lineage/${p.bam}?direction=BOTH&depth=5&maxNodes=3`);
     await drawn(page, 3);
     expect(await page.getByTestId("truncated").textContent()).toContain("at 3 nodes");
@@ -218,7 +218,6 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     for (const uid of [p.bam, p.align, p.raw, p.raw2]) expect(svg).toContain(`data-uid="${uid}"`);
     const png = await save("PNG");
     expect(png.subarray(1, 4).toString()).toBe("PNG");
-    await page.screenshot({ path: screenshotPath("lineage.png") });
     await page.close();
   });
 
@@ -276,6 +275,7 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
       `[web ${TEST_DB}] 1,001-node lineage graph (${edges} edges): layout ${layoutMs.toFixed(0)} ms, answer to painted drawing ${drawMs.toFixed(0)} ms, ` +
         `navigation to drawn ${total} ms (loaded 2-core machine; reported, not asserted)\n`,
     );
+    await page.screenshot({ path: screenshotPath("lineage-1001-nodes.png") });
     // Still usable: a node can be focused and zoom works.
     await page.getByRole("button", { name: "Zoom in" }).click();
     await page.locator("svg.graph g.node").first().focus();
