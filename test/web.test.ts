@@ -25,6 +25,7 @@ interface Pipeline {
   countsV2: string;
   report: string;
   summary: string;
+  batch: string;
 }
 
 /** A 3-stage pipeline: raw → align → bam → count → counts → report → summary (report still running). */
@@ -50,7 +51,12 @@ async function seedPipeline(web: WebSession): Promise<Pipeline> {
   await gql(FINISH, { uid: count, status: "ERRORED" });
   const report = await track("report", [countsV2], { min_quality: 25 });
   const summary = await register("report/summary.html", report);
-  return { raw, raw2, align, bam, count, counts, countsV2, report, summary };
+  const batch = (
+    await gql(`mutation($input: CreateCollectionInput!) { createCollection(input: $input) { uid } }`, {
+      input: { key: "raw/batch1", artifactUids: [raw, raw2] },
+    })
+  ).createCollection.uid as string;
+  return { raw, raw2, align, bam, count, counts, countsV2, report, summary, batch };
 }
 
 const nodeUids = (page: Page) => page.locator("svg.graph g.node").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-uid")).sort());
@@ -169,6 +175,32 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await expect.poll(() => page.locator("[data-testid=versions] li:has([aria-current=page])").getAttribute("data-uid")).toBe(p.counts);
     await page.close();
   });
+  it("collection page: members, and its lineage with the collection drawn as a double box", async () => {
+    const page = await web.newPage();
+    await page.goto(`${web.base}/collections/${p.batch}`);
+    expect(await page.getByTestId("record-title").textContent()).toBe("raw/batch1");
+    expect(await page.locator("[data-testid=members] li").evaluateAll((items) => items.map((item) => item.getAttribute("data-uid")))).toEqual([p.raw, p.raw2]);
+    await drawn(page, 3);
+    expect(await edgePairs(page)).toEqual([`${p.raw}>${p.batch}`, `${p.raw2}>${p.batch}`].sort());
+    expect(await page.locator(`g.node[data-uid="${p.batch}"]`).getAttribute("data-kind")).toBe("COLLECTION");
+    expect(await page.locator(`g.node[data-uid="${p.batch}"] rect`).count()).toBe(2);
+    await page.close();
+  });
+
+  it("transform page: its runs and the transform-level lineage", async () => {
+    const { transforms } = ok(await web.svc.gql(`{ transforms(first: 10) { edges { node { uid name } } } }`));
+    const uid = Object.fromEntries(transforms.edges.map(({ node }: { node: { uid: string; name: string } }) => [node.name, node.uid]));
+    const page = await web.newPage();
+    await page.goto(`${web.base}/transforms/${uid.count}`);
+    await expect.poll(() => rowUids(page)).toEqual([p.count]);
+    await drawn(page, 3);
+    expect(await nodeUids(page)).toEqual([uid.align, uid.count, uid.report].sort());
+    expect(await edgePairs(page)).toEqual([`${uid.align}>${uid.count}`, `${uid.count}>${uid.report}`].sort());
+    await page.locator(`g.node[data-uid="${uid.report}"]`).click();
+    await page.waitForURL(`**/transforms/${uid.report}`);
+    await page.close();
+  });
+
   it("explorer: direction and depth in the URL, double-click expands one level, truncated banner above maxNodes", async () => {
     const page = await web.newPage();
     await page.goto(`${web.base}/lineage/${p.bam}?direction=DOWNSTREAM&depth=1`);
