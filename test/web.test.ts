@@ -308,9 +308,19 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
         `navigation to drawn ${total} ms (loaded 2-core machine; reported, not asserted)\n`,
     );
     await page.screenshot({ path: screenshotPath("lineage-1001-nodes.png") });
-    // Still usable: a node can be focused and zoom works.
+    // Still usable: the start comes into view at full size, zoom works, a node opens on Enter.
+    await page.getByRole("button", { name: "Start", exact: true }).click();
+    const start = page.locator(`g.node[data-uid="${summary.uid}"]`);
+    const [box, view] = [await start.boundingBox(), await page.locator("svg.graph").boundingBox()];
+    expect(box!.x).toBeGreaterThan(view!.x);
+    expect(box!.x + box!.width).toBeLessThan(view!.x + view!.width);
+    // Full size: 180 px wide, plus the start's thicker border.
+    expect(box!.width).toBeGreaterThanOrEqual(180);
+    expect(box!.width).toBeLessThanOrEqual(184);
     await page.getByRole("button", { name: "Zoom in" }).click();
-    await page.locator("svg.graph g.node").first().focus();
+    await start.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`**/artifacts/${summary.uid}`);
     await page.close();
   });
 

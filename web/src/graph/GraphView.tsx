@@ -29,7 +29,7 @@ function Node(props: { node: PlacedNode; onOpen: (node: PlacedNode) => void; onE
       data-uid={node.uid}
       data-kind={node.kind}
       transform={`translate(${node.x - NODE_WIDTH / 2},${node.y - NODE_HEIGHT / 2})`}
-      tabIndex={0}
+      tabindex={0}
       role="link"
       aria-label={`${style.name} ${node.label}${node.isStart ? " (start)" : ""}`}
       // A click opens the page unless a second one follows (a double-click expands).
@@ -93,12 +93,26 @@ export function GraphView({ layout, onOpen, onExpand, onDrawn, svgRef }: GraphVi
       // Double-click expands a node: it must not zoom.
       select(element).call(behaviour.current).on("dblclick.zoom", null);
     }
-    const { width, height } = element.getBoundingClientRect();
-    const scale = Math.min(1, width / Math.max(layout.width, 1), height / Math.max(layout.height, 1));
-    const transform = zoomIdentity.translate((width - layout.width * scale) / 2, (height - layout.height * scale) / 2).scale(scale);
-    behaviour.current.transform(select(element), transform);
+    fit();
     onDrawn?.();
   }, [layout]);
+
+  /** The whole graph in view (never magnified). */
+  const fit = () => {
+    const element = svg.current;
+    if (!element || !behaviour.current) return;
+    const { width, height } = element.getBoundingClientRect();
+    const scale = Math.min(1, width / Math.max(layout.width, 1), height / Math.max(layout.height, 1));
+    behaviour.current.transform(select(element), zoomIdentity.translate((width - layout.width * scale) / 2, (height - layout.height * scale) / 2).scale(scale));
+  };
+  /** The start node in the middle, at full size (on a large graph the overview has no readable labels). */
+  const centreOnStart = () => {
+    const element = svg.current;
+    const start = layout.nodes.find((node) => node.isStart) ?? layout.nodes[0];
+    if (!element || !behaviour.current || !start) return;
+    const { width, height } = element.getBoundingClientRect();
+    behaviour.current.transform(select(element), zoomIdentity.translate(width / 2 - start.x, height / 2 - start.y));
+  };
 
   const zoomBy = (factor: number) => svg.current && behaviour.current?.scaleBy(select(svg.current), factor);
   return (
@@ -109,6 +123,12 @@ export function GraphView({ layout, onOpen, onExpand, onDrawn, svgRef }: GraphVi
         </button>
         <button type="button" aria-label="Zoom out" onClick={() => zoomBy(1 / 1.4)}>
           −
+        </button>
+        <button type="button" onClick={fit}>
+          Fit
+        </button>
+        <button type="button" onClick={centreOnStart}>
+          Start
         </button>
       </div>
       <svg ref={svg} class="graph" role="group" aria-label="Lineage graph" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif">
@@ -131,6 +151,16 @@ export function GraphView({ layout, onOpen, onExpand, onDrawn, svgRef }: GraphVi
                 marker-end="url(#arrow)"
               />
             ))}
+            {layout.edges
+              .filter((edge) => edge.label && edge.points.length)
+              .map((edge) => {
+                const middle = edge.points[Math.floor(edge.points.length / 2)];
+                return (
+                  <text key={`${edge.source}-${edge.target}-label`} x={middle.x} y={middle.y - 5} text-anchor="middle" font-size="10" fill="#475569">
+                    {edge.label}
+                  </text>
+                );
+              })}
           </g>
           <g class="nodes">
             {layout.nodes.map((node) => (
