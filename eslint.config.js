@@ -5,9 +5,19 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["src/generated/", "src/client/generated/", "node_modules/", "data/", "bench/data/"] },
+  { ignores: ["src/generated/", "src/client/generated/", "node_modules/", "data/", "bench/data/", "web/dist/"] },
   {
-    files: ["src/**/*.ts", "test/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "prisma.config.ts", "prisma.postgres.config.ts", "vitest.config.ts"],
+    files: [
+      "src/**/*.ts",
+      "test/**/*.ts",
+      "web/**/*.ts",
+      "web/**/*.tsx",
+      "scripts/**/*.ts",
+      "bench/**/*.ts",
+      "prisma.config.ts",
+      "prisma.postgres.config.ts",
+      "vitest.config.ts",
+    ],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -105,6 +105,7 @@ try {
     dataDir,
     storageRoot: config.storageRoot,
     graphiql: config.graphiql,
+    ui: config.ui,
     introspection: config.introspection,
     csrfPrevention: config.csrfPrevention,
     corsOrigins: config.corsOrigins,

@@ -11,6 +11,10 @@ export interface ServiceOptions extends DatabaseOptions {
   /** Root of the default storage; defaults to <dataDir>/storage. */
   storageRoot?: string;
   graphiql?: boolean;
+  /** Serve the web UI; default true. */
+  ui?: boolean;
+  /** Folder of the built UI; default web/dist. */
+  uiDir?: string;
   /** Default "off" (the embedded, loopback-only mode); the server refuses "off" off loopback. */
   auth?: AuthMode;
   /** Overrides of the defaults and LIMIT_* environment variables. */
@@ -37,6 +41,8 @@ export async function createService(options: ServiceOptions = {}) {
     localUser: { id: user.id, uid: user.uid, handle: user.handle, scopes: ["read", "write", "admin"] },
     defaultStorageId: storage.id,
     graphiql: options.graphiql,
+    ui: options.ui,
+    uiDir: options.uiDir,
     auth: options.auth ?? "off",
     limits,
     introspection: options.introspection,

@@ -18,6 +18,7 @@ import { useMetrics } from "./plugins/metrics.ts";
 import { useOriginCheck } from "./plugins/origins.ts";
 import { useReadiness } from "./plugins/readiness.ts";
 import { useRequestLog } from "./plugins/request-log.ts";
+import { useWebUi } from "./plugins/web.ts";
 import { schema } from "./schema/index.ts";
 import { useOpenLineageRoutes } from "./openlineage/http.ts";
 
@@ -30,6 +31,10 @@ export interface AppOptions {
   limits?: Limits;
   introspection?: boolean;
   graphiql?: boolean;
+  /** Serve the web UI (web/dist) at / and its client-side routes; default true. */
+  ui?: boolean;
+  /** Folder of the built UI; default web/dist. */
+  uiDir?: string;
   /** Require a non-simple header on requests a browser could send cross-site without preflight. */
   csrfPrevention?: boolean;
   /** Browser origins, besides the service's own, whose pages may call it (CORS). */
@@ -66,6 +71,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
     origins.plugin as Plugin<Context>,
     useRequestLog(logger, errorLoggers),
+    ...((options.ui ?? true) ? [useWebUi({ dir: options.uiDir }) as Plugin<Context>] : []),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
     useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,

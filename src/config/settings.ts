@@ -125,6 +125,14 @@ export const SETTINGS = {
     schema: booleanSetting.default(true),
   },
   graphiql: { flag: "no-graphiql", env: "GRAPHIQL", shown: "on", help: "do not serve the GraphiQL IDE", scope: "server", schema: booleanSetting.default(true) },
+  ui: {
+    flag: "no-ui",
+    env: "UI",
+    shown: "on",
+    help: "do not serve the web UI at / (runs, records, lineage explorer)",
+    scope: "server",
+    schema: booleanSetting.default(true),
+  },
   csrfPrevention: {
     flag: "no-csrf-prevention",
     env: "CSRF_PREVENTION",
