@@ -30,6 +30,8 @@ Options (environment variable in brackets):
   --allowed-host <n>    serve requests addressed to this Host name besides localhost, 127.x.x.x and [::1]; repeatable
                         [ALLOWED_HOSTS, comma-separated] (auth off: other names get 421; auth token: any name unless given)
   --log-level <l>       debug | info | warn | error | silent [LOG_LEVEL] (default info)
+  --response-cache-ttl <ms>  answer repeated queries from a per-caller cache for this long; every write empties it
+                        [RESPONSE_CACHE_TTL_MS] (default 0: off)
   --shutdown-timeout <ms>  longest wait for in-flight requests on SIGTERM/SIGINT [SHUTDOWN_TIMEOUT_MS] (default 10000)
   -h, --help            show this help
 
@@ -63,6 +65,7 @@ try {
       "allowed-host": { type: "string", multiple: true },
       "log-level": { type: "string" },
       "shutdown-timeout": { type: "string" },
+      "response-cache-ttl": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -83,6 +86,8 @@ const databaseUrl = values["database-url"] ?? process.env.DATABASE_URL;
 if (databaseUrl && !isPostgresUrl(databaseUrl)) fail("DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded SQLite database)");
 const shutdownTimeoutMs = Number(values["shutdown-timeout"] ?? process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
 if (!Number.isFinite(shutdownTimeoutMs) || shutdownTimeoutMs < 0) fail("the shutdown timeout must be a number of milliseconds");
+const responseCacheTtlMs = Number(values["response-cache-ttl"] ?? process.env.RESPONSE_CACHE_TTL_MS ?? 0);
+if (!Number.isInteger(responseCacheTtlMs) || responseCacheTtlMs < 0) fail("the response cache TTL must be a whole number of milliseconds");
 
 let auth, logLevel, limits, corsOrigins, allowedHosts;
 try {
@@ -179,6 +184,7 @@ try {
     limits,
     logger,
     processMetrics: true,
+    responseCacheTtlMs,
   });
 } catch (error) {
   failStart(`cannot open the database: ${(error as Error).message.trim().split("\n")[0]}`);
