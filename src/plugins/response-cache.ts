@@ -45,5 +45,7 @@ export function useResponseCacheOf(db: Database, options: ResponseCacheOptions):
     // Mutations take the library's invalidation path, which keeps them out of the cache (the
     // generation has already made their effects visible).
     invalidateViaMutation: true,
+    // Answers with errors are not stored (and not reported: an error is no cache problem).
+    shouldCacheResult: ({ result }) => !result.errors?.length,
   }) as Plugin<Context>;
 }
