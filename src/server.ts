@@ -112,6 +112,7 @@ try {
     allowedHosts: config.allowedHosts,
     auth,
     limits: config.limits,
+    responseCacheTtlMs: config.responseCacheTtlMs,
     logger,
     processMetrics: true,
   });

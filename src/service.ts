@@ -27,6 +27,8 @@ export interface ServiceOptions extends DatabaseOptions {
   allowedHosts?: readonly string[];
   logger?: Logger;
   processMetrics?: boolean;
+  /** Response cache TTL in milliseconds (--response-cache-ttl); 0 or unset: off. */
+  responseCacheTtlMs?: number;
 }
 
 export async function createService(options: ServiceOptions = {}) {
@@ -51,6 +53,7 @@ export async function createService(options: ServiceOptions = {}) {
     allowedHosts: options.allowedHosts,
     logger: options.logger,
     processMetrics: options.processMetrics,
+    responseCacheTtlMs: options.responseCacheTtlMs,
     isShuttingDown: () => shuttingDown,
   });
   return {

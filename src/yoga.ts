@@ -19,6 +19,7 @@ import { useOriginCheck } from "./plugins/origins.ts";
 import { useReadiness } from "./plugins/readiness.ts";
 import { useRequestLog } from "./plugins/request-log.ts";
 import { useWebUi } from "./plugins/web.ts";
+import { useResponseCacheOf } from "./plugins/response-cache.ts";
 import { schema } from "./schema/index.ts";
 import { useOpenLineageRoutes } from "./openlineage/http.ts";
 
@@ -48,6 +49,8 @@ export interface AppOptions {
   /** Add process metrics (memory, event loop) to /metrics; for the one app of a server process. */
   processMetrics?: boolean;
   isShuttingDown?: () => boolean;
+  /** Serve repeated queries from a per-caller cache for this many milliseconds; 0 or unset: off. */
+  responseCacheTtlMs?: number;
 }
 
 /** The header browsers cannot add to a cross-site request without a CORS preflight. */
@@ -81,6 +84,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   ];
   if (options.csrfPrevention ?? true) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin<Context>);
   if (!introspection) plugins.push(useDisableIntrospection() as Plugin<Context>);
+  if (options.responseCacheTtlMs) plugins.push(useResponseCacheOf(options.db, { ttlMs: options.responseCacheTtlMs }));
 
   return createYoga<Record<string, unknown>, Context>({
     schema,

@@ -170,6 +170,15 @@ export const SETTINGS = {
     scope: "server",
     schema: z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(", ")}, ${got(issue)}` }).default("info"),
   },
+  responseCacheTtlMs: {
+    flag: "response-cache-ttl",
+    placeholder: "<ms>",
+    env: "RESPONSE_CACHE_TTL_MS",
+    shown: "0 (off)",
+    help: "answer repeated queries from a per-caller cache for this long; every committed write empties it on this instance (docs/architecture.md)",
+    scope: "server",
+    schema: integer(0, 86_400_000).default(0),
+  },
   shutdownTimeoutMs: {
     flag: "shutdown-timeout",
     placeholder: "<ms>",

@@ -56,6 +56,11 @@ export interface Database {
   lock(tx: Tx, ...keys: string[]): Promise<void>;
   /** Registers a listener called once per SQL statement; returns the function that removes it. */
   onStatement(listener: (sql: string) => void): () => void;
+  /**
+   * Registers a listener called after each write transaction commits (never after a rollback);
+   * returns the function that removes it. Caches of answers use it to forget what changed.
+   */
+  onCommit(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -145,6 +150,11 @@ function openSqlite(options: DatabaseOptions, busyTimeoutMs: number): Connection
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
   const listeners = new Set<(sql: string) => void>();
+  const commitListeners = new Set<() => void>();
+  const committed = <T>(value: T): T => {
+    for (const listener of commitListeners) listener();
+    return value;
+  };
   const { provider, writer, reader, location, readRows, closeReadPath } = isPostgresUrl(options.databaseUrl)
     ? await openPostgres(options.databaseUrl, options, busyTimeoutMs)
     : openSqlite(options, busyTimeoutMs);
@@ -164,7 +174,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     reader,
     location,
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const run = () => writer.$transaction((tx) => fn(tx), transactionOptions);
+      const run = () => writer.$transaction((tx) => fn(tx), transactionOptions).then(committed);
       if (provider !== "sqlite") return retryOnRace(run);
       const result = queue.then(run, run);
       queue = result.catch(() => undefined);
@@ -183,6 +193,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onCommit(listener) {
+      commitListeners.add(listener);
+      return () => commitListeners.delete(listener);
     },
     async close() {
       await queue.catch(() => undefined);
