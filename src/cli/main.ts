@@ -9,6 +9,8 @@ const CLIENT_COMMANDS = {
   runs: () => import("./runs.ts"),
 } as const;
 
+const ADMIN_COMMANDS = new Set(["user", "token"]);
+
 // Options that take a value, so that a value is not mistaken for the command's name.
 const VALUE_OPTIONS = new Set(["--url", "--token", "--timeout", "--data-dir", "--database-url"]);
 
@@ -24,13 +26,22 @@ function commandName(argv: string[]): string | undefined {
 async function main(argv: string[]): Promise<number> {
   const name = commandName(argv);
   if (name === undefined || name === "help") {
+    const asked = argv.length === 0 || name === "help" || argv.includes("--help") || argv.includes("-h");
+    if (!asked) {
+      printError(new UsageError("no command given (see lineage-registry --help)"));
+      return 2;
+    }
     process.stdout.write(HELP);
-    return argv.length === 0 || name === "help" || argv.includes("--help") || argv.includes("-h") ? 0 : 2;
+    return 0;
   }
-  if (!(name in CLIENT_COMMANDS)) {
+  if (ADMIN_COMMANDS.has(name)) {
     // user, token and the database flags: the operator's command line, with these arguments.
     await import("../cli.ts");
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  }
+  if (!(name in CLIENT_COMMANDS)) {
+    printError(new UsageError(`unknown command ${JSON.stringify(name)} (see lineage-registry --help)`));
+    return 2;
   }
   const command = await CLIENT_COMMANDS[name as keyof typeof CLIENT_COMMANDS]();
   const at = argv.indexOf(name);

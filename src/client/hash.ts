@@ -91,6 +91,8 @@ async function listFiles(dir: string): Promise<{ file: string; size: number }[]>
   return files;
 }
 
+const DIR_CONCURRENCY = 4;
+
 /** The lamindb hash of a folder: MD5 over the MD5s of its files' sorted hashes ("md5-d"). */
 export async function hashDir(dir: string, options: HashOptions = {}): Promise<DirHash> {
   const chunkSize = options.chunkSize ?? CHUNK_SIZE;
@@ -99,8 +101,16 @@ export async function hashDir(dir: string, options: HashOptions = {}): Promise<D
   const total = files.reduce((sum, f) => sum + bytesRead(f.size, chunkSize), 0);
   const progress = progressReporter(path.basename(path.resolve(dir)), total, options.progress ?? "auto");
   const hashes: string[] = [];
+  // A few files at a time, as lamindb hashes a folder's files on a thread pool.
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const { file, size } = files[next++];
+      hashes.push((await hashFileWith(file, size, chunkSize, progress)).hash);
+    }
+  };
   try {
-    for (const { file, size } of files) hashes.push((await hashFileWith(file, size, chunkSize, progress)).hash);
+    await Promise.all(Array.from({ length: Math.min(DIR_CONCURRENCY, files.length) }, worker));
   } finally {
     progress.done();
   }

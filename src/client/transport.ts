@@ -105,6 +105,8 @@ export class Transport {
     const operation = operationName(document);
     for (let attempt = 0; ; attempt++) {
       try {
+        // graphql-request types `variables` with a conditional type that a generic V cannot
+        // resolve; the document's own type ties V to the operation for every caller.
         return await this.client.request<T, V>({ document, variables, signal: AbortSignal.timeout(this.timeoutMs) } as never);
       } catch (thrown) {
         const error = toLineageError(thrown, operation, this.url, this.timeoutMs);
