@@ -219,7 +219,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
  * index-bound reads and writes that JIT never speeds up. Options given in the URL are kept
  * (node-postgres lets the URL's `options` replace the configured ones, so they are merged here).
  */
-function postgresSession(databaseUrl: string): { connectionString: string; options: string } {
+export function postgresSession(databaseUrl: string): { connectionString: string; options: string } {
   const url = new URL(databaseUrl);
   const own = url.searchParams.get("options") ?? process.env.PGOPTIONS ?? "";
   if (!url.searchParams.has("options")) return { connectionString: databaseUrl, options: `${own} -c jit=off`.trim() };

@@ -84,6 +84,31 @@ describe("health, readiness, metrics, request logs", () => {
   });
 });
 
+describe("failures in the log", () => {
+  it("logs a failure the client saw masked on a line with the request's id", async () => {
+    const logged: Record<string, any>[] = [];
+    const broken = await startTestService({ logger: createLogger("info", (line) => logged.push(JSON.parse(line))) });
+    try {
+      // A real fault, not a stand-in: the table behind params is gone.
+      await broken.db.prisma.$executeRawUnsafe(`ALTER TABLE "Param" RENAME TO "ParamGone"`);
+      const response = await broken.yoga.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-request-id": "broken-1" },
+        body: JSON.stringify({ query: "query Params { params(first: 1) { totalCount } }" }),
+      });
+      const body = await response.json();
+      expect(body.errors[0]).toMatchObject({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+      expect(JSON.stringify(body)).not.toContain("ParamGone");
+      const failure = logged.find((line) => line.level === "error" && line.msg !== "request");
+      expect(failure).toMatchObject({ requestId: "broken-1", path: expect.stringMatching(/^params/) });
+      expect(JSON.stringify(failure)).toMatch(/Param/);
+      expect(logged.find((line) => line.msg === "request")).toMatchObject({ requestId: "broken-1", errorCodes: ["INTERNAL_SERVER_ERROR"] });
+    } finally {
+      await broken.stop();
+    }
+  });
+});
+
 describe("start-up settings", () => {
   it("refuses to listen beyond loopback with authentication off", async () => {
     const { code, output } = await runServerToExit(["--host", "0.0.0.0", "--port", "0", "--data-dir", path.join(tmpdir(), "lr-never-created")]);
