@@ -2,8 +2,8 @@
 // a free port, and a TCP proxy in front of it that can drop a response (a lost answer).
 import { createServer, type Server } from "node:http";
 import net from "node:net";
-import type { ServiceOptions } from "../src/service.ts";
-import { startTestService, type TestService } from "./harness.ts";
+import type { ServiceOptions } from "../../src/service.ts";
+import { startTestService, type TestService } from "../harness.ts";
 
 export interface HttpService extends TestService {
   url: string;

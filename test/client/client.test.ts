@@ -7,9 +7,9 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createToken } from "../src/auth/accounts.ts";
-import { hashDir, hashFile, LineageClient, LineageError, newRunUid } from "../src/client/index.ts";
-import { ok } from "./harness.ts";
+import { createToken } from "../../src/auth/accounts.ts";
+import { hashDir, hashFile, LineageClient, LineageError, newRunUid } from "../../src/client/index.ts";
+import { ok } from "../harness.ts";
 import { startDroppingProxy, startHttpService, type HttpService } from "./client-http.ts";
 
 let svc: HttpService;

@@ -3,8 +3,8 @@
 // back (straight through the database client, outside `write`) is what shows that an answer
 // came from the cache.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createToken, createUser } from "../src/auth/accounts.ts";
-import { contentHash, expectError, ok, startTestService, type TestService } from "./harness.ts";
+import { createToken, createUser } from "../../src/auth/accounts.ts";
+import { contentHash, expectError, ok, startTestService, type TestService } from "../harness.ts";
 
 const PAGE = `{ runs(first: 10, orderBy: { field: STARTED_AT, direction: ASC }) { totalCount edges { node { uid status reference transform { name } } } } }`;
 

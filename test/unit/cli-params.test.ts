@@ -1,7 +1,7 @@
 // `--param name=value` typing for `lineage-registry track`: numbers and booleans from their
 // text, `--param-type` to override, and usage errors that name the offending option.
 import { describe, expect, it } from "vitest";
-import { inferParam, parseParams } from "../src/cli/params.ts";
+import { inferParam, parseParams } from "../../src/cli/params.ts";
 
 describe("param values from the command line", () => {
   it("types numbers and booleans from their text, anything else stays text", () => {

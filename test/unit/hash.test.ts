@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { CHUNK_SIZE, hashDir, hashFile, hashPath } from "../src/client/hash.ts";
+import { CHUNK_SIZE, hashDir, hashFile, hashPath } from "../../src/client/hash.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "lr-hash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

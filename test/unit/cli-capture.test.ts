@@ -1,7 +1,7 @@
 // The report `lineage-registry track` keeps: the last megabyte of the command's output, in order.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { OutputTail, REPORT_BYTES } from "../src/cli/capture.ts";
+import { OutputTail, REPORT_BYTES } from "../../src/cli/capture.ts";
 
 describe("the output tail", () => {
   it("keeps everything up to 1 MB, then the last 1 MB", () => {

@@ -1,8 +1,8 @@
 // Retry-safe writes: a workflow client that sends a mutation again after losing its answer
 // gets the same result and nothing is written twice (README: "Which writes are safe to retry").
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createToken, createUser } from "../src/auth/accounts.ts";
-import { contentHash, expectError, ok, startTestService, type TestService } from "./harness.ts";
+import { createToken, createUser } from "../../src/auth/accounts.ts";
+import { contentHash, expectError, ok, startTestService, type TestService } from "../harness.ts";
 
 let svc: TestService;
 beforeAll(async () => {
