@@ -31,10 +31,12 @@ describe("loadConfig", () => {
       auth: "off",
       introspection: true,
       graphiql: true,
+      ui: true,
       csrfPrevention: true,
       corsOrigins: [],
       allowedHosts: [],
       logLevel: "info",
+      responseCacheTtlMs: 0,
       shutdownTimeoutMs: 10_000,
       limits: DEFAULT_LIMITS,
     });
