@@ -121,8 +121,26 @@ export async function writeInputs(db: Database, tx: Tx, inputs: Written[]): Prom
   }
 }
 
-type Version = { id: number; stem: string; key: string | null; storageId: number; hash: string | null; runId: number | null; run: { startedAt: Date } | null };
-const versionSelect = { id: true, stem: true, key: true, storageId: true, hash: true, runId: true, run: { select: { startedAt: true } } } as const;
+type Version = {
+  id: number;
+  stem: string;
+  key: string | null;
+  storageId: number;
+  hash: string | null;
+  runId: number | null;
+  isLatest: boolean;
+  run: { startedAt: Date } | null;
+};
+const versionSelect = {
+  id: true,
+  stem: true,
+  key: true,
+  storageId: true,
+  hash: true,
+  runId: true,
+  isLatest: true,
+  run: { select: { startedAt: true } },
+} as const;
 const familyVersions = (tx: Tx, stems: string[]): Promise<Version[]> =>
   tx.artifact.findMany({ where: { stem: { in: stems }, trashedAt: null }, select: versionSelect });
 
@@ -226,7 +244,10 @@ async function settleFamilies(tx: Tx, stems: string[], versions: Version[]): Pro
     const best = latest.get(v.stem);
     if (!best || time(v) > time(best) || (time(v) === time(best) && v.id > best.id)) latest.set(v.stem, v);
   }
-  const ids = [...latest.values()].map((v) => v.id);
-  await tx.artifact.updateMany({ where: { stem: { in: stems }, isLatest: true, id: { notIn: ids } }, data: { isLatest: false } });
-  await tx.artifact.updateMany({ where: { id: { in: ids }, isLatest: false }, data: { isLatest: true } });
+  const ids = new Set([...latest.values()].map((v) => v.id));
+  // Only rows whose flag is wrong are written (the versions were read in this transaction).
+  const lose = versions.filter((v) => v.isLatest && !ids.has(v.id)).map((v) => v.id);
+  const gain = versions.filter((v) => !v.isLatest && ids.has(v.id)).map((v) => v.id);
+  if (lose.length) await tx.artifact.updateMany({ where: { id: { in: lose } }, data: { isLatest: false } });
+  if (gain.length) await tx.artifact.updateMany({ where: { id: { in: gain } }, data: { isLatest: true } });
 }
