@@ -5,6 +5,7 @@ import { GraphQLError } from "graphql";
 import type { Database, Tx } from "../db/database.ts";
 import { AppError } from "../domain/errors.ts";
 import { isTransientDatabaseError } from "../plugins/errors.ts";
+import { writeGrouped } from "./group-commit.ts";
 import { datasetLockKeys, familyOf, resolveFamilies } from "./families.ts";
 import { asJson, mergeFacets, originHash } from "./mapping.ts";
 import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type RunEventData } from "./parse.ts";
@@ -44,17 +45,16 @@ export async function ingestOpenLineage(db: Database, events: readonly unknown[]
   });
   if (valid.length) {
     try {
-      const placed = await db.write((tx) =>
-        writeEvents(
-          db,
-          tx,
-          valid.map((item) => item.event),
-          userId,
-        ),
+      const placed = await writeGrouped(
+        db,
+        valid.map((item) => item.event),
+        userId,
+        writeEvents,
       );
       valid.forEach((item, i) => (results[item.index] = success(item.index, placed[i])));
     } catch (error) {
-      if (valid.length === 1 || isTransientDatabaseError(error)) {
+      // A group may hold other requests' events: every event is tried again alone.
+      if (isTransientDatabaseError(error)) {
         for (const item of valid) results[item.index] = failure(item.index, error);
       } else {
         for (const item of valid) {
