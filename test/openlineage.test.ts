@@ -96,6 +96,8 @@ describe("OpenLineage ingestion", () => {
     const run = await runByReference(svc, runId);
     expect(run).toMatchObject({ status: "ERRORED", startedAt: "2024-02-01T10:00:00.000Z", finishedAt: "2024-02-01T10:03:00.000Z" });
     expect(run.facets.errorMessage.message).toBe("boom");
+    const { errorMessage } = ok(await svc.gql(`query($uid: String!) { run(uid: $uid) { errorMessage } }`, { uid: run.uid })).run;
+    expect(errorMessage).toBe("boom\n\nTraceback…");
     // an earlier terminal event arriving late decides: the run ended when it first ended
     const earlier = runEvent("ABORT", "2024-02-01T10:01:00Z", runId, "retry.job");
     expect((await postEvent(svc, earlier)).status).toBe(200);
