@@ -190,4 +190,24 @@ describe("OpenLineage ingestion", () => {
     expect(large.count).toBeLessThanOrEqual(small.count + 2);
     expect(large.count).toBeLessThan(60);
   });
+
+  it("moves a family's key on RENAME and keeps its history; the old name still finds it", async () => {
+    const [first, second] = [uuid(), uuid()];
+    await postEvent(svc, runEvent("COMPLETE", "2024-09-01T10:00:00Z", first, "rename.job", { outputs: ["rename/old"] }));
+    const renamed = runEvent("COMPLETE", "2024-09-02T10:00:00Z", second, "rename.job", { outputs: ["rename/new"] });
+    (renamed.outputs[0] as Record<string, unknown>).facets = {
+      lifecycleStateChange: { lifecycleStateChange: "RENAME", previousIdentifier: { namespace: "s3://lake", name: "rename/old" } },
+    };
+    expect((await postEvent(svc, renamed)).status).toBe(200);
+    const query = `query($name: String!) { openLineageDataset(namespace: "s3://lake", name: $name) { uid key run { reference } facets } }`;
+    const byNew = ok(await svc.gql(query, { name: "rename/new" })).openLineageDataset;
+    const byOld = ok(await svc.gql(query, { name: "rename/old" })).openLineageDataset;
+    expect(byOld.uid).toBe(byNew.uid);
+    expect(byNew).toMatchObject({ key: "rename/new", run: { reference: second } });
+    expect(byNew.facets.lifecycleStateChange.lifecycleStateChange).toBe("RENAME");
+    const family = ok(await svc.gql(`{ artifacts(filter: { key: { equals: "rename/new" } }) { edges { node { uid key run { reference } } } } }`)).artifacts
+      .edges;
+    expect(family.map((edge: any) => edge.node.run.reference).sort()).toEqual([first, second].sort());
+    expect(new Set(family.map((edge: any) => edge.node.uid.slice(0, 16))).size).toBe(1);
+  });
 });
