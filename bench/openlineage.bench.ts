@@ -4,6 +4,7 @@
 // START + COMPLETE pair reading two datasets and writing one. The SQL floor writes the same rows
 // (runs, their bookkeeping, output versions, input records and links) with hand-written
 // multi-row statements in one transaction per 100 events, in-process, on the same database.
+// Each server gets a 2 s warm-up per route first.
 // Flags: --duration=S (per scenario, default 8), --connections=N (default 10), --db=sqlite|postgres.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -92,6 +93,16 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
     const check = (status: number, body: string) => {
       if (status !== 200 || !body.includes('"success"') || body.includes("partial_success")) failed++;
     };
+    // Warm-up, not measured: a fresh server compiles its statements' plans on first use.
+    const warm = (route: string, events: () => object) =>
+      autocannon({
+        url: `http://127.0.0.1:${port}${route}`,
+        duration: 2,
+        connections,
+        requests: [{ method: "POST", headers, setupRequest: (r) => ({ ...r, body: JSON.stringify(events()) }) }],
+      });
+    await warm("/api/v1/lineage/batch", () => Array.from({ length: BATCH / 2 }, pair).flat());
+    await warm("/api/v1/lineage", () => pair()[1]);
     const batch = await autocannon({
       url: `http://127.0.0.1:${port}/api/v1/lineage/batch`,
       duration,

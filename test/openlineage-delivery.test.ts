@@ -120,4 +120,22 @@ describe("OpenLineage delivery order and retries", () => {
     const counts = await svc.snapshot();
     expect(counts).toMatchObject({ storage: 2, artifactAlias: 2, openLineageRun: 1, transform: 1, run: 1, artifact: 2, runInputArtifact: 1 });
   });
+
+  it("a refused event among concurrent requests fails alone", async () => {
+    const svc = await start();
+    const event = (runId: string, job: string) => ({
+      eventType: "COMPLETE",
+      eventTime: "2024-01-01T00:00:00Z",
+      run: { runId },
+      job: { namespace: "group", name: job },
+    });
+    await postEvent(svc, event("taken", "first"));
+    const answers = await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) => postEvent(svc, event(`ok-${i}`, "other"))),
+      postEvent(svc, event("taken", "second")),
+      ...Array.from({ length: 6 }, (_, i) => postEvent(svc, event(`ok-${i + 6}`, "other"))),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([...Array(6).fill(200), 409, ...Array(6).fill(200)]);
+    expect((await registrySnapshot(svc)).runs).toHaveLength(13);
+  });
 });

@@ -96,6 +96,8 @@ describe("OpenLineage ingestion", () => {
     const run = await runByReference(svc, runId);
     expect(run).toMatchObject({ status: "ERRORED", startedAt: "2024-02-01T10:00:00.000Z", finishedAt: "2024-02-01T10:03:00.000Z" });
     expect(run.facets.errorMessage.message).toBe("boom");
+    const { errorMessage } = ok(await svc.gql(`query($uid: String!) { run(uid: $uid) { errorMessage } }`, { uid: run.uid })).run;
+    expect(errorMessage).toBe("boom\n\nTraceback…");
     // an earlier terminal event arriving late decides: the run ended when it first ended
     const earlier = runEvent("ABORT", "2024-02-01T10:01:00Z", runId, "retry.job");
     expect((await postEvent(svc, earlier)).status).toBe(200);
@@ -187,5 +189,25 @@ describe("OpenLineage ingestion", () => {
     const large = await svc.countStatements(() => postBatch(svc, batch(50, "large")));
     expect(large.count).toBeLessThanOrEqual(small.count + 2);
     expect(large.count).toBeLessThan(60);
+  });
+
+  it("moves a family's key on RENAME and keeps its history; the old name still finds it", async () => {
+    const [first, second] = [uuid(), uuid()];
+    await postEvent(svc, runEvent("COMPLETE", "2024-09-01T10:00:00Z", first, "rename.job", { outputs: ["rename/old"] }));
+    const renamed = runEvent("COMPLETE", "2024-09-02T10:00:00Z", second, "rename.job", { outputs: ["rename/new"] });
+    (renamed.outputs[0] as Record<string, unknown>).facets = {
+      lifecycleStateChange: { lifecycleStateChange: "RENAME", previousIdentifier: { namespace: "s3://lake", name: "rename/old" } },
+    };
+    expect((await postEvent(svc, renamed)).status).toBe(200);
+    const query = `query($name: String!) { openLineageDataset(namespace: "s3://lake", name: $name) { uid key run { reference } facets } }`;
+    const byNew = ok(await svc.gql(query, { name: "rename/new" })).openLineageDataset;
+    const byOld = ok(await svc.gql(query, { name: "rename/old" })).openLineageDataset;
+    expect(byOld.uid).toBe(byNew.uid);
+    expect(byNew).toMatchObject({ key: "rename/new", run: { reference: second } });
+    expect(byNew.facets.lifecycleStateChange.lifecycleStateChange).toBe("RENAME");
+    const family = ok(await svc.gql(`{ artifacts(filter: { key: { equals: "rename/new" } }) { edges { node { uid key run { reference } } } } }`)).artifacts
+      .edges;
+    expect(family.map((edge: any) => edge.node.run.reference).sort()).toEqual([first, second].sort());
+    expect(new Set(family.map((edge: any) => edge.node.uid.slice(0, 16))).size).toBe(1);
   });
 });

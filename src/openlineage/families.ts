@@ -25,6 +25,7 @@ export const datasetLockKeys = (datasets: DatasetRef[]) =>
 
 async function storagesFor(tx: Tx, namespaces: string[], userId: number): Promise<Map<string, number>> {
   const unique = [...new Set(namespaces)];
+  if (!unique.length) return new Map();
   const found = await tx.storage.findMany({ where: { root: { in: unique } }, select: { id: true, root: true } });
   const ids = new Map(found.map((storage) => [storage.root, storage.id]));
   const missing = unique.filter((root) => !ids.has(root));
@@ -83,9 +84,11 @@ export async function resolveFamilies(tx: Tx, datasets: DatasetRef[], userId: nu
     where: { stem: { in: [...new Set(stemOf.values())].filter((stem) => !newStems.has(stem)) }, isLatest: true },
     select: { stem: true, key: true, storageId: true },
   });
+  const latestOf = new Set(existing.map((row) => row.stem));
+  // Storages are needed for new families, moved ones and families without a version yet.
   const storages = await storagesFor(
     tx,
-    datasets.map((dataset) => dataset.namespace),
+    datasets.filter((dataset) => !latestOf.has(stemOf.get(idKey(dataset))!) || renamed.has(stemOf.get(idKey(dataset))!)).map((dataset) => dataset.namespace),
     userId,
   );
   for (const [stem, target] of renamed) {

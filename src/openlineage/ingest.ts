@@ -5,6 +5,7 @@ import { GraphQLError } from "graphql";
 import type { Database, Tx } from "../db/database.ts";
 import { AppError } from "../domain/errors.ts";
 import { isTransientDatabaseError } from "../plugins/errors.ts";
+import { writeGrouped } from "./group-commit.ts";
 import { datasetLockKeys, familyOf, resolveFamilies } from "./families.ts";
 import { asJson, mergeFacets, originHash } from "./mapping.ts";
 import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type RunEventData } from "./parse.ts";
@@ -44,17 +45,16 @@ export async function ingestOpenLineage(db: Database, events: readonly unknown[]
   });
   if (valid.length) {
     try {
-      const placed = await db.write((tx) =>
-        writeEvents(
-          db,
-          tx,
-          valid.map((item) => item.event),
-          userId,
-        ),
+      const placed = await writeGrouped(
+        db,
+        valid.map((item) => item.event),
+        userId,
+        writeEvents,
       );
       valid.forEach((item, i) => (results[item.index] = success(item.index, placed[i])));
     } catch (error) {
-      if (valid.length === 1 || isTransientDatabaseError(error)) {
+      // A group may hold other requests' events: every event is tried again alone.
+      if (isTransientDatabaseError(error)) {
         for (const item of valid) results[item.index] = failure(item.index, error);
       } else {
         for (const item of valid) {
@@ -132,7 +132,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
     }
   }
   await transforms.writeFacets();
-  await writeRuns(tx, states, userId);
+  await writeRuns(db, tx, states, userId);
   await writeRunParams(
     tx,
     [...states.values()].filter((state) => state.changed),
@@ -147,18 +147,18 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
     for (const dataset of event.outputs) outputs.push({ family: familyOf(families, dataset), dataset, run, at: event.eventTime });
     for (const dataset of event.inputs) inputs.push({ family: familyOf(families, dataset), dataset, run, at: event.eventTime });
   }
-  await writeOutputs(tx, outputs, userId);
-  await writeInputs(tx, inputs);
+  await writeOutputs(db, tx, outputs, userId);
+  await writeInputs(db, tx, inputs);
   const originFacets = new Map<string, Facets>(inputs.map((input) => [input.family.stem, input.dataset.facets]));
   const inputFamilies = new Map(inputs.map((input) => [input.family.stem, input.family]));
   const changedRuns = [...states.values()].filter((state) => state.changed).map((state) => state.id!);
-  await deriveLinks(tx, changedRuns, inputFamilies, originFacets, userId);
-  await writeDatasetEvents(tx, events, families, userId);
+  await deriveLinks(db, tx, changedRuns, inputFamilies, originFacets, userId);
+  await writeDatasetEvents(db, tx, events, families, userId);
   return placed;
 }
 
 /** A DatasetEvent's facets go to the family's latest version (an origin version for a new family). */
-async function writeDatasetEvents(tx: Tx, events: OpenLineageEvent[], families: Map<string, ReturnType<typeof familyOf>>, userId: number) {
+async function writeDatasetEvents(db: Database, tx: Tx, events: OpenLineageEvent[], families: Map<string, ReturnType<typeof familyOf>>, userId: number) {
   const datasets = events.flatMap((event) => (event.kind === "dataset" ? [event.dataset] : []));
   if (!datasets.length) return;
   const fresh = new Map(datasets.map((dataset) => [familyOf(families, dataset).stem, familyOf(families, dataset)]));
@@ -166,6 +166,7 @@ async function writeDatasetEvents(tx: Tx, events: OpenLineageEvent[], families: 
   const known = new Set((await tx.artifact.findMany({ where: { stem: { in: stems } }, select: { stem: true }, distinct: ["stem"] })).map((row) => row.stem));
   const missing = stems.filter((stem) => !known.has(stem));
   await createVersions(
+    db,
     tx,
     missing.map((stem) => ({ family: fresh.get(stem)!, hash: originHash(stem), runId: null, facets: {}, size: null, nObservations: null, nObjects: null })),
     userId,

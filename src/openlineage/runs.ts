@@ -6,6 +6,7 @@ import { conflict } from "../domain/errors.ts";
 import type { RunStatus } from "../domain/runs.ts";
 import { getOrCreateTransform, hashSourceCode } from "../domain/transforms.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
+import { insertRows, JsonValue } from "./sql.ts";
 import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
 import type { Facets, JobRef, RunEventData } from "./parse.ts";
 
@@ -177,11 +178,15 @@ export async function applyRunEvent(states: Map<string, RunState>, event: RunEve
 }
 
 /** Writes the runs: new ones in one statement each for runs and their bookkeeping, changed ones row by row. */
-export async function writeRuns(tx: Tx, states: Map<string, RunState>, userId: number): Promise<void> {
+export async function writeRuns(db: Database, tx: Tx, states: Map<string, RunState>, userId: number): Promise<void> {
   const fresh = [...states.values()].filter((state) => state.id == null);
   if (fresh.length) {
-    const created = await tx.run.createManyAndReturn({
-      data: fresh.map((state) => ({
+    const now = new Date();
+    const created = await insertRows<{ id: number | bigint; uid: string }>(
+      db,
+      tx,
+      "Run",
+      fresh.map((state) => ({
         uid: state.uid,
         transformId: state.transformId,
         status: state.status,
@@ -189,23 +194,27 @@ export async function writeRuns(tx: Tx, states: Map<string, RunState>, userId: n
         finishedAt: state.finishedAt,
         reference: state.reference,
         referenceType: REFERENCE_TYPE,
-        facets: asJson(state.facets),
+        facets: new JsonValue(state.facets),
+        createdAt: now,
         createdById: userId,
       })),
-      select: { id: true, uid: true },
-    });
-    const ids = new Map(created.map((row) => [row.uid, row.id]));
+      ["id", "uid"],
+    );
+    const ids = new Map(created.map((row) => [row.uid, Number(row.id)]));
     for (const state of fresh) state.id = ids.get(state.uid)!;
-    await tx.openLineageRun.createMany({
-      data: fresh.map((state) => ({
+    await insertRows(
+      db,
+      tx,
+      "OpenLineageRun",
+      fresh.map((state) => ({
         reference: state.reference,
-        runId: state.id!,
+        runId: state.id,
         jobKey: state.jobKey,
         firstEventAt: state.firstEventAt,
         terminalEventAt: state.terminalEventAt,
-        facetTimes: state.facetTimes,
+        facetTimes: new JsonValue(state.facetTimes),
       })),
-    });
+    );
   }
   for (const state of states.values()) {
     const parentId = state.parentReference ? (states.get(state.parentReference)?.id ?? null) : state.initiatedById;

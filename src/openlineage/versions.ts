@@ -2,7 +2,8 @@
 // input of a run linked to the version current when it read it (the newest version whose run
 // started at or before the read), an origin version when none was, and the latest flag —
 // all derived from stored facts, so the registry does not depend on the order events arrive in.
-import type { Tx } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
+import { insertRows, JsonValue } from "./sql.ts";
 import { compareBase62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "../domain/uid.ts";
 import type { Family } from "./families.ts";
 import { asJson, HASH_TYPE, isOriginHash, originHash, outputHash } from "./mapping.ts";
@@ -27,7 +28,7 @@ export interface NewVersion {
 }
 
 /** Creates versions with the next suffixes of their families (new families start at 0000). */
-export async function createVersions(tx: Tx, versions: NewVersion[], userId: number): Promise<void> {
+export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number): Promise<void> {
   if (!versions.length) return;
   const stems = [...new Set(versions.map((v) => v.family.stem))];
   const members = await tx.artifact.findMany({ where: { stem: { in: stems } }, select: { uid: true } });
@@ -36,8 +37,12 @@ export async function createVersions(tx: Tx, versions: NewVersion[], userId: num
     const [stem, suffix] = [uid.slice(0, STEM_LENGTH.artifact), uid.slice(STEM_LENGTH.artifact)];
     if (!last.has(stem) || compareBase62(suffix, last.get(stem)!) > 0) last.set(stem, suffix);
   }
-  await tx.artifact.createMany({
-    data: versions.map((version) => {
+  const now = new Date();
+  await insertRows(
+    db,
+    tx,
+    "Artifact",
+    versions.map((version) => {
       const previous = last.get(version.family.stem);
       const suffix = previous ? incrementBase62(previous) : FIRST_SUFFIX;
       last.set(version.family.stem, suffix);
@@ -46,23 +51,26 @@ export async function createVersions(tx: Tx, versions: NewVersion[], userId: num
         stem: version.family.stem,
         key: version.family.key,
         storageId: version.family.storageId,
+        suffix: "",
         type: "dataset",
         hash: version.hash,
         hashType: HASH_TYPE,
         runId: version.runId,
-        facets: asJson(version.facets),
+        facets: new JsonValue(version.facets),
         size: version.size,
         nObservations: version.nObservations,
         nObjects: version.nObjects,
         isLatest: false,
+        createdAt: now,
+        updatedAt: now,
         createdById: userId,
       };
     }),
-  });
+  );
 }
 
 /** One version per (family, run): new ones in one statement, facets and statistics merged into known ones. */
-export async function writeOutputs(tx: Tx, outputs: Written[], userId: number): Promise<void> {
+export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], userId: number): Promise<void> {
   const byHash = new Map<string, NewVersion>();
   for (const output of outputs) {
     const hash = outputHash(output.family.stem, output.run.reference);
@@ -87,11 +95,11 @@ export async function writeOutputs(tx: Tx, outputs: Written[], userId: number): 
       },
     });
   }
-  await createVersions(tx, [...byHash.values()], userId);
+  await createVersions(db, tx, [...byHash.values()], userId);
 }
 
 /** Records what each run read and the earliest time it read it. */
-export async function writeInputs(tx: Tx, inputs: Written[]): Promise<void> {
+export async function writeInputs(db: Database, tx: Tx, inputs: Written[]): Promise<void> {
   const earliest = new Map<string, { runId: number; stem: string; readAt: Date }>();
   for (const input of inputs) {
     const key = `${input.run.id}:${input.family.stem}`;
@@ -104,7 +112,7 @@ export async function writeInputs(tx: Tx, inputs: Written[]): Promise<void> {
   });
   const stored = new Map(rows.map((row) => [`${row.runId}:${row.stem}`, row]));
   const fresh = [...earliest.entries()].filter(([key]) => !stored.has(key)).map(([, row]) => row);
-  if (fresh.length) await tx.openLineageInput.createMany({ data: fresh });
+  await insertRows(db, tx, "OpenLineageInput", fresh);
   for (const [key, row] of earliest) {
     const current = stored.get(key);
     if (current && row.readAt < current.readAt) {
@@ -113,8 +121,26 @@ export async function writeInputs(tx: Tx, inputs: Written[]): Promise<void> {
   }
 }
 
-type Version = { id: number; stem: string; key: string | null; storageId: number; hash: string | null; runId: number | null; run: { startedAt: Date } | null };
-const versionSelect = { id: true, stem: true, key: true, storageId: true, hash: true, runId: true, run: { select: { startedAt: true } } } as const;
+type Version = {
+  id: number;
+  stem: string;
+  key: string | null;
+  storageId: number;
+  hash: string | null;
+  runId: number | null;
+  isLatest: boolean;
+  run: { startedAt: Date } | null;
+};
+const versionSelect = {
+  id: true,
+  stem: true,
+  key: true,
+  storageId: true,
+  hash: true,
+  runId: true,
+  isLatest: true,
+  run: { select: { startedAt: true } },
+} as const;
 const familyVersions = (tx: Tx, stems: string[]): Promise<Version[]> =>
   tx.artifact.findMany({ where: { stem: { in: stems }, trashedAt: null }, select: versionSelect });
 
@@ -122,7 +148,14 @@ const familyVersions = (tx: Tx, stems: string[]): Promise<Version[]> =>
  * Derives again the input links of every reader the batch may have changed: the batch's own
  * runs, and readers of the families its runs write (their versions' start times may have moved).
  */
-export async function deriveLinks(tx: Tx, runIds: number[], inputFamilies: Map<string, Family>, originFacets: Map<string, Facets>, userId: number) {
+export async function deriveLinks(
+  db: Database,
+  tx: Tx,
+  runIds: number[],
+  inputFamilies: Map<string, Family>,
+  originFacets: Map<string, Facets>,
+  userId: number,
+) {
   if (!runIds.length && !inputFamilies.size) return;
   const produced = await tx.artifact.findMany({
     where: { runId: { in: runIds }, hashType: HASH_TYPE },
@@ -154,6 +187,7 @@ export async function deriveLinks(tx: Tx, runIds: number[], inputFamilies: Map<s
     for (const v of versions) if (!families.has(v.stem)) families.set(v.stem, { stem: v.stem, key: v.key ?? "", storageId: v.storageId, isNew: false });
     const family = (stem: string) => families.get(stem)!;
     await createVersions(
+      db,
       tx,
       needOrigin.map((stem) => ({
         family: family(stem),
@@ -177,7 +211,7 @@ export async function deriveLinks(tx: Tx, runIds: number[], inputFamilies: Map<s
   const stale = links.filter((link) => managed.has(`${link.runId}:${link.artifact.stem}`) && !wanted.has(`${link.runId}:${link.artifactId}`));
   for (const link of links) wanted.delete(`${link.runId}:${link.artifactId}`);
   if (stale.length) await tx.runInputArtifact.deleteMany({ where: { OR: stale.map(({ runId, artifactId }) => ({ runId, artifactId })) } });
-  if (wanted.size) await tx.runInputArtifact.createMany({ data: [...wanted.values()] });
+  await insertRows(db, tx, "RunInputArtifact", [...wanted.values()]);
   await settleFamilies(tx, stems, versions);
 }
 
@@ -210,7 +244,10 @@ async function settleFamilies(tx: Tx, stems: string[], versions: Version[]): Pro
     const best = latest.get(v.stem);
     if (!best || time(v) > time(best) || (time(v) === time(best) && v.id > best.id)) latest.set(v.stem, v);
   }
-  const ids = [...latest.values()].map((v) => v.id);
-  await tx.artifact.updateMany({ where: { stem: { in: stems }, isLatest: true, id: { notIn: ids } }, data: { isLatest: false } });
-  await tx.artifact.updateMany({ where: { id: { in: ids }, isLatest: false }, data: { isLatest: true } });
+  const ids = new Set([...latest.values()].map((v) => v.id));
+  // Only rows whose flag is wrong are written (the versions were read in this transaction).
+  const lose = versions.filter((v) => v.isLatest && !ids.has(v.id)).map((v) => v.id);
+  const gain = versions.filter((v) => !v.isLatest && ids.has(v.id)).map((v) => v.id);
+  if (lose.length) await tx.artifact.updateMany({ where: { id: { in: lose } }, data: { isLatest: false } });
+  if (gain.length) await tx.artifact.updateMany({ where: { id: { in: gain } }, data: { isLatest: true } });
 }

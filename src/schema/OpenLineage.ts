@@ -53,3 +53,16 @@ builder.queryField("openLineageDataset", (t) =>
     },
   }),
 );
+
+builder.prismaObjectField(RunRef, "errorMessage", (t) =>
+  t.string({
+    nullable: true,
+    description: "why the run failed, from the OpenLineage errorMessage facet: the message, then the stack trace",
+    select: { facets: true },
+    resolve: (run) => {
+      const facet = (run.facets as { errorMessage?: { message?: unknown; stackTrace?: unknown } } | null)?.errorMessage;
+      if (!facet || typeof facet.message !== "string") return null;
+      return typeof facet.stackTrace === "string" && facet.stackTrace ? `${facet.message}\n\n${facet.stackTrace}` : facet.message;
+    },
+  }),
+);

@@ -1,0 +1,67 @@
+// Group commit for SQLite, where writes are serial and each commit waits for the disk: events
+// of concurrent requests that arrive while a write is running are written together, in the
+// next transaction, as one batch would be (ingestion does not depend on event order). A failed
+// group fails every request in it, and each then writes its events alone (src/openlineage/ingest.ts).
+import type { Database, Tx } from "../db/database.ts";
+
+interface Waiting<E, P> {
+  events: E[];
+  userId: number;
+  resolve: (placed: P[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Most events one group transaction takes; the rest wait for the next. */
+const MAX_GROUP = 1_000;
+
+type Writer<E, P> = (db: Database, tx: Tx, events: E[], userId: number) => Promise<P[]>;
+
+const queues = new WeakMap<Database, { waiting: Waiting<unknown, unknown>[]; running: boolean }>();
+
+export function writeGrouped<E, P>(db: Database, events: E[], userId: number, write: Writer<E, P>): Promise<P[]> {
+  if (db.provider !== "sqlite") return db.write((tx) => write(db, tx, events, userId));
+  let queue = queues.get(db);
+  if (!queue) queues.set(db, (queue = { waiting: [], running: false }));
+  const state = queue;
+  return new Promise<P[]>((resolve, reject) => {
+    state.waiting.push({ events, userId, resolve, reject } as Waiting<unknown, unknown>);
+    if (!state.running) void drain(db, state, write as Writer<unknown, unknown>);
+  });
+}
+
+async function drain(db: Database, state: { waiting: Waiting<unknown, unknown>[]; running: boolean }, write: Writer<unknown, unknown>) {
+  state.running = true;
+  try {
+    while (state.waiting.length) {
+      // One user per group: rows record who created them.
+      const userId = state.waiting[0].userId;
+      const group: Waiting<unknown, unknown>[] = [];
+      let size = 0;
+      for (const item of [...state.waiting]) {
+        if (item.userId !== userId || (group.length && size + item.events.length > MAX_GROUP)) continue;
+        group.push(item);
+        size += item.events.length;
+      }
+      state.waiting = state.waiting.filter((item) => !group.includes(item));
+      try {
+        const placed = await db.write((tx) =>
+          write(
+            db,
+            tx,
+            group.flatMap((item) => item.events),
+            userId,
+          ),
+        );
+        let offset = 0;
+        for (const item of group) {
+          item.resolve(placed.slice(offset, offset + item.events.length));
+          offset += item.events.length;
+        }
+      } catch (error) {
+        for (const item of group) item.reject(error);
+      }
+    }
+  } finally {
+    state.running = false;
+  }
+}

@@ -1,0 +1,54 @@
+// Multi-row INSERT statements for the hot tables of a batch. Prisma's createMany costs about
+// a third of a millisecond per row to build (bench/README.md, "OpenLineage"); these write the
+// same rows in the same formats Prisma writes and reads (DateTime as ISO text with an offset on
+// SQLite, JSON as text or jsonb, booleans as 0/1 on SQLite), in chunks under the parameter limits.
+import type { Database, Tx } from "../db/database.ts";
+
+/** A JSON column's value. */
+export class JsonValue {
+  constructor(readonly value: unknown) {}
+}
+
+type Value = string | number | bigint | boolean | Date | JsonValue | null;
+
+const MAX_PARAMS = 30_000;
+
+function bind(provider: Database["provider"], value: Value): unknown {
+  if (value instanceof JsonValue) return JSON.stringify(value.value);
+  if (provider === "sqlite") {
+    if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+    if (typeof value === "boolean") return value ? 1 : 0;
+  }
+  return value;
+}
+
+/** Inserts rows (all with the same columns) and returns the `returning` columns of each, in order. */
+export async function insertRows<R = Record<string, unknown>>(
+  db: Database,
+  tx: Tx,
+  table: string,
+  rows: Record<string, Value>[],
+  returning: string[] = [],
+): Promise<R[]> {
+  if (!rows.length) return [];
+  const columns = Object.keys(rows[0]);
+  const perChunk = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const out: R[] = [];
+  for (let start = 0; start < rows.length; start += perChunk) {
+    const chunk = rows.slice(start, start + perChunk);
+    const params: unknown[] = [];
+    const tuples = chunk.map((row) => {
+      const placeholders = columns.map((column) => {
+        const value = row[column];
+        params.push(bind(db.provider, value));
+        if (db.provider === "sqlite") return "?";
+        return value instanceof JsonValue ? `$${params.length}::jsonb` : `$${params.length}`;
+      });
+      return `(${placeholders.join(", ")})`;
+    });
+    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
+    if (returning.length) out.push(...(await tx.$queryRawUnsafe<R[]>(`${sql} RETURNING ${returning.map((c) => `"${c}"`).join(", ")}`, ...params)));
+    else await tx.$executeRawUnsafe(sql, ...params);
+  }
+  return out;
+}
