@@ -3,10 +3,11 @@
 // next transaction, as one batch would be (ingestion does not depend on event order). A failed
 // group fails every request in it, and each then writes its events alone (src/openlineage/ingest.ts).
 import type { Database, Tx } from "../db/database.ts";
+import type { Actor } from "../domain/write-context.ts";
 
 interface Waiting<E, P> {
   events: E[];
-  userId: number;
+  actor: Actor;
   resolve: (placed: P[]) => void;
   reject: (error: unknown) => void;
 }
@@ -14,17 +15,17 @@ interface Waiting<E, P> {
 /** Most events one group transaction takes; the rest wait for the next. */
 const MAX_GROUP = 1_000;
 
-type Writer<E, P> = (db: Database, tx: Tx, events: E[], userId: number) => Promise<P[]>;
+type Writer<E, P> = (db: Database, tx: Tx, events: E[], actor: Actor) => Promise<P[]>;
 
 const queues = new WeakMap<Database, { waiting: Waiting<unknown, unknown>[]; running: boolean }>();
 
-export function writeGrouped<E, P>(db: Database, events: E[], userId: number, write: Writer<E, P>): Promise<P[]> {
-  if (db.provider !== "sqlite") return db.write((tx) => write(db, tx, events, userId));
+export function writeGrouped<E, P>(db: Database, events: E[], actor: Actor, write: Writer<E, P>): Promise<P[]> {
+  if (db.provider !== "sqlite") return db.write((tx) => write(db, tx, events, actor));
   let queue = queues.get(db);
   if (!queue) queues.set(db, (queue = { waiting: [], running: false }));
   const state = queue;
   return new Promise<P[]>((resolve, reject) => {
-    state.waiting.push({ events, userId, resolve, reject } as Waiting<unknown, unknown>);
+    state.waiting.push({ events, actor, resolve, reject } as Waiting<unknown, unknown>);
     if (!state.running) void drain(db, state, write as Writer<unknown, unknown>);
   });
 }
@@ -34,11 +35,11 @@ async function drain(db: Database, state: { waiting: Waiting<unknown, unknown>[]
   try {
     while (state.waiting.length) {
       // One user per group: rows record who created them.
-      const userId = state.waiting[0].userId;
+      const actor = state.waiting[0].actor;
       const group: Waiting<unknown, unknown>[] = [];
       let size = 0;
       for (const item of [...state.waiting]) {
-        if (item.userId !== userId || (group.length && size + item.events.length > MAX_GROUP)) continue;
+        if (item.actor.id !== actor.id || (group.length && size + item.events.length > MAX_GROUP)) continue;
         group.push(item);
         size += item.events.length;
       }
@@ -49,7 +50,7 @@ async function drain(db: Database, state: { waiting: Waiting<unknown, unknown>[]
             db,
             tx,
             group.flatMap((item) => item.events),
-            userId,
+            actor,
           ),
         );
         let offset = 0;

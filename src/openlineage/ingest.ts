@@ -12,6 +12,7 @@ import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type R
 import { writeRunParams } from "./params.ts";
 import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
 import { createVersions, deriveLinks, settle, writeInputs, writeOutputs, type Written } from "./versions.ts";
+import { writeContext, type Actor } from "../domain/write-context.ts";
 
 export interface EventResult {
   index: number;
@@ -33,7 +34,7 @@ interface Placed {
 }
 
 /** Parses, validates and writes events; never throws for a bad event, only reports it. */
-export async function ingestOpenLineage(db: Database, events: readonly unknown[], userId: number): Promise<EventResult[]> {
+export async function ingestOpenLineage(db: Database, events: readonly unknown[], actor: Actor): Promise<EventResult[]> {
   const results: EventResult[] = [];
   const valid: { index: number; event: OpenLineageEvent }[] = [];
   events.forEach((raw, index) => {
@@ -48,7 +49,7 @@ export async function ingestOpenLineage(db: Database, events: readonly unknown[]
       const placed = await writeGrouped(
         db,
         valid.map((item) => item.event),
-        userId,
+        actor,
         writeEvents,
       );
       valid.forEach((item, i) => (results[item.index] = success(item.index, placed[i])));
@@ -59,7 +60,7 @@ export async function ingestOpenLineage(db: Database, events: readonly unknown[]
       } else {
         for (const item of valid) {
           try {
-            const [placed] = await db.write((tx) => writeEvents(db, tx, [item.event], userId));
+            const [placed] = await db.write((tx) => writeEvents(db, tx, [item.event], actor));
             results[item.index] = success(item.index, placed);
           } catch (single) {
             results[item.index] = failure(item.index, single);
@@ -106,7 +107,9 @@ async function lockAll(db: Database, tx: Tx, keys: string[]): Promise<void> {
 }
 
 /** Writes a batch of valid events in the caller's transaction. */
-export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent[], userId: number): Promise<Placed[]> {
+export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent[], actor: Actor): Promise<Placed[]> {
+  const userId = actor.id;
+  const w = writeContext(db, tx, actor);
   const runEvents = events.filter((event): event is RunEventData => event.kind === "run");
   const datasets: DatasetRef[] = events.flatMap((event) =>
     event.kind === "run" ? [...event.inputs, ...event.outputs] : event.kind === "dataset" ? [event.dataset] : [],
@@ -114,7 +117,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   const jobs = events.flatMap((event) => (event.kind === "dataset" ? [] : [event.job, ...(event.kind === "run" && event.parent ? [event.parent.job] : [])]));
   await lockAll(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
 
-  const transforms = new TransformCache(db, tx, userId);
+  const transforms = new TransformCache(w);
   await transforms.preload(jobs);
   const states = await loadRuns(tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
   const placed: Placed[] = [];
@@ -134,9 +137,8 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   await transforms.writeFacets();
   await writeRuns(db, tx, states, userId);
   await writeRunParams(
-    tx,
+    w,
     [...states.values()].filter((state) => state.changed),
-    userId,
   );
 
   const families = await resolveFamilies(tx, datasets, userId);

@@ -2,10 +2,10 @@
 // and executionParameters, declared on the fly. A value the registry cannot take (a name it
 // does not allow, a dtype an existing param refuses) stays in the run's facets only: a run
 // event is never refused for its params.
-import type { Tx } from "../db/database.ts";
 import { addParamValues, inferDtype, valueMatchesDtype, type Dtype } from "../domain/params.ts";
 import type { Facets } from "./parse.ts";
 import type { RunState } from "./runs.ts";
+import type { WriteContext } from "../domain/write-context.ts";
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_.\-/]{0,127}$/;
 
@@ -28,7 +28,8 @@ function paramsOf(facets: Facets): Record<string, unknown> {
   return values;
 }
 
-export async function writeRunParams(tx: Tx, runs: RunState[], userId: number): Promise<void> {
+export async function writeRunParams(w: WriteContext, runs: RunState[]): Promise<void> {
+  const { tx } = w;
   const wanted = runs.map((run) => ({ run, values: paramsOf(run.facets) })).filter((item) => Object.keys(item.values).length);
   if (!wanted.length) return;
   const names = [...new Set(wanted.flatMap((item) => Object.keys(item.values)))];
@@ -39,6 +40,6 @@ export async function writeRunParams(tx: Tx, runs: RunState[], userId: number): 
       if (!valueMatchesDtype(dtype as Dtype, value)) delete values[name];
       else declared.set(name, dtype);
     }
-    if (Object.keys(values).length) await addParamValues(tx, { runId: run.id! }, values, { defineMissing: true, userId, field: "run.facets" });
+    if (Object.keys(values).length) await addParamValues(w, { runId: run.id! }, values, { defineMissing: true, field: "run.facets" });
   }
 }

@@ -5,6 +5,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { conflict } from "../domain/errors.ts";
 import type { RunStatus } from "../domain/runs.ts";
 import { getOrCreateTransform, hashSourceCode } from "../domain/transforms.ts";
+import type { WriteContext } from "../domain/write-context.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
 import { insertRows, JsonValue } from "./sql.ts";
 import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
@@ -36,11 +37,10 @@ export class TransformCache {
   private byJob = new Map<string, Transform>();
   private latest = new Map<string, Transform>();
   readonly facets = new Map<number, { transform: Transform; facets: Facets }>();
-  constructor(
-    private db: Database,
-    private tx: Tx,
-    private userId: number,
-  ) {}
+  private readonly tx: Tx;
+  constructor(private readonly w: WriteContext) {
+    this.tx = w.tx;
+  }
 
   /** The latest transform of every job of the batch, in one statement (the batch holds their locks). */
   async preload(jobs: JobRef[]): Promise<void> {
@@ -61,7 +61,7 @@ export class TransformCache {
       // getOrCreateTransform's rule without its look-up: no source, or the same source, is the latest version.
       const latest = this.latest.get(input.key);
       if (latest && (input.sourceCode == null || latest.hash === hashSourceCode(input.sourceCode))) transform = latest;
-      else transform = await getOrCreateTransform(this.db, this.tx, input, this.userId, "job");
+      else transform = await getOrCreateTransform(this.w, input, "job");
       this.byJob.set(cacheKey, transform);
     }
     if (withFacets && Object.keys(job.facets).length) {

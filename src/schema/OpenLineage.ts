@@ -28,7 +28,7 @@ builder.mutationField("ingestOpenLineage", (t) =>
       // fails only itself; the request body limit bounds the whole.
       events: t.arg({ type: ["JSON"], required: true, extensions: { checkedByResolver: true } }),
     },
-    resolve: (_root, args, ctx) => ingestOpenLineage(ctx.db, args.events, ctx.user.id),
+    resolve: (_root, args, ctx) => ingestOpenLineage(ctx.db, args.events, ctx.user),
   }),
 );
 
