@@ -2,9 +2,9 @@
 // answer with partial success, and the same host, origin, body-limit and metrics treatment
 // as GraphQL requests.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createToken, createUser } from "../src/auth/accounts.ts";
-import { ok, startTestService, type TestService } from "./harness.ts";
-import { post, postBatch, postEvent } from "./openlineage-helpers.ts";
+import { createToken, createUser } from "../../../src/auth/accounts.ts";
+import { ok, startTestService, type TestService } from "../../harness.ts";
+import { post, postBatch, postEvent } from "./helpers.ts";
 
 const event = (runId: string, eventType = "COMPLETE") => ({
   eventType,

@@ -2,8 +2,8 @@
 // the HTTP routes, and the registry it leaves is checked: runs, statuses, parents, versions,
 // aliases and lineage — not only the status codes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ok, startTestService, type TestService } from "./harness.ts";
-import { corpus, corpusFiles, post, runByReference } from "./openlineage-helpers.ts";
+import { ok, startTestService, type TestService } from "../../harness.ts";
+import { corpus, corpusFiles, post, runByReference } from "./helpers.ts";
 
 // Files that reuse another file's run ids (test data of their projects) get a registry of their own.
 const SEPARATE = new Set(["rentgen-events_unknown.jsonl"]);

@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { ok, type TestService } from "./harness.ts";
+import { ok, type TestService } from "../../harness.ts";
 
-export const FIXTURES = path.join(import.meta.dirname, "fixtures", "openlineage");
+export const FIXTURES = path.join(import.meta.dirname, "..", "..", "fixtures", "openlineage");
 
 export const corpusFiles = () => readdirSync(FIXTURES).filter((file) => /\.jsonl?$/.test(file));
 

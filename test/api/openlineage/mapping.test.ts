@@ -1,8 +1,8 @@
 // OpenLineage ingestion: the mapping onto runs, transforms and artifact versions, retries and
 // out-of-order delivery, and the lineage the ingested events give.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ok, startTestService, type TestService } from "./harness.ts";
-import { postBatch, postEvent, runByReference } from "./openlineage-helpers.ts";
+import { ok, startTestService, type TestService } from "../../harness.ts";
+import { postBatch, postEvent, runByReference } from "./helpers.ts";
 
 const NS = "test-scheduler";
 let seq = 0;

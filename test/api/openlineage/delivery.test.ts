@@ -2,8 +2,8 @@
 // order, leaves the registry one in-order delivery leaves — same runs, statuses, times,
 // parents, versions and input edges. And concurrent requests for one run never duplicate it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestService, type TestService } from "./harness.ts";
-import { corpus, postBatch, postEvent, registrySnapshot } from "./openlineage-helpers.ts";
+import { startTestService, type TestService } from "../../harness.ts";
+import { corpus, postBatch, postEvent, registrySnapshot } from "./helpers.ts";
 
 const FILES = [
   "rentgen-events_airflow.jsonl",
