@@ -36,9 +36,10 @@ function namesTransform(input: TransformInput, stored: StoredTransform): boolean
  * The run a repeated `track` already created under this uid, or null when the uid is new. The
  * same uid for another transform, or another user's run, is a CONFLICT: a uid names one run.
  */
-export async function findTrackedRun({ tx, lock, actor }: WriteContext, uid: string, transform: TransformInput) {
+export async function findTrackedRun(w: WriteContext, uid: string, transform: TransformInput) {
+  const { tx, actor } = w;
   checkRunUid(uid);
-  await lock(`run:uid:${uid}`);
+  await w.lock(`run:uid:${uid}`);
   const existing = await tx.run.findUnique({ where: { uid }, include: { transform: true } });
   if (!existing) return null;
   if (existing.createdById !== actor.id || !namesTransform(transform, existing.transform)) {
