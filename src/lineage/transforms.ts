@@ -124,15 +124,7 @@ interface TransformLineageRow {
 }
 
 /** A transform found by the walk. */
-interface FoundTransform {
-  kind: "node";
-  id: number;
-  uid: string;
-  name: string;
-  version: string | null;
-  distance: number;
-  runs: number;
-}
+type FoundTransform = { kind: "node" } & Omit<TransformLineageNode, "isStart">;
 
 /** How far the walk went: transforms within depth, raw walk rows, the greatest distance reached. */
 interface WalkSummary {
@@ -142,15 +134,8 @@ interface WalkSummary {
   maxDistance: number;
 }
 
-/** Data passed from runs of one transform to runs of another (internal ids). */
-interface PassedData {
-  kind: "edge";
-  sourceId: number;
-  targetId: number;
-  runs: number;
-  artifacts: number;
-  collections: number;
-}
+/** Data passed from runs of one transform to runs of another, between internal ids. */
+type PassedData = { kind: "edge"; sourceId: number; targetId: number } & Omit<TransformLineageEdge, "source" | "target">;
 
 function readRow(row: TransformLineageRow): FoundTransform | WalkSummary | PassedData {
   const n = (value: number | bigint | null) => Number(value);

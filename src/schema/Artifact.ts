@@ -11,8 +11,6 @@ import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(ArtifactRef, (t) => ({
-  id: t.exposeInt("id"),
-  uid: t.exposeString("uid"),
   key: t.exposeString("key", { nullable: true }),
   description: t.exposeString("description", { nullable: true }),
   storage: t.relation("storage"),
@@ -24,26 +22,7 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
   hashType: t.exposeString("hashType", { nullable: true }),
   nObjects: t.exposeInt("nObjects", { nullable: true }),
   nObservations: t.expose("nObservations", { type: "BigInt", nullable: true }),
-  version: t.exposeString("version", { nullable: true }),
-  isLatest: t.exposeBoolean("isLatest"),
-  createdAt: t.expose("createdAt", { type: "DateTime" }),
-  updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-  trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
-  createdBy: t.relation("createdBy"),
   run: t.relation("run", { nullable: true, description: "the run that produced this artifact; null for an upload" }),
-  inputOfRuns: t.field({
-    type: [RunRef],
-    authScopes: { read: true },
-    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    select: (args, _ctx, nestedSelection) => ({
-      inputOfRuns: {
-        where: args.includeTrashed ? {} : { run: { trashedAt: null } },
-        orderBy: { runId: "asc" },
-        select: { run: nestedSelection(true) },
-      },
-    }),
-    resolve: (artifact) => artifact.inputOfRuns.map((link) => link.run),
-  }),
   recreatingRuns: t.field({
     type: [RunRef],
     authScopes: { read: true },

@@ -87,6 +87,25 @@ builder.prismaObjectFields(RunRef, (t) => ({
   }),
 }));
 
+// Artifacts and collections are read by runs the same way: the runs that took them as input.
+for (const ref of [ArtifactRef, CollectionRef] as const) {
+  builder.prismaObjectFields(ref, (t) => ({
+    inputOfRuns: t.field({
+      type: [RunRef],
+      authScopes: { read: true },
+      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+      select: (args, _ctx, nestedSelection) => ({
+        inputOfRuns: {
+          where: args.includeTrashed ? {} : { run: { trashedAt: null } },
+          orderBy: { runId: "asc" },
+          select: { run: nestedSelection(true) },
+        },
+      }),
+      resolve: (record) => record.inputOfRuns.map((link) => link.run),
+    }),
+  }));
+}
+
 const ParamPredicateInput = builder.inputType("ParamPredicate", {
   description: "A typed comparison on a param's value: numbers compare as numbers, dates and datetimes as instants.",
   fields: (t) => ({

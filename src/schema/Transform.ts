@@ -10,22 +10,14 @@ import { defineRegistryFields, pageSize, recordMutation } from "./registry-field
 // Lists and connections reach records beyond a mutation's own writes: they need read even on
 // a record the caller wrote (README: scopes on mutation results); latestRun is checked by type.
 builder.prismaObjectFields(TransformRef, (t) => ({
-  id: t.exposeInt("id"),
-  uid: t.exposeString("uid"),
   name: t.exposeString("name"),
   key: t.exposeString("key", { nullable: true }),
   description: t.exposeString("description", { nullable: true }),
-  version: t.exposeString("version", { nullable: true }),
-  isLatest: t.exposeBoolean("isLatest"),
   type: t.exposeString("type"),
   sourceCode: t.exposeString("sourceCode", { nullable: true }),
   hash: t.exposeString("hash", { nullable: true }),
   reference: t.exposeString("reference", { nullable: true }),
   referenceType: t.exposeString("referenceType", { nullable: true }),
-  createdAt: t.expose("createdAt", { type: "DateTime" }),
-  updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-  trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
-  createdBy: t.relation("createdBy"),
   runs: t.relatedConnection("runs", {
     authScopes: { read: true },
     cursor: "id",
