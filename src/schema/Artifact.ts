@@ -4,7 +4,7 @@ import { registerArtifact } from "../domain/artifacts.ts";
 import { artifacts } from "../domain/registries.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { loadParamMaps } from "../loaders/params.ts";
-import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
@@ -57,8 +57,8 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
   }),
 }));
 
-const ArtifactFilter = builder.inputType("ArtifactFilter", {
-  fields: (t) => ({
+defineRegistryFields(artifacts, {
+  filter: (t) => ({
     key: t.field({ type: StringMatch, required: false }),
     description: t.field({ type: StringMatch, required: false }),
     suffix: t.string({ required: false }),
@@ -70,14 +70,7 @@ const ArtifactFilter = builder.inputType("ArtifactFilter", {
     storageRoot: t.string({ required: false }),
     runUid: t.string({ required: false, description: "produced by this run" }),
     transformUid: t.string({ required: false, description: `produced by a run of this transform (a ${STEM_LENGTH.transform}-character stem: any version)` }),
-    createdBy: t.string({ required: false, description: "handle of the creating user" }),
-    createdAt: t.field({ type: DateTimeRange, required: false }),
-    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
-});
-
-defineRegistryFields(artifacts, {
-  filter: ArtifactFilter,
   remove: "moves an artifact to the trash, or removes it for good (refused while a collection holds it)",
 });
 

@@ -2,7 +2,7 @@
 import { builder } from "../builder.ts";
 import { createCollection } from "../domain/collections.ts";
 import { collections } from "../domain/registries.ts";
-import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef } from "./refs.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
@@ -34,19 +34,15 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
   }),
 }));
 
-const CollectionFilter = builder.inputType("CollectionFilter", {
-  fields: (t) => ({
+defineRegistryFields(collections, {
+  filter: (t) => ({
     key: t.field({ type: StringMatch, required: false }),
     version: t.string({ required: false }),
     isLatest: t.boolean({ required: false }),
     runUid: t.string({ required: false }),
     createdBy: t.string({ required: false }),
-    createdAt: t.field({ type: DateTimeRange, required: false }),
-    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
 });
-
-defineRegistryFields(collections, { filter: CollectionFilter });
 
 const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
   fields: (t) => ({

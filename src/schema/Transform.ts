@@ -3,7 +3,7 @@ import { builder } from "../builder.ts";
 import { visibilityWhere } from "../domain/filters.ts";
 import { transforms } from "../domain/registries.ts";
 import { addTransformPredecessors } from "../domain/transforms.ts";
-import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { StringMatch, Visibility } from "./filters.ts";
 import { RunRef, TransformRef } from "./refs.ts";
 import { defineRegistryFields, pageSize, recordMutation } from "./registry-fields.ts";
 
@@ -55,21 +55,14 @@ builder.prismaObjectFields(TransformRef, (t) => ({
   }),
 }));
 
-const TransformFilter = builder.inputType("TransformFilter", {
-  fields: (t) => ({
+defineRegistryFields(transforms, {
+  filter: (t) => ({
     name: t.field({ type: StringMatch, required: false }),
     key: t.field({ type: StringMatch, required: false }),
     version: t.string({ required: false }),
     type: t.stringList({ required: false }),
     isLatest: t.boolean({ required: false }),
-    createdBy: t.string({ required: false, description: "handle of the creating user" }),
-    createdAt: t.field({ type: DateTimeRange, required: false }),
-    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
-});
-
-defineRegistryFields(transforms, {
-  filter: TransformFilter,
   remove: "moves a transform to the trash, or removes it for good (refused while it has runs)",
 });
 

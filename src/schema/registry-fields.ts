@@ -1,7 +1,7 @@
 // The fields every registry has, built from its descriptor (src/domain/registries.ts): the
 // lookup by uid (a stem: the latest version), the list with filter and order, and the delete
 // and restore mutations. Each type module adds only what is particular to its type.
-import type { InputFieldMap, InputObjectRef, InputShapeFromFields } from "@pothos/core";
+import type { InputFieldMap, InputShapeFromFields } from "@pothos/core";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import type { PrismaClient } from "../db/database.ts";
@@ -12,7 +12,7 @@ import { writeContext, type WriteContext } from "../domain/write-context.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { writeRecord } from "./visibility.ts";
-import { orderInput } from "./filters.ts";
+import { DateTimeRange, orderInput, Visibility } from "./filters.ts";
 
 /** The records a mutation answers with: the registries' and declared params. */
 export type Model = AnyRegistry["model"] | "Param";
@@ -39,9 +39,11 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 /** A list filter as GraphQL hands it over; each registry's `where` reads its own fields. */
 type FilterInput = Record<string, unknown>;
 
+type FilterFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, "InputObject">;
+
 export interface RegistryFieldsOptions {
-  /** the GraphQL input type of the list's filter */
-  filter: InputObjectRef<Types, FilterInput>;
+  /** the fields of the list's filter particular to the registry (creator, creation time and trash visibility are added) */
+  filter: (t: FilterFieldBuilder) => InputFieldMap;
   /** the delete mutation's description (what a permanent delete refuses) */
   remove?: string;
 }
@@ -63,6 +65,14 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
   const model: Model = registry.model;
   const orderFields = Object.keys(registry.orderColumns) as (keyof typeof registry.orderColumns)[];
   const OrderBy = orderInput(`${model}OrderBy`, orderFields);
+  const Filter = builder.inputType(`${model}Filter`, {
+    fields: (t): InputFieldMap => ({
+      createdBy: t.string({ required: false, description: "handle of the creating user" }),
+      createdAt: t.field({ type: DateTimeRange, required: false }),
+      visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
+      ...options.filter(t),
+    }),
+  });
   const where = (ctx: Context, filter: FilterInput | null | undefined) => registry.where(filter, { provider: ctx.db.provider, reader: ctx.db.reader });
   builder.queryFields((t) => ({
     [registry.name]: t.prismaField({
@@ -77,7 +87,7 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
       type: model,
       cursor: "id",
       ...pageSize,
-      args: { filter: t.arg({ type: options.filter }), orderBy: t.arg({ type: OrderBy }) },
+      args: { filter: t.arg({ type: Filter }), orderBy: t.arg({ type: OrderBy }) },
       resolve: async (query, _root, args, ctx) =>
         readerOf(ctx.db.reader, registry).findMany({
           ...query,

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { DomainError } from "../../src/domain/errors.ts";
 import { checkDepth, checkLimits, LINEAGE_DEFAULTS, MAX_DEPTH } from "../../src/lineage/limits.ts";
 import { transformRenderGraph } from "../../src/lineage/render.ts";
-import { buildLineageSql, readSummary } from "../../src/lineage/sql.ts";
+import { readSummary } from "../../src/lineage/rows.ts";
+import { buildLineageSql } from "../../src/lineage/sql.ts";
 
 function refusal(fn: () => void) {
   try {
