@@ -1,7 +1,7 @@
 // The fields every registry has, built from its descriptor (src/domain/registries.ts): the
 // lookup by uid (a stem: the latest version), the list with filter and order, and the delete
 // and restore mutations. Each type module adds only what is particular to its type.
-import type { InputFieldMap, InputShapeFromFields } from "@pothos/core";
+import type { InputFieldMap, InputObjectRef, InputShapeFromFields } from "@pothos/core";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import type { PrismaClient } from "../db/database.ts";
@@ -15,8 +15,8 @@ import { writeRecord } from "./visibility.ts";
 import { DateTimeRange, orderInput, Visibility } from "./filters.ts";
 
 /** The records a mutation answers with: the registries' and declared params. */
-export type Model = AnyRegistry["model"] | "Param";
-type Delegate = AnyRegistry["name"] | "param";
+export type Model = AnyRegistry["model"] | "Param" | "User";
+type Delegate = AnyRegistry["name"] | "param" | "user";
 export type Shape<M extends Model> = PrismaTypes[M]["Shape"];
 
 // The calls a registry's fields make, shared by the four delegates (Prisma types each one separately).
@@ -63,8 +63,6 @@ function lookupDescription({ name, stemLength }: AnyRegistry): string | undefine
  */
 export function defineRegistryFields(registry: Filtered, options: RegistryFieldsOptions) {
   const model: Model = registry.model;
-  const orderFields = Object.keys(registry.orderColumns) as (keyof typeof registry.orderColumns)[];
-  const OrderBy = orderInput(`${model}OrderBy`, orderFields);
   const Filter = builder.inputType(`${model}Filter`, {
     fields: (t): InputFieldMap => ({
       createdBy: t.string({ required: false, description: "handle of the creating user" }),
@@ -73,7 +71,6 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
       ...options.filter(t),
     }),
   });
-  const where = (ctx: Context, filter: FilterInput | null | undefined) => registry.where(filter, { provider: ctx.db.provider, reader: ctx.db.reader });
   builder.queryFields((t) => ({
     [registry.name]: t.prismaField({
       type: model,
@@ -83,19 +80,7 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
       resolve: (query, _root, args, ctx) =>
         readerOf(ctx.db.reader, registry).findFirst({ ...query, where: lookupWhere(registry.name, args.uid, args.includeTrashed) }),
     }),
-    [`${registry.name}s`]: t.prismaConnection({
-      type: model,
-      cursor: "id",
-      ...pageSize,
-      args: { filter: t.arg({ type: Filter }), orderBy: t.arg({ type: OrderBy }) },
-      resolve: async (query, _root, args, ctx) =>
-        readerOf(ctx.db.reader, registry).findMany({
-          ...query,
-          where: await where(ctx, args.filter),
-          orderBy: orderByOf(registry.orderColumns, args.orderBy, "ID"),
-        }),
-      totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, registry).count({ where: await where(ctx, args.filter) }),
-    }),
+    [`${registry.name}s`]: listConnection(t, { ...registry, defaultOrder: "ID" }, Filter),
   }));
   builder.mutationFields((t) => ({
     [`delete${model}`]: t.field({
@@ -110,6 +95,36 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
     }),
     [`restore${model}`]: recordMutation(t, registry, { args: { uid: t.arg.string({ required: true }) }, write: (w, args) => registry.restore(w, args.uid) }),
   }));
+}
+
+type QueryFieldBuilder = Parameters<Parameters<typeof builder.queryFields>[0]>[0];
+
+/** What a list needs: its delegate and model, its filter's where clause, the columns it orders by and the default one. */
+interface ListSpec {
+  name: Delegate;
+  model: Model;
+  orderColumns: Record<string, string>;
+  defaultOrder: string;
+  where(filter: FilterInput | null | undefined, scope: FilterScope): object | Promise<object>;
+}
+
+/** A list as a Relay connection: `<Model>OrderBy`, the filter given, the per-request page cap and totalCount. */
+export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: InputObjectRef<Types, FilterInput>) {
+  const OrderBy = orderInput(`${list.model}OrderBy`, Object.keys(list.orderColumns));
+  const where = (ctx: Context, value: FilterInput | null | undefined) => list.where(value, { provider: ctx.db.provider, reader: ctx.db.reader });
+  return t.prismaConnection({
+    type: list.model,
+    cursor: "id",
+    ...pageSize,
+    args: { filter: t.arg({ type: filter }), orderBy: t.arg({ type: OrderBy }) },
+    resolve: async (query, _root, args, ctx) =>
+      readerOf(ctx.db.reader, list).findMany({
+        ...query,
+        where: await where(ctx, args.filter),
+        orderBy: orderByOf(list.orderColumns, args.orderBy, list.defaultOrder),
+      }),
+    totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args.filter) }),
+  });
 }
 
 type MutationFieldBuilder = Parameters<Parameters<typeof builder.mutationFields>[0]>[0];
