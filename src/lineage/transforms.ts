@@ -8,6 +8,8 @@ import { directionCodes, type LineageDirection } from "./traverse.ts";
 
 /** At most this many transforms in one answer; more marks the graph truncated. */
 export const MAX_TRANSFORM_NODES = 10_000;
+/** Raw walk rows the transform walk may produce before it stops (a transform is reached along many paths). */
+const TRANSFORM_WALK_ROWS = MAX_TRANSFORM_NODES * 16;
 
 export interface TransformLineageNode {
   id: number;
@@ -69,7 +71,7 @@ export function buildTransformLineageSql(
   if (!Number.isSafeInteger(depth) || !Number.isSafeInteger(transformId)) throw new Error("depth and transformId must be integers");
   const live = (alias: string) => (options.includeTrashed ? "" : ` AND ${alias}."trashedAt" IS NULL`);
   const text = pg ? "::text" : "";
-  const limit = MAX_TRANSFORM_NODES * 16;
+  const limit = TRANSFORM_WALK_ROWS;
   const hops = HOPS.filter((hop) => options.directions.includes(hop.dir));
   const anchor = (dir: DirectionCode) => (dir === "D" ? "pr" : "cr");
   const conditions = `${live("pr")}${live("cr")}${live("a")}${live("n")}`;
@@ -167,7 +169,7 @@ export async function transformLineage(
       const { kind: _kind, ...node } = row;
       nodes.push({ ...node, isStart: row.id === transformId });
     } else if (row.kind === "summary") {
-      truncated = row.withinDepth > MAX_TRANSFORM_NODES || row.walkRows >= MAX_TRANSFORM_NODES * 16 || row.maxDistance > options.depth;
+      truncated = row.withinDepth > MAX_TRANSFORM_NODES || row.walkRows >= TRANSFORM_WALK_ROWS || row.maxDistance > options.depth;
     } else {
       passed.push(row);
     }
