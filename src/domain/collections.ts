@@ -86,13 +86,7 @@ export async function createCollection(w: WriteContext, input: CreateCollectionI
       artifacts: { createMany: { data: artifacts.map((a, position) => ({ artifactId: a.id, position })) } },
     },
   });
-  if (run)
-    await linkRunInputs(
-      tx,
-      run.id,
-      artifacts.map((a) => a.id),
-      [],
-    );
+  if (run) await linkRunInputs(tx, run.id, { artifactIds: artifacts.map((a) => a.id) });
   return collection;
 }
 

@@ -68,6 +68,16 @@ export function rangeWhere(range: Maybe<TimeRange>): { gte?: Date; lt?: Date } |
 
 const listWhere = <T>(values: Maybe<readonly T[]>) => (values ? { in: [...values] } : undefined);
 
+/** The filters of a versioned record's place in its family. */
+interface FamilyFilter {
+  version?: Maybe<string>;
+  isLatest?: Maybe<boolean>;
+}
+
+function familyFilterWhere(filter: Maybe<FamilyFilter>) {
+  return { version: filter?.version ?? undefined, isLatest: filter?.isLatest ?? undefined };
+}
+
 /** The filters every record list has: its trash visibility, its creator and when it was created. */
 interface RecordFilter {
   createdBy?: Maybe<string>;
@@ -83,22 +93,19 @@ function recordWhere(filter: Maybe<RecordFilter>) {
   };
 }
 
-export interface TransformFilter extends RecordFilter {
+export interface TransformFilter extends RecordFilter, FamilyFilter {
   name?: Maybe<TextMatch>;
   key?: Maybe<TextMatch>;
-  version?: Maybe<string>;
   type?: Maybe<readonly string[]>;
-  isLatest?: Maybe<boolean>;
 }
 
 export function transformWhere(filter: Maybe<TransformFilter>, { provider }: FilterScope): Prisma.TransformWhereInput {
   return {
     ...recordWhere(filter),
+    ...familyFilterWhere(filter),
     name: stringWhere(filter?.name, provider),
     key: stringWhere(filter?.key, provider),
-    version: filter?.version ?? undefined,
     type: listWhere(filter?.type),
-    isLatest: filter?.isLatest ?? undefined,
   };
 }
 
@@ -136,14 +143,12 @@ export async function runWhere(filter: Maybe<RunFilter>, { provider, reader }: F
   };
 }
 
-export interface ArtifactFilter extends RecordFilter {
+export interface ArtifactFilter extends RecordFilter, FamilyFilter {
   key?: Maybe<TextMatch>;
   description?: Maybe<TextMatch>;
   suffix?: Maybe<string>;
   type?: Maybe<readonly string[]>;
   otype?: Maybe<string>;
-  version?: Maybe<string>;
-  isLatest?: Maybe<boolean>;
   hash?: Maybe<string>;
   storageRoot?: Maybe<string>;
   runUid?: Maybe<string>;
@@ -157,13 +162,12 @@ export function artifactWhere(filter: Maybe<ArtifactFilter>, { provider }: Filte
   };
   return {
     ...recordWhere(filter),
+    ...familyFilterWhere(filter),
     key: stringWhere(filter?.key, provider),
     description: stringWhere(filter?.description, provider),
     suffix: filter?.suffix ?? undefined,
     type: listWhere(filter?.type),
     otype: filter?.otype ?? undefined,
-    version: filter?.version ?? undefined,
-    isLatest: filter?.isLatest ?? undefined,
     hash: filter?.hash ?? undefined,
     storage: filter?.storageRoot ? { root: filter.storageRoot } : undefined,
     // an empty run filter would ask for "has a producing run": only a set one is passed on
@@ -171,19 +175,16 @@ export function artifactWhere(filter: Maybe<ArtifactFilter>, { provider }: Filte
   };
 }
 
-export interface CollectionFilter extends RecordFilter {
+export interface CollectionFilter extends RecordFilter, FamilyFilter {
   key?: Maybe<TextMatch>;
-  version?: Maybe<string>;
-  isLatest?: Maybe<boolean>;
   runUid?: Maybe<string>;
 }
 
 export function collectionWhere(filter: Maybe<CollectionFilter>, { provider }: FilterScope): Prisma.CollectionWhereInput {
   return {
     ...recordWhere(filter),
+    ...familyFilterWhere(filter),
     key: stringWhere(filter?.key, provider),
-    version: filter?.version ?? undefined,
-    isLatest: filter?.isLatest ?? undefined,
     run: filter?.runUid ? { uid: filter.runUid } : undefined,
   };
 }

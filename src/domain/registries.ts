@@ -8,7 +8,7 @@ import { deleteCollection } from "./collections.ts";
 import { artifactWhere, collectionWhere, runWhere, transformWhere, type FilterScope } from "./filters.ts";
 import { deleteRun, restoreRun } from "./runs.ts";
 import { deleteTransform } from "./transforms.ts";
-import { STEM_LENGTH, UID_LENGTH } from "./uid.ts";
+import { STEM_LENGTH, UID_LENGTH, type VersionedRegistry } from "./uid.ts";
 import { restoreVersioned } from "./versions.ts";
 import type { WriteContext } from "./write-context.ts";
 
@@ -32,23 +32,38 @@ export interface Registry<Name extends string, Model extends string, Filter, Whe
 
 type Columns<OrderBy> = Extract<keyof OrderBy, string>;
 
-export const transforms = {
-  name: "transform",
-  model: "Transform",
-  uidLength: UID_LENGTH.transform,
-  stemLength: STEM_LENGTH.transform,
+/** The columns each registry's lists may order by. */
+interface OrderColumns {
+  transform: Columns<Prisma.TransformOrderByWithRelationInput>;
+  run: Columns<Prisma.RunOrderByWithRelationInput>;
+  artifact: Columns<Prisma.ArtifactOrderByWithRelationInput>;
+  collection: Columns<Prisma.CollectionOrderByWithRelationInput>;
+}
+
+/** A registry as this module describes it: its name and model, its filter's where clause, columns of its own. */
+type Described<Name extends keyof OrderColumns, Model extends string> = Registry<Name, Model, never, unknown, string, OrderColumns[Name]>;
+
+/** A versioned registry: uids of its stem length name the latest version; restoring recomputes the family's latest. */
+function versioned<Name extends VersionedRegistry, Model extends string, Rules extends Pick<Described<Name, Model>, "where" | "orderColumns" | "remove">>(
+  name: Name,
+  model: Model,
+  rules: Rules,
+) {
+  return {
+    name,
+    model,
+    uidLength: UID_LENGTH[name],
+    stemLength: STEM_LENGTH[name],
+    ...rules,
+    restore: (w: WriteContext, uid: string) => restoreVersioned(w, name, uid),
+  };
+}
+
+export const transforms = versioned("transform", "Transform", {
   where: transformWhere,
   orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", NAME: "name", KEY: "key", ID: "id" },
   remove: deleteTransform,
-  restore: (w, uid) => restoreVersioned(w, "transform", uid),
-} as const satisfies Registry<
-  "transform",
-  "Transform",
-  Parameters<typeof transformWhere>[0],
-  Prisma.TransformWhereInput,
-  string,
-  Columns<Prisma.TransformOrderByWithRelationInput>
->;
+});
 
 export const runs = {
   name: "run",
@@ -59,42 +74,18 @@ export const runs = {
   orderColumns: { STARTED_AT: "startedAt", FINISHED_AT: "finishedAt", CREATED_AT: "createdAt", ID: "id" },
   remove: deleteRun,
   restore: restoreRun,
-} as const satisfies Registry<"run", "Run", Parameters<typeof runWhere>[0], Prisma.RunWhereInput, string, Columns<Prisma.RunOrderByWithRelationInput>>;
+} as const satisfies Described<"run", "Run">;
 
-export const artifacts = {
-  name: "artifact",
-  model: "Artifact",
-  uidLength: UID_LENGTH.artifact,
-  stemLength: STEM_LENGTH.artifact,
+export const artifacts = versioned("artifact", "Artifact", {
   where: artifactWhere,
   orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", SIZE: "size", ID: "id" },
   remove: deleteArtifact,
-  restore: (w, uid) => restoreVersioned(w, "artifact", uid),
-} as const satisfies Registry<
-  "artifact",
-  "Artifact",
-  Parameters<typeof artifactWhere>[0],
-  Prisma.ArtifactWhereInput,
-  string,
-  Columns<Prisma.ArtifactOrderByWithRelationInput>
->;
+});
 
-export const collections = {
-  name: "collection",
-  model: "Collection",
-  uidLength: UID_LENGTH.collection,
-  stemLength: STEM_LENGTH.collection,
+export const collections = versioned("collection", "Collection", {
   where: collectionWhere,
   orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", ID: "id" },
   remove: deleteCollection,
-  restore: (w, uid) => restoreVersioned(w, "collection", uid),
-} as const satisfies Registry<
-  "collection",
-  "Collection",
-  Parameters<typeof collectionWhere>[0],
-  Prisma.CollectionWhereInput,
-  string,
-  Columns<Prisma.CollectionOrderByWithRelationInput>
->;
+});
 
 export type AnyRegistry = typeof transforms | typeof runs | typeof artifacts | typeof collections;

@@ -1,13 +1,31 @@
 // Run inputs: the artifacts and collections a run read, linked by tracking, by later additions
 // and by the collections a run builds (shared by runs.ts and collections.ts).
 import type { Tx } from "../db/database.ts";
+import { findArtifacts, findCollections } from "./lookups.ts";
+
+/** Inputs named by uid, as the fields of a call name them. */
+export interface InputUids {
+  artifactUids?: readonly string[] | null;
+  collectionUids?: readonly string[] | null;
+}
+
+/** Finds the inputs a call names (NOT_FOUND naming the first missing one), before anything is written. */
+export async function findInputs(tx: Tx, uids: InputUids, fields: { artifacts: string; collections: string }) {
+  const artifacts = await findArtifacts(tx, uids.artifactUids ?? [], fields.artifacts);
+  const collections = await findCollections(tx, uids.collectionUids ?? [], fields.collections);
+  return { artifactIds: artifacts.map((a) => a.id), collectionIds: collections.map((c) => c.id) };
+}
 
 /**
  * Links inputs to a run. An artifact or collection the run itself produced is skipped: a run
  * never records its own output as its input (the cycle lamindb guards against). Links that
  * exist already are kept as they are.
  */
-export async function linkRunInputs(tx: Tx, runId: number, artifactIds: readonly number[], collectionIds: readonly number[]) {
+export async function linkRunInputs(
+  tx: Tx,
+  runId: number,
+  { artifactIds = [], collectionIds = [] }: { artifactIds?: readonly number[]; collectionIds?: readonly number[] },
+) {
   await linkNew(
     artifactIds,
     async (ids) => (await tx.artifact.findMany({ where: { id: { in: ids }, runId }, select: { id: true } })).map((a) => a.id),

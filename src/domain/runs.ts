@@ -3,8 +3,8 @@
 import type { Tx } from "../db/database.ts";
 import { requireAdmin, requireOwnerOrAdmin } from "./permissions.ts";
 import { conflict, invalid } from "./errors.ts";
-import { findArtifact, findArtifacts, findCollections, findRun } from "./lookups.ts";
-import { linkRunInputs } from "./run-inputs.ts";
+import { findArtifact, findRun } from "./lookups.ts";
+import { findInputs, linkRunInputs, type InputUids } from "./run-inputs.ts";
 import { addParamValues } from "./params.ts";
 import { getOrCreateTransform, type TransformInput } from "./transforms.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
@@ -38,8 +38,11 @@ export async function track(w: WriteContext, input: TrackInput) {
   }
   const transform = await getOrCreateTransform(w, input.transform);
   const initiatedBy = input.initiatedByRunUid ? await findRun(tx, input.initiatedByRunUid, "initiatedByRunUid") : null;
-  const artifacts = await findArtifacts(tx, input.inputArtifactUids ?? [], "inputArtifactUids");
-  const collections = await findCollections(tx, input.inputCollectionUids ?? [], "inputCollectionUids");
+  const inputs = await findInputs(
+    tx,
+    { artifactUids: input.inputArtifactUids, collectionUids: input.inputCollectionUids },
+    { artifacts: "inputArtifactUids", collections: "inputCollectionUids" },
+  );
   const run = await tx.run.create({
     data: {
       uid: input.uid ?? base62(UID_LENGTH.run),
@@ -53,33 +56,19 @@ export async function track(w: WriteContext, input: TrackInput) {
     },
   });
   if (input.params != null) await addParamValues(w, { runId: run.id }, input.params, { defineMissing: input.defineMissingParams ?? false, field: "params" });
-  await linkRunInputs(
-    tx,
-    run.id,
-    artifacts.map((a) => a.id),
-    collections.map((c) => c.id),
-  );
+  await linkRunInputs(tx, run.id, inputs);
   return run;
 }
 
-export interface AddRunInputsInput {
+export interface AddRunInputsInput extends InputUids {
   runUid: string;
-  artifactUids?: readonly string[] | null;
-  collectionUids?: readonly string[] | null;
 }
 
 /** Records artifacts and collections as inputs of a run; its own outputs are skipped. */
 export async function addRunInputs({ tx }: WriteContext, input: AddRunInputsInput) {
   if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
   const run = await findRun(tx, input.runUid, "runUid");
-  const artifacts = await findArtifacts(tx, input.artifactUids ?? [], "artifactUids");
-  const collections = await findCollections(tx, input.collectionUids ?? [], "collectionUids");
-  await linkRunInputs(
-    tx,
-    run.id,
-    artifacts.map((a) => a.id),
-    collections.map((c) => c.id),
-  );
+  await linkRunInputs(tx, run.id, await findInputs(tx, input, { artifacts: "artifactUids", collections: "collectionUids" }));
   return run;
 }
 

@@ -8,6 +8,8 @@ import { directionCodes, type LineageDirection } from "./traverse.ts";
 
 /** At most this many transforms in one answer; more marks the graph truncated. */
 export const MAX_TRANSFORM_NODES = 10_000;
+/** Raw walk rows the transform walk may produce before it stops (a transform is reached along many paths). */
+const TRANSFORM_WALK_ROWS = MAX_TRANSFORM_NODES * 16;
 
 export interface TransformLineageNode {
   id: number;
@@ -69,7 +71,7 @@ export function buildTransformLineageSql(
   if (!Number.isSafeInteger(depth) || !Number.isSafeInteger(transformId)) throw new Error("depth and transformId must be integers");
   const live = (alias: string) => (options.includeTrashed ? "" : ` AND ${alias}."trashedAt" IS NULL`);
   const text = pg ? "::text" : "";
-  const limit = MAX_TRANSFORM_NODES * 16;
+  const limit = TRANSFORM_WALK_ROWS;
   const hops = HOPS.filter((hop) => options.directions.includes(hop.dir));
   const anchor = (dir: DirectionCode) => (dir === "D" ? "pr" : "cr");
   const conditions = `${live("pr")}${live("cr")}${live("a")}${live("n")}`;
@@ -124,15 +126,7 @@ interface TransformLineageRow {
 }
 
 /** A transform found by the walk. */
-interface FoundTransform {
-  kind: "node";
-  id: number;
-  uid: string;
-  name: string;
-  version: string | null;
-  distance: number;
-  runs: number;
-}
+type FoundTransform = { kind: "node" } & Omit<TransformLineageNode, "isStart">;
 
 /** How far the walk went: transforms within depth, raw walk rows, the greatest distance reached. */
 interface WalkSummary {
@@ -142,15 +136,8 @@ interface WalkSummary {
   maxDistance: number;
 }
 
-/** Data passed from runs of one transform to runs of another (internal ids). */
-interface PassedData {
-  kind: "edge";
-  sourceId: number;
-  targetId: number;
-  runs: number;
-  artifacts: number;
-  collections: number;
-}
+/** Data passed from runs of one transform to runs of another, between internal ids. */
+type PassedData = { kind: "edge"; sourceId: number; targetId: number } & Omit<TransformLineageEdge, "source" | "target">;
 
 function readRow(row: TransformLineageRow): FoundTransform | WalkSummary | PassedData {
   const n = (value: number | bigint | null) => Number(value);
@@ -182,7 +169,7 @@ export async function transformLineage(
       const { kind: _kind, ...node } = row;
       nodes.push({ ...node, isStart: row.id === transformId });
     } else if (row.kind === "summary") {
-      truncated = row.withinDepth > MAX_TRANSFORM_NODES || row.walkRows >= MAX_TRANSFORM_NODES * 16 || row.maxDistance > options.depth;
+      truncated = row.withinDepth > MAX_TRANSFORM_NODES || row.walkRows >= TRANSFORM_WALK_ROWS || row.maxDistance > options.depth;
     } else {
       passed.push(row);
     }

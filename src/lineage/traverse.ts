@@ -5,7 +5,8 @@ import type { Database } from "../db/database.ts";
 import { missing } from "../domain/errors.ts";
 import { STEM_LENGTH, UID_LENGTH } from "../domain/uid.ts";
 import { checkLimits, type LineageCaps } from "./limits.ts";
-import { buildLineageSql, readSummary, walkRowBudget, type DirectionCode, type LineageRow, type LineageStart, type NodeKindCode } from "./sql.ts";
+import { readSummary, type LineageRow } from "./rows.ts";
+import { buildLineageSql, walkRowBudget, type DirectionCode, type LineageStart, type NodeKindCode } from "./sql.ts";
 
 export type LineageDirection = "UPSTREAM" | "DOWNSTREAM" | "BOTH";
 export type NodeKind = "ARTIFACT" | "RUN" | "COLLECTION";

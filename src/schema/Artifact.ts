@@ -4,15 +4,13 @@ import { registerArtifact } from "../domain/artifacts.ts";
 import { artifacts } from "../domain/registries.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { loadParamMaps } from "../loaders/params.ts";
-import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(ArtifactRef, (t) => ({
-  id: t.exposeInt("id"),
-  uid: t.exposeString("uid"),
   key: t.exposeString("key", { nullable: true }),
   description: t.exposeString("description", { nullable: true }),
   storage: t.relation("storage"),
@@ -24,26 +22,7 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
   hashType: t.exposeString("hashType", { nullable: true }),
   nObjects: t.exposeInt("nObjects", { nullable: true }),
   nObservations: t.expose("nObservations", { type: "BigInt", nullable: true }),
-  version: t.exposeString("version", { nullable: true }),
-  isLatest: t.exposeBoolean("isLatest"),
-  createdAt: t.expose("createdAt", { type: "DateTime" }),
-  updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-  trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
-  createdBy: t.relation("createdBy"),
   run: t.relation("run", { nullable: true, description: "the run that produced this artifact; null for an upload" }),
-  inputOfRuns: t.field({
-    type: [RunRef],
-    authScopes: { read: true },
-    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    select: (args, _ctx, nestedSelection) => ({
-      inputOfRuns: {
-        where: args.includeTrashed ? {} : { run: { trashedAt: null } },
-        orderBy: { runId: "asc" },
-        select: { run: nestedSelection(true) },
-      },
-    }),
-    resolve: (artifact) => artifact.inputOfRuns.map((link) => link.run),
-  }),
   recreatingRuns: t.field({
     type: [RunRef],
     authScopes: { read: true },
@@ -78,8 +57,8 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
   }),
 }));
 
-const ArtifactFilter = builder.inputType("ArtifactFilter", {
-  fields: (t) => ({
+defineRegistryFields(artifacts, {
+  filter: (t) => ({
     key: t.field({ type: StringMatch, required: false }),
     description: t.field({ type: StringMatch, required: false }),
     suffix: t.string({ required: false }),
@@ -91,14 +70,7 @@ const ArtifactFilter = builder.inputType("ArtifactFilter", {
     storageRoot: t.string({ required: false }),
     runUid: t.string({ required: false, description: "produced by this run" }),
     transformUid: t.string({ required: false, description: `produced by a run of this transform (a ${STEM_LENGTH.transform}-character stem: any version)` }),
-    createdBy: t.string({ required: false, description: "handle of the creating user" }),
-    createdAt: t.field({ type: DateTimeRange, required: false }),
-    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
-});
-
-defineRegistryFields(artifacts, {
-  filter: ArtifactFilter,
   remove: "moves an artifact to the trash, or removes it for good (refused while a collection holds it)",
 });
 

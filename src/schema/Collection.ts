@@ -2,27 +2,19 @@
 import { builder } from "../builder.ts";
 import { createCollection } from "../domain/collections.ts";
 import { collections } from "../domain/registries.ts";
-import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
-import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
+import { StringMatch } from "./filters.ts";
+import { ArtifactRef, CollectionRef } from "./refs.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
 builder.prismaObjectFields(CollectionRef, (t) => ({
-  id: t.exposeInt("id"),
-  uid: t.exposeString("uid"),
   key: t.exposeString("key"),
   name: t.exposeString("key", { description: "the collection's name: same as key" }),
   description: t.exposeString("description", { nullable: true }),
-  version: t.exposeString("version", { nullable: true }),
-  isLatest: t.exposeBoolean("isLatest"),
   hash: t.exposeString("hash", { nullable: true }),
   reference: t.exposeString("reference", { nullable: true }),
   referenceType: t.exposeString("referenceType", { nullable: true }),
-  createdAt: t.expose("createdAt", { type: "DateTime" }),
-  updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-  trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
-  createdBy: t.relation("createdBy"),
   metaArtifact: t.relation("metaArtifact", { nullable: true }),
   run: t.relation("run", { nullable: true }),
   artifacts: t.field({
@@ -34,19 +26,6 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
     }),
     resolve: (collection) => collection.artifacts.map((link) => link.artifact),
   }),
-  inputOfRuns: t.field({
-    type: [RunRef],
-    authScopes: { read: true },
-    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    select: (args, _ctx, nestedSelection) => ({
-      inputOfRuns: {
-        where: args.includeTrashed ? {} : { run: { trashedAt: null } },
-        orderBy: { runId: "asc" },
-        select: { run: nestedSelection(true) },
-      },
-    }),
-    resolve: (collection) => collection.inputOfRuns.map((link) => link.run),
-  }),
   versions: t.prismaField({
     type: ["Collection"],
     authScopes: { read: true },
@@ -55,19 +34,15 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
   }),
 }));
 
-const CollectionFilter = builder.inputType("CollectionFilter", {
-  fields: (t) => ({
+defineRegistryFields(collections, {
+  filter: (t) => ({
     key: t.field({ type: StringMatch, required: false }),
     version: t.string({ required: false }),
     isLatest: t.boolean({ required: false }),
     runUid: t.string({ required: false }),
     createdBy: t.string({ required: false }),
-    createdAt: t.field({ type: DateTimeRange, required: false }),
-    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
 });
-
-defineRegistryFields(collections, { filter: CollectionFilter });
 
 const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
   fields: (t) => ({

@@ -1,10 +1,10 @@
 // Params (declared name + dtype) and their values; defining params and attaching values.
 import { builder } from "../builder.ts";
-import { orderByOf, paramWhere } from "../domain/filters.ts";
+import { paramWhere } from "../domain/filters.ts";
 import { addParamValuesTo, defineParam, DTYPES } from "../domain/params.ts";
-import { orderInput, StringMatch } from "./filters.ts";
+import { StringMatch } from "./filters.ts";
 import { ParamRef, ParamValueRef } from "./refs.ts";
-import { pageSize, recordMutation } from "./registry-fields.ts";
+import { listConnection, recordMutation } from "./registry-fields.ts";
 import { markWritten, writeRecording } from "./visibility.ts";
 
 builder.prismaObjectFields(ParamRef, (t) => ({
@@ -31,9 +31,6 @@ const ParamFilter = builder.inputType("ParamFilter", {
   }),
 });
 
-const paramOrderColumns = { NAME: "name", CREATED_AT: "createdAt", ID: "id" } as const;
-const ParamOrderBy = orderInput("ParamOrderBy", Object.keys(paramOrderColumns) as (keyof typeof paramOrderColumns)[]);
-
 builder.queryFields((t) => ({
   param: t.prismaField({
     type: "Param",
@@ -41,15 +38,11 @@ builder.queryFields((t) => ({
     args: { name: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => ctx.db.reader.param.findUnique({ ...query, where: { name: args.name } }),
   }),
-  params: t.prismaConnection({
-    type: "Param",
-    cursor: "id",
-    ...pageSize,
-    args: { filter: t.arg({ type: ParamFilter }), orderBy: t.arg({ type: ParamOrderBy }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.param.findMany({ ...query, where: paramWhere(args.filter, ctx.db), orderBy: orderByOf(paramOrderColumns, args.orderBy, "NAME") }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.param.count({ where: paramWhere(args.filter, ctx.db) }),
-  }),
+  params: listConnection(
+    t,
+    { name: "param", model: "Param", orderColumns: { NAME: "name", CREATED_AT: "createdAt", ID: "id" }, defaultOrder: "NAME", where: paramWhere },
+    ParamFilter,
+  ),
 }));
 
 const DefineParamInput = builder.inputType("DefineParamInput", {

@@ -5,7 +5,7 @@ import { runs } from "../domain/registries.ts";
 import { addRunInputs, finishRun, RUN_STATUSES, track } from "../domain/runs.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { loadParamMaps } from "../loaders/params.ts";
-import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { DateTimeRange, StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
@@ -42,6 +42,10 @@ builder.prismaObjectFields(RunRef, (t) => ({
     select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
     resolve: (run) => run.paramValues.map((link) => link.paramValue),
   }),
+}));
+
+// What a run read and wrote: lists reach records beyond a mutation's own writes, so read.
+builder.prismaObjectFields(RunRef, (t) => ({
   inputArtifacts: t.field({
     type: [ArtifactRef],
     authScopes: { read: true },
@@ -87,6 +91,25 @@ builder.prismaObjectFields(RunRef, (t) => ({
   }),
 }));
 
+// Artifacts and collections are read by runs the same way: the runs that took them as input.
+for (const ref of [ArtifactRef, CollectionRef] as const) {
+  builder.prismaObjectFields(ref, (t) => ({
+    inputOfRuns: t.field({
+      type: [RunRef],
+      authScopes: { read: true },
+      args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
+      select: (args, _ctx, nestedSelection) => ({
+        inputOfRuns: {
+          where: args.includeTrashed ? {} : { run: { trashedAt: null } },
+          orderBy: { runId: "asc" },
+          select: { run: nestedSelection(true) },
+        },
+      }),
+      resolve: (record) => record.inputOfRuns.map((link) => link.run),
+    }),
+  }));
+}
+
 const ParamPredicateInput = builder.inputType("ParamPredicate", {
   description: "A typed comparison on a param's value: numbers compare as numbers, dates and datetimes as instants.",
   fields: (t) => ({
@@ -101,26 +124,19 @@ const ParamPredicateInput = builder.inputType("ParamPredicate", {
   }),
 });
 
-const RunFilter = builder.inputType("RunFilter", {
-  fields: (t) => ({
+defineRegistryFields(runs, {
+  filter: (t) => ({
     transformUid: t.string({ required: false, description: `a transform uid, or its ${STEM_LENGTH.transform}-character stem for every version` }),
     transformName: t.field({ type: StringMatch, required: false }),
     transformType: t.stringList({ required: false }),
     status: t.field({ type: [RunStatus], required: false }),
     startedAt: t.field({ type: DateTimeRange, required: false }),
     finishedAt: t.field({ type: DateTimeRange, required: false }),
-    createdAt: t.field({ type: DateTimeRange, required: false }),
-    createdBy: t.string({ required: false, description: "handle of the creating user" }),
     reference: t.string({ required: false }),
     referenceType: t.string({ required: false }),
     initiatedByRunUid: t.string({ required: false }),
     params: t.field({ type: [ParamPredicateInput], required: false }),
-    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
-});
-
-defineRegistryFields(runs, {
-  filter: RunFilter,
   remove: "moves a run to the trash, or removes it for good (refused while outputs point to it)",
 });
 

@@ -3,29 +3,21 @@ import { builder } from "../builder.ts";
 import { visibilityWhere } from "../domain/filters.ts";
 import { transforms } from "../domain/registries.ts";
 import { addTransformPredecessors } from "../domain/transforms.ts";
-import { DateTimeRange, StringMatch, Visibility } from "./filters.ts";
+import { StringMatch, Visibility } from "./filters.ts";
 import { RunRef, TransformRef } from "./refs.ts";
 import { defineRegistryFields, pageSize, recordMutation } from "./registry-fields.ts";
 
 // Lists and connections reach records beyond a mutation's own writes: they need read even on
 // a record the caller wrote (README: scopes on mutation results); latestRun is checked by type.
 builder.prismaObjectFields(TransformRef, (t) => ({
-  id: t.exposeInt("id"),
-  uid: t.exposeString("uid"),
   name: t.exposeString("name"),
   key: t.exposeString("key", { nullable: true }),
   description: t.exposeString("description", { nullable: true }),
-  version: t.exposeString("version", { nullable: true }),
-  isLatest: t.exposeBoolean("isLatest"),
   type: t.exposeString("type"),
   sourceCode: t.exposeString("sourceCode", { nullable: true }),
   hash: t.exposeString("hash", { nullable: true }),
   reference: t.exposeString("reference", { nullable: true }),
   referenceType: t.exposeString("referenceType", { nullable: true }),
-  createdAt: t.expose("createdAt", { type: "DateTime" }),
-  updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-  trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
-  createdBy: t.relation("createdBy"),
   runs: t.relatedConnection("runs", {
     authScopes: { read: true },
     cursor: "id",
@@ -63,21 +55,14 @@ builder.prismaObjectFields(TransformRef, (t) => ({
   }),
 }));
 
-const TransformFilter = builder.inputType("TransformFilter", {
-  fields: (t) => ({
+defineRegistryFields(transforms, {
+  filter: (t) => ({
     name: t.field({ type: StringMatch, required: false }),
     key: t.field({ type: StringMatch, required: false }),
     version: t.string({ required: false }),
     type: t.stringList({ required: false }),
     isLatest: t.boolean({ required: false }),
-    createdBy: t.string({ required: false, description: "handle of the creating user" }),
-    createdAt: t.field({ type: DateTimeRange, required: false }),
-    visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
   }),
-});
-
-defineRegistryFields(transforms, {
-  filter: TransformFilter,
   remove: "moves a transform to the trash, or removes it for good (refused while it has runs)",
 });
 

@@ -1,9 +1,9 @@
 // Users: who created each record.
 import { builder } from "../builder.ts";
-import { orderByOf, userWhere } from "../domain/filters.ts";
-import { DateTimeRange, orderInput, StringMatch } from "./filters.ts";
+import { userWhere } from "../domain/filters.ts";
+import { DateTimeRange, StringMatch } from "./filters.ts";
 import { UserRef } from "./refs.ts";
-import { pageSize } from "./registry-fields.ts";
+import { listConnection } from "./registry-fields.ts";
 
 builder.prismaObjectFields(UserRef, (t) => ({
   id: t.exposeInt("id"),
@@ -22,9 +22,6 @@ const UserFilter = builder.inputType("UserFilter", {
   }),
 });
 
-const userOrderColumns = { HANDLE: "handle", CREATED_AT: "createdAt", ID: "id" } as const;
-const UserOrderBy = orderInput("UserOrderBy", Object.keys(userOrderColumns) as (keyof typeof userOrderColumns)[]);
-
 builder.queryFields((t) => ({
   user: t.prismaField({
     type: "User",
@@ -32,13 +29,9 @@ builder.queryFields((t) => ({
     args: { handle: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => ctx.db.reader.user.findUnique({ ...query, where: { handle: args.handle } }),
   }),
-  users: t.prismaConnection({
-    type: "User",
-    cursor: "id",
-    ...pageSize,
-    args: { filter: t.arg({ type: UserFilter }), orderBy: t.arg({ type: UserOrderBy }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.reader.user.findMany({ ...query, where: userWhere(args.filter, ctx.db), orderBy: orderByOf(userOrderColumns, args.orderBy, "ID") }),
-    totalCount: (_conn, args, ctx) => ctx.db.reader.user.count({ where: userWhere(args.filter, ctx.db) }),
-  }),
+  users: listConnection(
+    t,
+    { name: "user", model: "User", orderColumns: { HANDLE: "handle", CREATED_AT: "createdAt", ID: "id" }, defaultOrder: "ID", where: userWhere },
+    UserFilter,
+  ),
 }));

@@ -14,3 +14,17 @@ export const ArtifactRef = builder.prismaObject("Artifact", { select: { id: true
 export const CollectionRef = builder.prismaObject("Collection", { select: { id: true }, authScopes: readOrWritten("Collection"), fields: () => ({}) });
 export const ParamRef = builder.prismaObject("Param", { authScopes: readOrWritten("Param"), fields: () => ({}) });
 export const ParamValueRef = builder.prismaObject("ParamValue", { authScopes: readOrWritten("ParamValue"), fields: () => ({}) });
+
+// What every versioned record has: its ids, its place in its family, and who made it when.
+for (const ref of [TransformRef, ArtifactRef, CollectionRef] as const) {
+  builder.prismaObjectFields(ref, (t) => ({
+    id: t.exposeInt("id"),
+    uid: t.exposeString("uid"),
+    version: t.exposeString("version", { nullable: true }),
+    isLatest: t.exposeBoolean("isLatest"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
+    createdBy: t.relation("createdBy"),
+  }));
+}

@@ -12,11 +12,11 @@ import { writeContext, type WriteContext } from "../domain/write-context.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { writeRecord } from "./visibility.ts";
-import { orderInput } from "./filters.ts";
+import { DateTimeRange, orderInput, Visibility } from "./filters.ts";
 
 /** The records a mutation answers with: the registries' and declared params. */
-export type Model = AnyRegistry["model"] | "Param";
-type Delegate = AnyRegistry["name"] | "param";
+export type Model = AnyRegistry["model"] | "Param" | "User";
+type Delegate = AnyRegistry["name"] | "param" | "user";
 export type Shape<M extends Model> = PrismaTypes[M]["Shape"];
 
 // The calls a registry's fields make, shared by the four delegates (Prisma types each one separately).
@@ -39,9 +39,11 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 /** A list filter as GraphQL hands it over; each registry's `where` reads its own fields. */
 type FilterInput = Record<string, unknown>;
 
+type FilterFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, "InputObject">;
+
 export interface RegistryFieldsOptions {
-  /** the GraphQL input type of the list's filter */
-  filter: InputObjectRef<Types, FilterInput>;
+  /** the fields of the list's filter particular to the registry (creator, creation time and trash visibility are added) */
+  filter: (t: FilterFieldBuilder) => InputFieldMap;
   /** the delete mutation's description (what a permanent delete refuses) */
   remove?: string;
 }
@@ -61,9 +63,14 @@ function lookupDescription({ name, stemLength }: AnyRegistry): string | undefine
  */
 export function defineRegistryFields(registry: Filtered, options: RegistryFieldsOptions) {
   const model: Model = registry.model;
-  const orderFields = Object.keys(registry.orderColumns) as (keyof typeof registry.orderColumns)[];
-  const OrderBy = orderInput(`${model}OrderBy`, orderFields);
-  const where = (ctx: Context, filter: FilterInput | null | undefined) => registry.where(filter, { provider: ctx.db.provider, reader: ctx.db.reader });
+  const Filter = builder.inputType(`${model}Filter`, {
+    fields: (t): InputFieldMap => ({
+      createdBy: t.string({ required: false, description: "handle of the creating user" }),
+      createdAt: t.field({ type: DateTimeRange, required: false }),
+      visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
+      ...options.filter(t),
+    }),
+  });
   builder.queryFields((t) => ({
     [registry.name]: t.prismaField({
       type: model,
@@ -73,19 +80,7 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
       resolve: (query, _root, args, ctx) =>
         readerOf(ctx.db.reader, registry).findFirst({ ...query, where: lookupWhere(registry.name, args.uid, args.includeTrashed) }),
     }),
-    [`${registry.name}s`]: t.prismaConnection({
-      type: model,
-      cursor: "id",
-      ...pageSize,
-      args: { filter: t.arg({ type: options.filter }), orderBy: t.arg({ type: OrderBy }) },
-      resolve: async (query, _root, args, ctx) =>
-        readerOf(ctx.db.reader, registry).findMany({
-          ...query,
-          where: await where(ctx, args.filter),
-          orderBy: orderByOf(registry.orderColumns, args.orderBy, "ID"),
-        }),
-      totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, registry).count({ where: await where(ctx, args.filter) }),
-    }),
+    [`${registry.name}s`]: listConnection(t, { ...registry, defaultOrder: "ID" }, Filter),
   }));
   builder.mutationFields((t) => ({
     [`delete${model}`]: t.field({
@@ -100,6 +95,36 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
     }),
     [`restore${model}`]: recordMutation(t, registry, { args: { uid: t.arg.string({ required: true }) }, write: (w, args) => registry.restore(w, args.uid) }),
   }));
+}
+
+type QueryFieldBuilder = Parameters<Parameters<typeof builder.queryFields>[0]>[0];
+
+/** What a list needs: its delegate and model, its filter's where clause, the columns it orders by and the default one. */
+interface ListSpec {
+  name: Delegate;
+  model: Model;
+  orderColumns: Record<string, string>;
+  defaultOrder: string;
+  where(filter: FilterInput | null | undefined, scope: FilterScope): object | Promise<object>;
+}
+
+/** A list as a Relay connection: `<Model>OrderBy`, the filter given, the per-request page cap and totalCount. */
+export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: InputObjectRef<Types, FilterInput>) {
+  const OrderBy = orderInput(`${list.model}OrderBy`, Object.keys(list.orderColumns));
+  const where = (ctx: Context, value: FilterInput | null | undefined) => list.where(value, { provider: ctx.db.provider, reader: ctx.db.reader });
+  return t.prismaConnection({
+    type: list.model,
+    cursor: "id",
+    ...pageSize,
+    args: { filter: t.arg({ type: filter }), orderBy: t.arg({ type: OrderBy }) },
+    resolve: async (query, _root, args, ctx) =>
+      readerOf(ctx.db.reader, list).findMany({
+        ...query,
+        where: await where(ctx, args.filter),
+        orderBy: orderByOf(list.orderColumns, args.orderBy, list.defaultOrder),
+      }),
+    totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args.filter) }),
+  });
 }
 
 type MutationFieldBuilder = Parameters<Parameters<typeof builder.mutationFields>[0]>[0];
