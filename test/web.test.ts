@@ -281,6 +281,11 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     const table = await web.newPage();
     await table.goto(`${web.base}/`);
     await expect.poll(() => table.locator(`tr[data-uid="${p.report}"]`).getAttribute("data-status")).toBe("STARTED");
+    // An output registered while it runs shows up in its lineage graph.
+    await drawn(running, 8);
+    const extra = ok(await web.svc.gql(REGISTER, { input: { key: "report/extra.html", hash: contentHash("extra-output"), runUid: p.report } })).registerArtifact
+      .uid;
+    await running.locator(`g.node[data-uid="${extra}"]`).waitFor({ timeout: 15_000 });
     ok(await web.svc.gql(FINISH, { uid: p.report }));
     await expect.poll(() => running.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("COMPLETED");
     expect(await running.getByTestId("run-finished").textContent()).not.toBe("—");

@@ -57,9 +57,11 @@ export interface ExplorerProps {
   /** "transform": transform-level lineage of a transform uid */
   level?: "record" | "transform";
   defaultDirection?: Direction;
+  /** Changes when the graph may have changed (a running run registered outputs or finished). */
+  refreshKey?: string;
 }
 
-export function Explorer({ uid, level = "record", defaultDirection = "BOTH" }: ExplorerProps) {
+export function Explorer({ uid, level = "record", defaultDirection = "BOTH", refreshKey }: ExplorerProps) {
   const { query, path, route } = useLocation();
   const transforms = level === "transform";
   const direction = (["UPSTREAM", "DOWNSTREAM", "BOTH"].includes(query.direction) ? query.direction : defaultDirection) as Direction;
@@ -72,7 +74,9 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH" }: E
     route(`${path}?${params.toString()}`, true);
   };
   const variables = transforms ? { uid, direction, depth } : { uid, direction, depth, maxNodes };
-  const { data, error, loading } = useQuery<{ graph: LineageAnswer | TransformAnswer }>(transforms ? TRANSFORM_LINEAGE : RECORD_LINEAGE, variables);
+  const { data, error, loading } = useQuery<{ graph: LineageAnswer | TransformAnswer }>(transforms ? TRANSFORM_LINEAGE : RECORD_LINEAGE, variables, {
+    refreshKey,
+  });
   const [expansion, setExpansion] = useState<{ base: unknown; graph: Graph; expanded: string[] } | null>(null);
   const [note, setNote] = useState("");
   const svg = useRef<SVGSVGElement | null>(null);

@@ -166,7 +166,11 @@ export function RunPage({ uid }: { uid: string }) {
         />
       )}
       <h2>Lineage</h2>
-      <Explorer uid={run.uid} defaultDirection="BOTH" />
+      <Explorer
+        uid={run.uid}
+        defaultDirection="BOTH"
+        refreshKey={`${run.status}:${run.inputArtifacts.length + run.inputCollections.length}:${run.outputArtifacts.length + run.outputCollections.length}`}
+      />
     </main>
   );
 }
