@@ -228,6 +228,8 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await drawn(page, 9);
     expect(await page.getByTestId("truncated").count()).toBe(0);
     await page.screenshot({ path: screenshotPath("lineage.png") });
+    await page.getByTestId("start-link").click();
+    await page.waitForURL(`**/artifacts/${p.bam}`);
     await page.goto(`${web.base}/lineage/${p.bam}?direction=BOTH&depth=5&maxNodes=3`);
     await drawn(page, 3);
     expect(await page.getByTestId("truncated").textContent()).toContain("at 3 nodes");

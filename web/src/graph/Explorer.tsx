@@ -127,6 +127,7 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
   };
 
   const answer = data?.graph;
+  const start = base?.nodes.find((node) => node.isStart);
   // Time from the answer to the painted drawing: layout, render and the browser's paint.
   const drawMs = drawn && graph && drawn.nodes === graph.nodes.length ? drawn.ms : null;
   return (
@@ -167,6 +168,11 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
           </button>
         </span>
         {!path.startsWith("/lineage/") && !transforms && <a href={`/lineage/${uid}?direction=${direction}&depth=${depth}`}>Open in the explorer</a>}
+        {path.startsWith("/lineage/") && start && (
+          <a href={pageOf(start)} data-testid="start-link">
+            Back to {start.label}
+          </a>
+        )}
       </div>
       {error && <p class="error">{error.message}</p>}
       {answer?.truncated && (
@@ -187,7 +193,7 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
           {graph.nodes.length} nodes, {graph.edges.length} edges{loading ? " · loading…" : ""}
           {drawMs != null ? ` · drawn in ${Math.round(drawMs)} ms` : ""}. Click a node to open it, double-click (or press +) to expand it; drag to pan, scroll
           to zoom.
-          {note && <span class="note"> {note}</span>}
+          {note && graph !== base && <span class="note"> {note}</span>}
         </p>
       )}
       {layout && <GraphView layout={layout} onOpen={onOpen} onExpand={(node) => void onExpand(node)} onDrawn={onDrawn} svgRef={svg} />}
