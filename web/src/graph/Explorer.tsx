@@ -5,12 +5,11 @@ import { useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { toMermaid } from "../../../src/lineage/render.ts";
 import { gql, useQuery } from "../api.ts";
+import { Controls, type Direction } from "./Controls.tsx";
 import { download, pngBlob, svgText } from "./export.ts";
 import { GraphView } from "./GraphView.tsx";
 import { layoutGraph, type PlacedNode } from "./layout.ts";
 import { mergeGraphs, pageOf, type Graph } from "./model.ts";
-
-type Direction = "UPSTREAM" | "DOWNSTREAM" | "BOTH";
 
 interface LineageAnswer {
   nodes: { uid: string; kind: "ARTIFACT" | "RUN" | "COLLECTION"; label: string; isStart: boolean }[];
@@ -132,48 +131,21 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
   const drawMs = drawn && graph && drawn.nodes === graph.nodes.length ? drawn.ms : null;
   return (
     <section class="explorer" aria-label="Lineage explorer">
-      <div class="explorer-controls">
-        <div role="group" aria-label="Direction">
-          {(["UPSTREAM", "DOWNSTREAM", "BOTH"] as const).map((value) => (
-            <button key={value} type="button" aria-pressed={direction === value} onClick={() => setParam("direction", value)}>
-              {value === "UPSTREAM" ? "Upstream" : value === "DOWNSTREAM" ? "Downstream" : "Both"}
-            </button>
-          ))}
-        </div>
-        <label>
-          Depth <input type="number" name="depth" min={1} max={50} value={depth} onChange={(event) => setParam("depth", event.currentTarget.value)} />
-        </label>
-        {!transforms && (
-          <label>
-            Max nodes{" "}
-            <select name="maxNodes" value={String(maxNodes)} onChange={(event) => setParam("maxNodes", event.currentTarget.value)}>
-              {[100, 500, 1000, 2000, 5000].concat([100, 500, 1000, 2000, 5000].includes(maxNodes) ? [] : [maxNodes]).map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <span class="export">
-          Export{" "}
-          <button type="button" onClick={exportSvg}>
-            SVG
-          </button>
-          <button type="button" onClick={() => void exportPng()}>
-            PNG
-          </button>
-          <button type="button" onClick={exportMermaid}>
-            Mermaid
-          </button>
-        </span>
+      <Controls
+        direction={direction}
+        depth={depth}
+        maxNodes={maxNodes}
+        transforms={transforms}
+        setParam={setParam}
+        onExport={{ svg: exportSvg, png: () => void exportPng(), mermaid: exportMermaid }}
+      >
         {!path.startsWith("/lineage/") && !transforms && <a href={`/lineage/${uid}?direction=${direction}&depth=${depth}`}>Open in the explorer</a>}
         {path.startsWith("/lineage/") && start && (
           <a href={pageOf(start)} data-testid="start-link">
             Back to {start.label}
           </a>
         )}
-      </div>
+      </Controls>
       {error && <p class="error">{error.message}</p>}
       {answer?.truncated && (
         <p class="truncated" role="status" data-testid="truncated">

@@ -3,7 +3,7 @@
 import { useQuery } from "../api.ts";
 import { formatDuration, formatTime, formatValue } from "../format.ts";
 import { Explorer } from "../graph/Explorer.tsx";
-import { StatusBadge } from "./Runs.tsx";
+import { StatusBadge } from "./RunsTable.tsx";
 import { RecordList, type RecordLink } from "./RecordList.tsx";
 
 const RUN = `query Run($uid: String!) {
