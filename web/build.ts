@@ -1,7 +1,7 @@
 // Builds the web UI into web/dist: one bundle of the Preact application and one stylesheet,
 // named by content hash (so they can be cached for ever), and the page that loads them.
 // Deterministic and fast (esbuild, well under a second); npm ci and npm start run it.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -51,6 +51,12 @@ export async function buildWeb(outdir = path.join(WEB, "dist")): Promise<{ scrip
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  const { script, style } = await buildWeb();
-  process.stdout.write(`web/dist: ${script}, ${style} (${Math.round(performance.now() - started)} ms)\n`);
+  try {
+    const { script, style } = await buildWeb();
+    process.stdout.write(`web/dist: ${script}, ${style} (${Math.round(performance.now() - started)} ms)\n`);
+  } catch (error) {
+    // npm start rebuilds first; on a read-only install the bundle built by npm ci still serves.
+    if (!existsSync(path.join(WEB, "dist", "index.html"))) throw error;
+    process.stderr.write(`web/dist not rebuilt, serving the existing build: ${(error as Error).message.split("\n")[0]}\n`);
+  }
 }
