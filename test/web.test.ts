@@ -324,6 +324,10 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     // Full size: 180 px wide, plus the start's thicker border.
     expect(box!.width).toBeGreaterThanOrEqual(180);
     expect(box!.width).toBeLessThanOrEqual(184);
+    // Arrow keys pan the focused drawing.
+    await page.locator("svg.graph").focus();
+    await page.keyboard.press("ArrowLeft");
+    await poll(async () => Math.round((await start.boundingBox())!.x - box!.x)).toBe(80);
     await page.getByRole("button", { name: "Zoom in" }).click();
     await start.focus();
     await page.keyboard.press("Enter");
