@@ -78,6 +78,7 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
   });
   const [expansion, setExpansion] = useState<{ base: unknown; graph: Graph; expanded: string[] } | null>(null);
   const [note, setNote] = useState("");
+  const [problem, setProblem] = useState("");
   const svg = useRef<SVGSVGElement | null>(null);
   const timing = useRef({ started: 0, layoutMs: 0, nodes: 0 });
   const [drawn, setDrawn] = useState<{ ms: number; nodes: number } | null>(null);
@@ -122,7 +123,11 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
   const exportSvg = () => svg.current && layout && download(`${exportName}.svg`, new Blob([svgText(svg.current, layout)], { type: "image/svg+xml" }));
   const exportPng = async () => {
     if (!svg.current || !layout) return;
-    download(`${exportName}.png`, await pngBlob(svgText(svg.current, layout), layout.width, layout.height));
+    try {
+      download(`${exportName}.png`, await pngBlob(svgText(svg.current, layout), layout.width, layout.height));
+    } catch (failure) {
+      setProblem(`PNG export failed: ${(failure as Error).message}`);
+    }
   };
 
   const answer = data?.graph;
@@ -147,6 +152,7 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
         )}
       </Controls>
       {error && <p class="error">{error.message}</p>}
+      {problem && <p class="error">{problem}</p>}
       {answer?.truncated && (
         <p class="truncated" role="status" data-testid="truncated">
           Truncated: the service cut this graph

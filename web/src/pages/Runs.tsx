@@ -124,16 +124,22 @@ export function RunsPage() {
     const text = params.toString();
     route(text ? `/?${text}` : "/");
   };
+  const [loadError, setLoadError] = useState("");
   const loadMore = async () => {
-    const more = await gql<RunsAnswer>(RUNS, { ...variables, after: page.endCursor });
-    setRows((current) => current.concat(more.runs.edges.map((edge) => edge.node)));
-    setPage(more.runs.pageInfo);
+    try {
+      const more = await gql<RunsAnswer>(RUNS, { ...variables, after: page.endCursor });
+      setRows((current) => current.concat(more.runs.edges.map((edge) => edge.node)));
+      setPage(more.runs.pageInfo);
+      setLoadError("");
+    } catch (failure) {
+      setLoadError((failure as Error).message);
+    }
   };
   return (
     <main>
       <h1>Runs</h1>
       <RunFilters filters={filters} set={set} />
-      {error && <p class="error">{error.message}</p>}
+      {(error ?? loadError) && <p class="error">{error?.message ?? loadError}</p>}
       {data && (
         <p class="count" aria-live="polite">
           <span data-testid="total-count">{data.runs.totalCount}</span> runs{loading ? " · loading…" : ""}
