@@ -1,14 +1,15 @@
 // The lineage explorer: asks /graphql for the graph around a record (or a transform), lays it
 // out left to right and draws it, with direction, depth and size controls held in the URL,
 // expansion of a node by one level, the server's truncation shown, and exports.
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { toMermaid } from "../../../src/lineage/render.ts";
 import { gql, useQuery } from "../api.ts";
 import { Controls, type Direction } from "./Controls.tsx";
 import { download, pngBlob, svgText } from "./export.ts";
 import { GraphView } from "./GraphView.tsx";
-import { layoutGraph, type PlacedNode } from "./layout.ts";
+import { layoutAsync } from "./layout-async.ts";
+import type { Layout, PlacedNode } from "./layout.ts";
 import { mergeGraphs, pageOf, type Graph } from "./model.ts";
 
 interface LineageAnswer {
@@ -80,23 +81,32 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
   const [note, setNote] = useState("");
   const [problem, setProblem] = useState("");
   const svg = useRef<SVGSVGElement | null>(null);
-  const timing = useRef({ started: 0, layoutMs: 0, nodes: 0 });
-  const [drawn, setDrawn] = useState<{ ms: number; nodes: number } | null>(null);
+  const [placed, setPlaced] = useState<{ graph: Graph; layout: Layout; started: number; layoutMs: number } | null>(null);
+  const [drawn, setDrawn] = useState<{ ms: number; graph: Graph } | null>(null);
 
   const base = useMemo(() => (data ? toGraph(data.graph, transforms) : undefined), [data, transforms]);
   const graph = expansion && expansion.base === data ? expansion.graph : base;
-  const layout = useMemo(() => {
+  useEffect(() => {
     if (!graph) return undefined;
+    let current = true;
     const started = performance.now();
-    const placed = layoutGraph(graph);
-    timing.current = { started, layoutMs: performance.now() - started, nodes: graph.nodes.length };
-    return placed;
+    layoutAsync(graph).then(
+      (layout) => current && setPlaced({ graph, layout, started, layoutMs: performance.now() - started }),
+      (failure: Error) => current && setProblem(`layout failed: ${failure.message}`),
+    );
+    return () => {
+      current = false;
+    };
   }, [graph]);
+  // The previous drawing stays until the new one is laid out.
+  const layout = placed?.layout;
+  const laidOut = placed?.graph === graph;
 
   const onDrawn = () => {
-    const { started, nodes } = timing.current;
+    if (!placed) return;
+    const { started, graph: drawnGraph } = placed;
     // The next frame is when the browser has laid out and painted the new drawing.
-    requestAnimationFrame(() => setTimeout(() => setDrawn({ ms: performance.now() - started, nodes }), 0));
+    requestAnimationFrame(() => setTimeout(() => setDrawn({ ms: performance.now() - started, graph: drawnGraph }), 0));
   };
   const onOpen = (node: PlacedNode) => route(pageOf(node));
   const onExpand = async (node: PlacedNode) => {
@@ -133,7 +143,7 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
   const answer = data?.graph;
   const start = base?.nodes.find((node) => node.isStart);
   // Time from the answer to the painted drawing: layout, render and the browser's paint.
-  const drawMs = drawn && graph && drawn.nodes === graph.nodes.length ? drawn.ms : null;
+  const drawMs = drawn && laidOut && drawn.graph === graph ? drawn.ms : null;
   return (
     <section class="explorer" aria-label="Lineage explorer">
       <Controls
@@ -166,9 +176,9 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH", ref
           data-nodes={graph.nodes.length}
           data-edges={graph.edges.length}
           data-draw-ms={drawMs?.toFixed(1)}
-          data-layout-ms={timing.current.layoutMs.toFixed(1)}
+          data-layout-ms={placed && laidOut ? placed.layoutMs.toFixed(1) : undefined}
         >
-          {graph.nodes.length} nodes, {graph.edges.length} edges{loading ? " · loading…" : ""}
+          {graph.nodes.length} nodes, {graph.edges.length} edges{loading ? " · loading…" : laidOut ? "" : " · laying out…"}
           {drawMs != null ? ` · drawn in ${Math.round(drawMs)} ms` : ""}. Click a node to open it, double-click (or press +) to expand it; drag to pan, scroll
           to zoom.
           {note && graph !== base && <span class="note"> {note}</span>}
