@@ -8,6 +8,7 @@ declare const LAYOUT_WORKER_URL: string;
 
 const WORKER_ABOVE_NODES = 150;
 let worker: Worker | undefined;
+let broken = false;
 let nextId = 0;
 const pending = new Map<number, { resolve: (layout: Layout) => void; reject: (error: Error) => void }>();
 
@@ -20,12 +21,19 @@ function layoutWorker(): Worker {
       if (event.data.layout) waiting?.resolve(event.data.layout);
       else waiting?.reject(new Error(event.data.error ?? "layout failed"));
     };
+    // The script did not load (say, a page older than the service's current build): the
+    // waiting layouts fail, and later ones run on the main thread.
+    worker.onerror = () => {
+      for (const waiting of pending.values()) waiting.reject(new Error("the layout worker failed"));
+      pending.clear();
+      broken = true;
+    };
   }
   return worker;
 }
 
 export function layoutAsync(graph: Graph): Promise<Layout> {
-  if (graph.nodes.length <= WORKER_ABOVE_NODES || typeof Worker === "undefined") return Promise.resolve(layoutGraph(graph));
+  if (graph.nodes.length <= WORKER_ABOVE_NODES || broken || typeof Worker === "undefined") return Promise.resolve(layoutGraph(graph));
   let target: Worker;
   try {
     target = layoutWorker();
@@ -33,8 +41,8 @@ export function layoutAsync(graph: Graph): Promise<Layout> {
     return Promise.resolve(layoutGraph(graph));
   }
   const id = nextId++;
-  return new Promise((resolve, reject) => {
+  return new Promise<Layout>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     target.postMessage({ id, graph });
-  });
+  }).catch(() => layoutGraph(graph));
 }
