@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, createUser, revokeToken } from "../src/auth/accounts.ts";
 import { startTestService, TEST_DB } from "./harness.ts";
-import { openWebSession, skipWithoutChromium, type WebSession } from "./web-browser.ts";
+import { openWebSession, poll, skipWithoutChromium, type WebSession } from "./web-browser.ts";
 
 const skip = skipWithoutChromium("test/web-auth.test.ts");
 
@@ -38,7 +38,7 @@ describe.skipIf(skip)(`the web UI with token authentication (${TEST_DB})`, () =>
     await prompt.waitFor();
     await prompt.getByLabel("Token").fill("lr_not-a-real-token");
     await prompt.getByRole("button", { name: "Use token" }).click();
-    await expect.poll(() => prompt.textContent()).toContain("refused");
+    await poll(() => prompt.textContent()).toContain("refused");
     await prompt.getByLabel("Token").fill(reader.secret);
     await prompt.getByRole("button", { name: "Use token" }).click();
     await page.locator(`tr[data-uid="${runUid}"]`).waitFor();

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { buildWeb } from "../web/build.ts";
 import { startTestService, type TestService } from "./harness.ts";
 import type { ServiceOptions } from "../src/service.ts";
@@ -112,4 +113,12 @@ export function screenshotPath(name: string): string {
   const dir = process.env.UPDATE_SCREENSHOTS === "1" ? path.resolve("docs", "screenshots") : path.join(tmpdir(), "lr-web-screenshots");
   mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+/**
+ * expect.poll with room for a loaded machine (its default gives up after one second): pages
+ * load, query and poll the service (every 2 s for live status) while other specs run.
+ */
+export function poll<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 20_000, interval: 100 });
 }

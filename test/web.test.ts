@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphFixture } from "./lineage-fixtures.ts";
 import { contentHash, ok, TEST_DB } from "./harness.ts";
-import { openWebSession, screenshotPath, skipWithoutChromium, type WebSession } from "./web-browser.ts";
+import { openWebSession, poll, screenshotPath, skipWithoutChromium, type WebSession } from "./web-browser.ts";
 
 const skip = skipWithoutChromium("test/web.test.ts");
 
@@ -98,23 +98,23 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
   it("runs table: filters go into the URL and survive a reload; params, status and total count shown", async () => {
     const page = await web.newPage();
     await page.goto(`${web.base}/`);
-    await expect.poll(() => rowUids(page)).toEqual([p.report, p.count, p.align]);
+    await poll(() => rowUids(page)).toEqual([p.report, p.count, p.align]);
     expect(await page.getByTestId("total-count").textContent()).toBe("3");
     await page.screenshot({ path: screenshotPath("runs.png") });
-    await expect.poll(() => page.locator(`tr[data-uid="${p.align}"] .chip`).allTextContents()).toEqual(["genome=GRCh38", "min_quality=30"]);
+    await poll(() => page.locator(`tr[data-uid="${p.align}"] .chip`).allTextContents()).toEqual(["genome=GRCh38", "min_quality=30"]);
     await page.getByLabel("completed").check();
-    await expect.poll(() => rowUids(page)).toEqual([p.align]);
+    await poll(() => rowUids(page)).toEqual([p.align]);
     expect(new URL(page.url()).searchParams.get("status")).toBe("COMPLETED");
     await page.getByLabel("completed").uncheck();
     await page.getByPlaceholder("min_quality >= 20").fill("min_quality >= 20");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect.poll(() => rowUids(page)).toEqual([p.report, p.align]);
+    await poll(() => rowUids(page)).toEqual([p.report, p.align]);
     expect(new URL(page.url()).searchParams.get("param")).toBe("min_quality >= 20");
     await page.getByPlaceholder("name contains").fill("rep");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect.poll(() => rowUids(page)).toEqual([p.report]);
+    await poll(() => rowUids(page)).toEqual([p.report]);
     await page.reload();
-    await expect.poll(() => rowUids(page)).toEqual([p.report]);
+    await poll(() => rowUids(page)).toEqual([p.report]);
     expect(await page.getByPlaceholder("min_quality >= 20").inputValue()).toBe("min_quality >= 20");
     expect(await page.getByPlaceholder("name contains").inputValue()).toBe("rep");
     await page.close();
@@ -123,9 +123,9 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
   it("runs table: cursor pagination loads the next page", async () => {
     const page = await web.newPage();
     await page.goto(`${web.base}/?size=2&sort=STARTED_AT&dir=ASC`);
-    await expect.poll(() => rowUids(page)).toEqual([p.align, p.count]);
+    await poll(() => rowUids(page)).toEqual([p.align, p.count]);
     await page.getByRole("button", { name: "Load more" }).click();
-    await expect.poll(() => rowUids(page)).toEqual([p.align, p.count, p.report]);
+    await poll(() => rowUids(page)).toEqual([p.align, p.count, p.report]);
     await expect(page.getByRole("button", { name: "Load more" }).count()).resolves.toBe(0);
     await page.close();
   });
@@ -172,7 +172,7 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     );
     await page.locator("[data-testid=versions] a").click();
     await page.waitForURL(`**/artifacts/${p.counts}`);
-    await expect.poll(() => page.locator("[data-testid=versions] li:has([aria-current=page])").getAttribute("data-uid")).toBe(p.counts);
+    await poll(() => page.locator("[data-testid=versions] li:has([aria-current=page])").getAttribute("data-uid")).toBe(p.counts);
     await page.close();
   });
   it("collection page: members, and its lineage with the collection drawn as a double box", async () => {
@@ -192,7 +192,7 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     const uid = Object.fromEntries(transforms.edges.map(({ node }: { node: { uid: string; name: string } }) => [node.name, node.uid]));
     const page = await web.newPage();
     await page.goto(`${web.base}/transforms/${uid.count}`);
-    await expect.poll(() => rowUids(page)).toEqual([p.count]);
+    await poll(() => rowUids(page)).toEqual([p.count]);
     await drawn(page, 3);
     expect(await nodeUids(page)).toEqual([uid.align, uid.count, uid.report].sort());
     expect(await edgePairs(page)).toEqual([`${uid.align}>${uid.count}`, `${uid.count}>${uid.report}`].sort());
@@ -228,6 +228,8 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await drawn(page, 9);
     expect(await page.getByTestId("truncated").count()).toBe(0);
     await page.screenshot({ path: screenshotPath("lineage.png") });
+    await page.getByTestId("start-link").click();
+    await page.waitForURL(`**/artifacts/${p.bam}`);
     await page.goto(`${web.base}/lineage/${p.bam}?direction=BOTH&depth=5&maxNodes=3`);
     await drawn(page, 3);
     expect(await page.getByTestId("truncated").textContent()).toContain("at 3 nodes");
@@ -270,7 +272,7 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     expect(await page.getByTestId("record-title").textContent()).toBe("align");
     // Several matches: a list to pick from.
     await search("sample");
-    await expect.poll(() => page.getByRole("list", { name: "Search results" }).locator("li").count()).toBe(3);
+    await poll(() => page.getByRole("list", { name: "Search results" }).locator("li").count()).toBe(3);
     await page.close();
   });
 
@@ -280,11 +282,16 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     expect(await running.getByTestId("run-status").textContent()).toBe("STARTED");
     const table = await web.newPage();
     await table.goto(`${web.base}/`);
-    await expect.poll(() => table.locator(`tr[data-uid="${p.report}"]`).getAttribute("data-status")).toBe("STARTED");
+    await poll(() => table.locator(`tr[data-uid="${p.report}"]`).getAttribute("data-status")).toBe("STARTED");
+    // An output registered while it runs shows up in its lineage graph.
+    await drawn(running, 8);
+    const extra = ok(await web.svc.gql(REGISTER, { input: { key: "report/extra.html", hash: contentHash("extra-output"), runUid: p.report } })).registerArtifact
+      .uid;
+    await running.locator(`g.node[data-uid="${extra}"]`).waitFor({ timeout: 15_000 });
     ok(await web.svc.gql(FINISH, { uid: p.report }));
-    await expect.poll(() => running.getByTestId("run-status").textContent(), { timeout: 15_000 }).toBe("COMPLETED");
+    await poll(() => running.getByTestId("run-status").textContent()).toBe("COMPLETED");
     expect(await running.getByTestId("run-finished").textContent()).not.toBe("—");
-    await expect.poll(() => table.locator(`tr[data-uid="${p.report}"]`).getAttribute("data-status"), { timeout: 15_000 }).toBe("COMPLETED");
+    await poll(() => table.locator(`tr[data-uid="${p.report}"]`).getAttribute("data-status")).toBe("COMPLETED");
     await running.close();
     await table.close();
   });
@@ -317,6 +324,10 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     // Full size: 180 px wide, plus the start's thicker border.
     expect(box!.width).toBeGreaterThanOrEqual(180);
     expect(box!.width).toBeLessThanOrEqual(184);
+    // Arrow keys pan the focused drawing.
+    await page.locator("svg.graph").focus();
+    await page.keyboard.press("ArrowLeft");
+    await poll(async () => Math.round((await start.boundingBox())!.x - box!.x)).toBe(80);
     await page.getByRole("button", { name: "Zoom in" }).click();
     await start.focus();
     await page.keyboard.press("Enter");

@@ -89,7 +89,13 @@ export function SearchBox() {
     event.preventDefault();
     const query = text.trim();
     if (!query) return;
-    const body = await gqlRaw<Found>(searchQuery(query), { text: query });
+    let body: { data?: Found };
+    try {
+      body = await gqlRaw<Found>(searchQuery(query), { text: query });
+    } catch {
+      // A 401 has brought the token prompt; anything else: nothing found.
+      body = {};
+    }
     const found = hitsOf(body.data ?? {});
     if (found.length === 1 || found[0]?.exact) {
       setHits(null);

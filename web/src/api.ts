@@ -65,10 +65,16 @@ export interface QueryState<T> {
 
 /**
  * Runs a query when its variables change (compared as JSON) and again after a token is entered;
- * with `pollMs`, again every so often while `poll(data)` holds (live status of running runs).
+ * with `pollMs`, again every so often while `poll(data)` holds (live status of running runs);
+ * and again when `refreshKey` changes (the record it shows has changed).
  */
-export function useQuery<T>(query: string, variables: Record<string, unknown>, options: { pollMs?: number; poll?: (data: T) => boolean } = {}): QueryState<T> {
+export function useQuery<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  options: { pollMs?: number; poll?: (data: T) => boolean; refreshKey?: string } = {},
+): QueryState<T> {
   const key = JSON.stringify(variables);
+  const refreshKey = options.refreshKey;
   const version = authVersion.use();
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean; key: string }>({ loading: true, key });
   const [tick, setTick] = useState(0);
@@ -80,7 +86,7 @@ export function useQuery<T>(query: string, variables: Record<string, unknown>, o
       (data) => call === latest.current && setState({ data, loading: false, key }),
       (error: unknown) => call === latest.current && setState({ error: error instanceof ApiError ? error : new ApiError(String(error)), loading: false, key }),
     );
-  }, [query, key, version, tick]);
+  }, [query, key, version, tick, refreshKey]);
   const { pollMs, poll } = options;
   const data = state.key === key ? state.data : undefined;
   useEffect(() => {

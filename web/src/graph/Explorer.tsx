@@ -1,16 +1,16 @@
 // The lineage explorer: asks /graphql for the graph around a record (or a transform), lays it
 // out left to right and draws it, with direction, depth and size controls held in the URL,
 // expansion of a node by one level, the server's truncation shown, and exports.
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { toMermaid } from "../../../src/lineage/render.ts";
 import { gql, useQuery } from "../api.ts";
+import { Controls, type Direction } from "./Controls.tsx";
 import { download, pngBlob, svgText } from "./export.ts";
 import { GraphView } from "./GraphView.tsx";
-import { layoutGraph, type PlacedNode } from "./layout.ts";
+import { layoutAsync } from "./layout-async.ts";
+import type { Layout, PlacedNode } from "./layout.ts";
 import { mergeGraphs, pageOf, type Graph } from "./model.ts";
-
-type Direction = "UPSTREAM" | "DOWNSTREAM" | "BOTH";
 
 interface LineageAnswer {
   nodes: { uid: string; kind: "ARTIFACT" | "RUN" | "COLLECTION"; label: string; isStart: boolean }[];
@@ -57,9 +57,11 @@ export interface ExplorerProps {
   /** "transform": transform-level lineage of a transform uid */
   level?: "record" | "transform";
   defaultDirection?: Direction;
+  /** Changes when the graph may have changed (a running run registered outputs or finished). */
+  refreshKey?: string;
 }
 
-export function Explorer({ uid, level = "record", defaultDirection = "BOTH" }: ExplorerProps) {
+export function Explorer({ uid, level = "record", defaultDirection = "BOTH", refreshKey }: ExplorerProps) {
   const { query, path, route } = useLocation();
   const transforms = level === "transform";
   const direction = (["UPSTREAM", "DOWNSTREAM", "BOTH"].includes(query.direction) ? query.direction : defaultDirection) as Direction;
@@ -72,27 +74,39 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH" }: E
     route(`${path}?${params.toString()}`, true);
   };
   const variables = transforms ? { uid, direction, depth } : { uid, direction, depth, maxNodes };
-  const { data, error, loading } = useQuery<{ graph: LineageAnswer | TransformAnswer }>(transforms ? TRANSFORM_LINEAGE : RECORD_LINEAGE, variables);
+  const { data, error, loading } = useQuery<{ graph: LineageAnswer | TransformAnswer }>(transforms ? TRANSFORM_LINEAGE : RECORD_LINEAGE, variables, {
+    refreshKey,
+  });
   const [expansion, setExpansion] = useState<{ base: unknown; graph: Graph; expanded: string[] } | null>(null);
   const [note, setNote] = useState("");
+  const [problem, setProblem] = useState("");
   const svg = useRef<SVGSVGElement | null>(null);
-  const timing = useRef({ started: 0, layoutMs: 0, nodes: 0 });
-  const [drawn, setDrawn] = useState<{ ms: number; nodes: number } | null>(null);
+  const [placed, setPlaced] = useState<{ graph: Graph; layout: Layout; started: number; layoutMs: number } | null>(null);
+  const [drawn, setDrawn] = useState<{ ms: number; graph: Graph } | null>(null);
 
   const base = useMemo(() => (data ? toGraph(data.graph, transforms) : undefined), [data, transforms]);
   const graph = expansion && expansion.base === data ? expansion.graph : base;
-  const layout = useMemo(() => {
+  useEffect(() => {
     if (!graph) return undefined;
+    let current = true;
     const started = performance.now();
-    const placed = layoutGraph(graph);
-    timing.current = { started, layoutMs: performance.now() - started, nodes: graph.nodes.length };
-    return placed;
+    layoutAsync(graph).then(
+      (layout) => current && setPlaced({ graph, layout, started, layoutMs: performance.now() - started }),
+      (failure: Error) => current && setProblem(`layout failed: ${failure.message}`),
+    );
+    return () => {
+      current = false;
+    };
   }, [graph]);
+  // The previous drawing stays until the new one is laid out.
+  const layout = placed?.layout;
+  const laidOut = placed?.graph === graph;
 
   const onDrawn = () => {
-    const { started, nodes } = timing.current;
+    if (!placed) return;
+    const { started, graph: drawnGraph } = placed;
     // The next frame is when the browser has laid out and painted the new drawing.
-    requestAnimationFrame(() => setTimeout(() => setDrawn({ ms: performance.now() - started, nodes }), 0));
+    requestAnimationFrame(() => setTimeout(() => setDrawn({ ms: performance.now() - started, graph: drawnGraph }), 0));
   };
   const onOpen = (node: PlacedNode) => route(pageOf(node));
   const onExpand = async (node: PlacedNode) => {
@@ -119,52 +133,36 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH" }: E
   const exportSvg = () => svg.current && layout && download(`${exportName}.svg`, new Blob([svgText(svg.current, layout)], { type: "image/svg+xml" }));
   const exportPng = async () => {
     if (!svg.current || !layout) return;
-    download(`${exportName}.png`, await pngBlob(svgText(svg.current, layout), layout.width, layout.height));
+    try {
+      download(`${exportName}.png`, await pngBlob(svgText(svg.current, layout), layout.width, layout.height));
+    } catch (failure) {
+      setProblem(`PNG export failed: ${(failure as Error).message}`);
+    }
   };
 
   const answer = data?.graph;
+  const start = base?.nodes.find((node) => node.isStart);
   // Time from the answer to the painted drawing: layout, render and the browser's paint.
-  const drawMs = drawn && graph && drawn.nodes === graph.nodes.length ? drawn.ms : null;
+  const drawMs = drawn && laidOut && drawn.graph === graph ? drawn.ms : null;
   return (
     <section class="explorer" aria-label="Lineage explorer">
-      <div class="explorer-controls">
-        <div role="group" aria-label="Direction">
-          {(["UPSTREAM", "DOWNSTREAM", "BOTH"] as const).map((value) => (
-            <button key={value} type="button" aria-pressed={direction === value} onClick={() => setParam("direction", value)}>
-              {value === "UPSTREAM" ? "Upstream" : value === "DOWNSTREAM" ? "Downstream" : "Both"}
-            </button>
-          ))}
-        </div>
-        <label>
-          Depth <input type="number" name="depth" min={1} max={50} value={depth} onChange={(event) => setParam("depth", event.currentTarget.value)} />
-        </label>
-        {!transforms && (
-          <label>
-            Max nodes{" "}
-            <select name="maxNodes" value={String(maxNodes)} onChange={(event) => setParam("maxNodes", event.currentTarget.value)}>
-              {[100, 500, 1000, 2000, 5000].concat([100, 500, 1000, 2000, 5000].includes(maxNodes) ? [] : [maxNodes]).map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <span class="export">
-          Export{" "}
-          <button type="button" onClick={exportSvg}>
-            SVG
-          </button>
-          <button type="button" onClick={() => void exportPng()}>
-            PNG
-          </button>
-          <button type="button" onClick={exportMermaid}>
-            Mermaid
-          </button>
-        </span>
+      <Controls
+        direction={direction}
+        depth={depth}
+        maxNodes={maxNodes}
+        transforms={transforms}
+        setParam={setParam}
+        onExport={{ svg: exportSvg, png: () => void exportPng(), mermaid: exportMermaid }}
+      >
         {!path.startsWith("/lineage/") && !transforms && <a href={`/lineage/${uid}?direction=${direction}&depth=${depth}`}>Open in the explorer</a>}
-      </div>
+        {path.startsWith("/lineage/") && start && (
+          <a href={pageOf(start)} data-testid="start-link">
+            Back to {start.label}
+          </a>
+        )}
+      </Controls>
       {error && <p class="error">{error.message}</p>}
+      {problem && <p class="error">{problem}</p>}
       {answer?.truncated && (
         <p class="truncated" role="status" data-testid="truncated">
           Truncated: the service cut this graph
@@ -178,12 +176,12 @@ export function Explorer({ uid, level = "record", defaultDirection = "BOTH" }: E
           data-nodes={graph.nodes.length}
           data-edges={graph.edges.length}
           data-draw-ms={drawMs?.toFixed(1)}
-          data-layout-ms={timing.current.layoutMs.toFixed(1)}
+          data-layout-ms={placed && laidOut ? placed.layoutMs.toFixed(1) : undefined}
         >
-          {graph.nodes.length} nodes, {graph.edges.length} edges{loading ? " · loading…" : ""}
+          {graph.nodes.length} nodes, {graph.edges.length} edges{loading ? " · loading…" : laidOut ? "" : " · laying out…"}
           {drawMs != null ? ` · drawn in ${Math.round(drawMs)} ms` : ""}. Click a node to open it, double-click (or press +) to expand it; drag to pan, scroll
           to zoom.
-          {note && <span class="note"> {note}</span>}
+          {note && graph !== base && <span class="note"> {note}</span>}
         </p>
       )}
       {layout && <GraphView layout={layout} onOpen={onOpen} onExpand={(node) => void onExpand(node)} onDrawn={onDrawn} svgRef={svg} />}

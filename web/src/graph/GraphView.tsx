@@ -115,6 +115,17 @@ export function GraphView({ layout, onOpen, onExpand, onDrawn, svgRef }: GraphVi
   };
 
   const zoomBy = (factor: number) => svg.current && behaviour.current?.scaleBy(select(svg.current), factor);
+  // Keyboard panning (arrow keys) and zooming (+/-) when the drawing itself has the focus.
+  const PAN: Record<string, [number, number]> = { ArrowLeft: [80, 0], ArrowRight: [-80, 0], ArrowUp: [0, 80], ArrowDown: [0, -80] };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.target !== svg.current || !svg.current || !behaviour.current) return;
+    const pan = PAN[event.key];
+    if (pan) behaviour.current.translateBy(select(svg.current), pan[0], pan[1]);
+    else if (event.key === "+" || event.key === "=") zoomBy(1.4);
+    else if (event.key === "-") zoomBy(1 / 1.4);
+    else return;
+    event.preventDefault();
+  };
   return (
     <div class="graph-view">
       <div class="zoom-buttons">
@@ -131,7 +142,16 @@ export function GraphView({ layout, onOpen, onExpand, onDrawn, svgRef }: GraphVi
           Start
         </button>
       </div>
-      <svg ref={svg} class="graph" role="group" aria-label="Lineage graph" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif">
+      <svg
+        ref={svg}
+        class="graph"
+        role="group"
+        aria-label="Lineage graph (arrow keys pan, + and - zoom)"
+        tabindex={0}
+        onKeyDown={onKeyDown}
+        xmlns="http://www.w3.org/2000/svg"
+        font-family="system-ui, sans-serif"
+      >
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#64748b" />

@@ -9,6 +9,7 @@ export function svgText(svg: SVGSVGElement, layout: Layout): string {
   copy.setAttribute("height", String(Math.ceil(layout.height)));
   copy.setAttribute("viewBox", `0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`);
   copy.removeAttribute("class");
+  copy.removeAttribute("tabindex");
   copy.querySelector(":scope > g")?.removeAttribute("transform");
   // Interaction attributes mean nothing in a file.
   for (const node of copy.querySelectorAll("[tabindex]")) node.removeAttribute("tabindex");

@@ -3,7 +3,7 @@
 import { useQuery } from "../api.ts";
 import { formatDuration, formatTime, formatValue } from "../format.ts";
 import { Explorer } from "../graph/Explorer.tsx";
-import { StatusBadge } from "./Runs.tsx";
+import { StatusBadge } from "./RunsTable.tsx";
 import { RecordList, type RecordLink } from "./RecordList.tsx";
 
 const RUN = `query Run($uid: String!) {
@@ -166,7 +166,11 @@ export function RunPage({ uid }: { uid: string }) {
         />
       )}
       <h2>Lineage</h2>
-      <Explorer uid={run.uid} defaultDirection="BOTH" />
+      <Explorer
+        uid={run.uid}
+        defaultDirection="BOTH"
+        refreshKey={`${run.status}:${run.inputArtifacts.length + run.inputCollections.length}:${run.outputArtifacts.length + run.outputCollections.length}`}
+      />
     </main>
   );
 }

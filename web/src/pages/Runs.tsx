@@ -3,21 +3,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso/router";
 import { gql, useQuery } from "../api.ts";
-import { formatDuration, formatTime, formatValue } from "../format.ts";
+import { RUN_FIELDS, RunsTable, STATUSES, useLiveRows, type RunRow } from "./RunsTable.tsx";
 import { parseParamPredicate, runFilterOf, type RunsQuery } from "./run-filter.ts";
 
-export interface RunRow {
-  uid: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  reference: string | null;
-  params: Record<string, unknown>;
-  transform: { uid: string; name: string; version: string | null };
-  createdBy: { handle: string };
-}
-
-const RUN_FIELDS = "uid status startedAt finishedAt reference params transform { uid name version } createdBy { handle }";
 const RUNS = `query Runs($filter: RunFilter, $orderBy: RunOrderBy, $first: Int, $after: String) {
   runs(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor } edges { node { ${RUN_FIELDS} } }
@@ -26,99 +14,92 @@ const RUNS = `query Runs($filter: RunFilter, $orderBy: RunOrderBy, $first: Int, 
 
 type RunsAnswer = { runs: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: RunRow }[] } };
 
-export const STATUSES = ["STARTED", "COMPLETED", "ERRORED", "ABORTED", "SCHEDULED", "RESTARTED"];
-const ACTIVE = new Set(["STARTED", "SCHEDULED", "RESTARTED"]);
-const POLL_MS = 2000;
+type SetFilters = (changes: Partial<Record<keyof RunsQuery, string>>) => void;
 
-export function StatusBadge({ status }: { status: string }) {
-  return <span class={`status status-${status.toLowerCase()}`}>{status.toLowerCase()}</span>;
-}
-
-export function ParamChips({ params }: { params: Record<string, unknown> }) {
+/** The filter form; it is rebuilt from the URL whenever the URL changes. */
+function RunFilters({ filters, set }: { filters: RunsQuery; set: SetFilters }) {
+  const predicate = parseParamPredicate(filters.param ?? "");
+  const statuses = (filters.status ?? "").split(",").filter(Boolean);
   return (
-    <ul class="chips">
-      {Object.entries(params).map(([name, value]) => (
-        <li key={name} class="chip">
-          {name}={formatValue(value)}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-/** Refreshes the rows of runs still running, by uid, every POLL_MS. */
-function useLiveRows(rows: RunRow[], setRows: (update: (rows: RunRow[]) => RunRow[]) => void) {
-  const active = rows.filter((row) => ACTIVE.has(row.status)).map((row) => row.uid);
-  const key = active.join(",");
-  useEffect(() => {
-    if (!active.length) return undefined;
-    const timer = setTimeout(() => {
-      const fields = active.map((uid, index) => `r${index}: run(uid: "${uid}") { ${RUN_FIELDS} }`).join("\n");
-      gql<Record<string, RunRow | null>>(`query LiveRuns { ${fields} }`).then(
-        (answer) => {
-          const fresh = new Map(
-            Object.values(answer)
-              .filter((row): row is RunRow => Boolean(row))
-              .map((row) => [row.uid, row]),
-          );
-          setRows((current) => current.map((row) => fresh.get(row.uid) ?? row));
-        },
-        () => setRows((current) => [...current]),
-      );
-    }, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [key, rows]);
-}
-
-export function RunsTable({ rows, showTransform = true }: { rows: RunRow[]; showTransform?: boolean }) {
-  return (
-    <table class="runs">
-      <thead>
-        <tr>
-          <th scope="col">Status</th>
-          {showTransform && <th scope="col">Transform</th>}
-          <th scope="col">Started</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Created by</th>
-          <th scope="col">Reference</th>
-          <th scope="col">Params</th>
-          <th scope="col">Run</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((run) => (
-          <tr key={run.uid} data-uid={run.uid} data-status={run.status}>
-            <td>
-              <StatusBadge status={run.status} />
-            </td>
-            {showTransform && (
-              <td>
-                <a href={`/transforms/${run.transform.uid}`}>{run.transform.name}</a> <span class="muted">{run.transform.version}</span>
-              </td>
-            )}
-            <td>{formatTime(run.startedAt)}</td>
-            <td>{formatDuration(run.startedAt, run.finishedAt)}</td>
-            <td>{run.createdBy.handle}</td>
-            <td>{run.reference ?? ""}</td>
-            <td>
-              <ParamChips params={run.params} />
-            </td>
-            <td>
-              <a href={`/runs/${run.uid}`} class="uid">
-                {run.uid}
-              </a>
-            </td>
-          </tr>
+    <form
+      key={JSON.stringify(filters)}
+      class="filters"
+      aria-label="Filter runs"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget);
+        const text = (name: string) => {
+          const value = form.get(name);
+          return typeof value === "string" ? value.trim() : "";
+        };
+        set({
+          transform: text("transform"),
+          reference: text("reference"),
+          param: text("param"),
+          from: text("from"),
+          to: text("to"),
+        });
+      }}
+    >
+      <fieldset class="statuses">
+        <legend>Status</legend>
+        {STATUSES.map((status) => (
+          <label key={status}>
+            <input
+              type="checkbox"
+              name="status"
+              value={status}
+              checked={statuses.includes(status)}
+              onChange={(event) =>
+                set({ status: (event.currentTarget.checked ? statuses.concat(status) : statuses.filter((value) => value !== status)).join(",") })
+              }
+            />{" "}
+            {status.toLowerCase()}
+          </label>
         ))}
-      </tbody>
-    </table>
+      </fieldset>
+      <label>
+        Transform <input name="transform" defaultValue={filters.transform ?? ""} placeholder="name contains" />
+      </label>
+      <label>
+        Param <input name="param" defaultValue={filters.param ?? ""} placeholder="min_quality >= 20" aria-invalid={Boolean(filters.param && !predicate)} />
+      </label>
+      <label>
+        Reference <input name="reference" defaultValue={filters.reference ?? ""} placeholder="exact reference" />
+      </label>
+      <label>
+        Started from <input type="date" name="from" defaultValue={filters.from ?? ""} />
+      </label>
+      <label>
+        to <input type="date" name="to" defaultValue={filters.to ?? ""} />
+      </label>
+      <button type="submit">Apply</button>
+      <label>
+        Sort{" "}
+        <select
+          name="sort"
+          value={`${filters.sort ?? "STARTED_AT"} ${filters.dir ?? "DESC"}`}
+          onChange={(event) => {
+            const [sort, dir] = event.currentTarget.value.split(" ");
+            set({ sort, dir });
+          }}
+        >
+          <option value="STARTED_AT DESC">newest started first</option>
+          <option value="STARTED_AT ASC">oldest started first</option>
+          <option value="FINISHED_AT DESC">latest finished first</option>
+          <option value="CREATED_AT DESC">newest created first</option>
+        </select>
+      </label>
+      {filters.param && !predicate && (
+        <p class="error">Param filter: write name, operator and value, such as min_quality &gt;= 20 (operators = != &gt; &gt;= &lt; &lt;=).</p>
+      )}
+    </form>
   );
 }
 
 export function RunsPage() {
   const { query, route } = useLocation();
   const filters = query as RunsQuery;
-  const predicate = parseParamPredicate(filters.param ?? "");
   const variables = {
     filter: runFilterOf(filters),
     orderBy: { field: filters.sort ?? "STARTED_AT", direction: filters.dir ?? "DESC" },
@@ -134,7 +115,7 @@ export function RunsPage() {
   }, [data]);
   useLiveRows(rows, setRows);
 
-  const set = (changes: Partial<Record<keyof RunsQuery, string>>) => {
+  const set: SetFilters = (changes) => {
     const params = new URLSearchParams(query);
     for (const [name, value] of Object.entries(changes)) {
       if (value) params.set(name, value);
@@ -143,90 +124,22 @@ export function RunsPage() {
     const text = params.toString();
     route(text ? `/?${text}` : "/");
   };
+  const [loadError, setLoadError] = useState("");
   const loadMore = async () => {
-    const more = await gql<RunsAnswer>(RUNS, { ...variables, after: page.endCursor });
-    setRows((current) => current.concat(more.runs.edges.map((edge) => edge.node)));
-    setPage(more.runs.pageInfo);
+    try {
+      const more = await gql<RunsAnswer>(RUNS, { ...variables, after: page.endCursor });
+      setRows((current) => current.concat(more.runs.edges.map((edge) => edge.node)));
+      setPage(more.runs.pageInfo);
+      setLoadError("");
+    } catch (failure) {
+      setLoadError((failure as Error).message);
+    }
   };
-  const statuses = (filters.status ?? "").split(",").filter(Boolean);
-
   return (
     <main>
       <h1>Runs</h1>
-      <form
-        key={JSON.stringify(filters)}
-        class="filters"
-        aria-label="Filter runs"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const form = new FormData(event.currentTarget);
-          const text = (name: string) => {
-            const value = form.get(name);
-            return typeof value === "string" ? value.trim() : "";
-          };
-          set({
-            transform: text("transform"),
-            reference: text("reference"),
-            param: text("param"),
-            from: text("from"),
-            to: text("to"),
-          });
-        }}
-      >
-        <fieldset class="statuses">
-          <legend>Status</legend>
-          {STATUSES.map((status) => (
-            <label key={status}>
-              <input
-                type="checkbox"
-                name="status"
-                value={status}
-                checked={statuses.includes(status)}
-                onChange={(event) =>
-                  set({ status: (event.currentTarget.checked ? statuses.concat(status) : statuses.filter((value) => value !== status)).join(",") })
-                }
-              />{" "}
-              {status.toLowerCase()}
-            </label>
-          ))}
-        </fieldset>
-        <label>
-          Transform <input name="transform" defaultValue={filters.transform ?? ""} placeholder="name contains" />
-        </label>
-        <label>
-          Param <input name="param" defaultValue={filters.param ?? ""} placeholder="min_quality >= 20" aria-invalid={Boolean(filters.param && !predicate)} />
-        </label>
-        <label>
-          Reference <input name="reference" defaultValue={filters.reference ?? ""} placeholder="exact reference" />
-        </label>
-        <label>
-          Started from <input type="date" name="from" defaultValue={filters.from ?? ""} />
-        </label>
-        <label>
-          to <input type="date" name="to" defaultValue={filters.to ?? ""} />
-        </label>
-        <button type="submit">Apply</button>
-        <label>
-          Sort{" "}
-          <select
-            name="sort"
-            value={`${filters.sort ?? "STARTED_AT"} ${filters.dir ?? "DESC"}`}
-            onChange={(event) => {
-              const [sort, dir] = event.currentTarget.value.split(" ");
-              set({ sort, dir });
-            }}
-          >
-            <option value="STARTED_AT DESC">newest started first</option>
-            <option value="STARTED_AT ASC">oldest started first</option>
-            <option value="FINISHED_AT DESC">latest finished first</option>
-            <option value="CREATED_AT DESC">newest created first</option>
-          </select>
-        </label>
-        {filters.param && !predicate && (
-          <p class="error">Param filter: write name, operator and value, such as min_quality &gt;= 20 (operators = != &gt; &gt;= &lt; &lt;=).</p>
-        )}
-      </form>
-      {error && <p class="error">{error.message}</p>}
+      <RunFilters filters={filters} set={set} />
+      {(error ?? loadError) && <p class="error">{error?.message ?? loadError}</p>}
       {data && (
         <p class="count" aria-live="polite">
           <span data-testid="total-count">{data.runs.totalCount}</span> runs{loading ? " · loading…" : ""}

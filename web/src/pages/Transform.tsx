@@ -4,7 +4,7 @@ import { useQuery } from "../api.ts";
 import { formatTime } from "../format.ts";
 import { Explorer } from "../graph/Explorer.tsx";
 import { Field, VersionSwitch } from "./Artifact.tsx";
-import { RunsTable, type RunRow } from "./Runs.tsx";
+import { RunsTable, type RunRow } from "./RunsTable.tsx";
 import { RecordList } from "./RecordList.tsx";
 
 const TRANSFORM = `query Transform($uid: String!, $first: Int!) {
