@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GraphFixture } from "./lineage-fixtures.ts";
-import { contentHash, ok, TEST_DB } from "./harness.ts";
-import { openWebSession, poll, screenshotPath, skipWithoutChromium, type WebSession } from "./web-browser.ts";
+import { GraphFixture } from "../helpers/lineage-fixtures.ts";
+import { contentHash, ok, TEST_DB } from "../harness.ts";
+import { openWebSession, poll, screenshotPath, skipWithoutChromium, type WebSession } from "./browser.ts";
 
 const skip = skipWithoutChromium("test/web.test.ts");
 

@@ -2,9 +2,9 @@
 // sessionStorage only (no cookie, no localStorage, no URL), and a 401 brings the prompt back.
 // Also: --no-ui serves no page, and the API stays where it was.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createToken, createUser, revokeToken } from "../src/auth/accounts.ts";
-import { startTestService, TEST_DB } from "./harness.ts";
-import { openWebSession, poll, skipWithoutChromium, type WebSession } from "./web-browser.ts";
+import { createToken, createUser, revokeToken } from "../../src/auth/accounts.ts";
+import { startTestService, TEST_DB } from "../harness.ts";
+import { openWebSession, poll, skipWithoutChromium, type WebSession } from "./browser.ts";
 
 const skip = skipWithoutChromium("test/web-auth.test.ts");
 

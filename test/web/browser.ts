@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
-import { buildWeb } from "../web/build.ts";
-import { startTestService, type TestService } from "./harness.ts";
-import type { ServiceOptions } from "../src/service.ts";
+import { buildWeb } from "../../web/build.ts";
+import { startTestService, type TestService } from "../harness.ts";
+import type { ServiceOptions } from "../../src/service.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const chromiumMissing = !existsSync(CHROMIUM);
