@@ -1,21 +1,18 @@
 // A real browser (Debian's Chromium, driven by playwright-core) against the real server with
 // authentication off: pages on other origins and on a rebound DNS name cannot write or read,
 // an origin named with --cors-origin and the service's own pages (GraphiQL) can.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { scratchPostgresDatabase, startServerProcess, type ServerProcess } from "../helpers/server-process.ts";
 import { TEST_DB } from "../harness.ts";
+import { CHROMIUM, chromiumMissing, launchChromium, skipWithoutChromium } from "../helpers/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const chromiumMissing = !existsSync(CHROMIUM);
-// Locally a missing browser skips the spec (with this message); in CI it fails it.
-const skip = chromiumMissing && !process.env.CI;
-if (skip) process.stderr.write(`test/browser-cors.test.ts skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)\n`);
+const skip = skipWithoutChromium("test/server/browser-cors.test.ts");
 
 const DEFINE = `mutation($name: String!) { defineParam(input: { name: $name, dtype: "int" }) { name } }`;
 const PARAM = `query($name: String!) { param(name: $name) { name } }`;
@@ -98,23 +95,7 @@ describe.skipIf(skip)("a real browser against the real server (auth off)", () =>
     const starting = [
       startServerProcess(args, { ALLOWED_HOSTS: OWN_NAME, LOG_LEVEL: "info" }).then((started) => (server = started)),
       // A persistent context is how playwright-core takes a --user-data-dir: a fresh one per run.
-      chromium
-        .launchPersistentContext(profile, {
-          executablePath: CHROMIUM,
-          headless: true,
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            `--host-resolver-rules=MAP ${REBOUND} 127.0.0.1, MAP ${OWN_NAME} 127.0.0.1`,
-          ],
-        })
-        .then((launched) => (context = launched)),
+      launchChromium(profile, { args: [`--host-resolver-rules=MAP ${REBOUND} 127.0.0.1, MAP ${OWN_NAME} 127.0.0.1`] }).then((launched) => (context = launched)),
     ];
     // allSettled: whichever fails, the other is kept for afterAll to close.
     const failed = (await Promise.allSettled(starting)).find((result) => result.status === "rejected");

@@ -6,7 +6,7 @@ import { createToken, createUser, revokeToken } from "../../src/auth/accounts.ts
 import { startTestService, TEST_DB } from "../harness.ts";
 import { openWebSession, poll, skipWithoutChromium, type WebSession } from "./browser.ts";
 
-const skip = skipWithoutChromium("test/web-auth.test.ts");
+const skip = skipWithoutChromium("test/web/auth.test.ts");
 
 describe.skipIf(skip)(`the web UI with token authentication (${TEST_DB})`, () => {
   let web: WebSession;

@@ -1,26 +1,19 @@
 // Test helper for the web UI specs: builds the UI from web/src into a scratch folder, serves
 // a harness service over HTTP on 127.0.0.1, and opens Debian's Chromium (playwright-core) on a
 // fresh profile. Console errors and page errors of every page are collected.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
 import { buildWeb } from "../../web/build.ts";
 import { startTestService, type TestService } from "../harness.ts";
+import { CHROMIUM, chromiumMissing, launchChromium, skipWithoutChromium } from "../helpers/chromium.ts";
 import type { ServiceOptions } from "../../src/service.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
-export const chromiumMissing = !existsSync(CHROMIUM);
-
-/** Locally a missing browser skips the spec (with a message); in CI it fails it. */
-export function skipWithoutChromium(spec: string): boolean {
-  const skip = chromiumMissing && !process.env.CI;
-  if (skip) process.stderr.write(`${spec} skipped: ${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)\n`);
-  return skip;
-}
+export { CHROMIUM, chromiumMissing, skipWithoutChromium };
 
 export interface WebSession {
   svc: TestService;
@@ -63,24 +56,7 @@ export async function openWebSession(options: Omit<ServiceOptions, "databaseUrl"
         server.keepAliveTimeout = 1000;
         await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
       }),
-      chromium
-        .launchPersistentContext(profile, {
-          executablePath: CHROMIUM,
-          headless: true,
-          viewport: { width: 1280, height: 900 },
-          acceptDownloads: true,
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        })
-        .then((launched) => (context = launched)),
+      launchChromium(profile, { viewport: { width: 1280, height: 900 }, acceptDownloads: true }).then((launched) => (context = launched)),
     ];
     const failed = (await Promise.allSettled(starting)).find((result) => result.status === "rejected");
     if (failed) throw failed.reason;

@@ -9,7 +9,7 @@ import { GraphFixture } from "../helpers/lineage-fixtures.ts";
 import { contentHash, ok, TEST_DB } from "../harness.ts";
 import { openWebSession, poll, screenshotPath, skipWithoutChromium, type WebSession } from "./browser.ts";
 
-const skip = skipWithoutChromium("test/web.test.ts");
+const skip = skipWithoutChromium("test/web/pages.test.ts");
 
 const REGISTER = `mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid } }`;
 const TRACK = `mutation($input: TrackInput!) { track(input: $input) { uid } }`;
