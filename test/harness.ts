@@ -95,3 +95,19 @@ export function ok<T>(result: GqlResult<T>): T {
 export function contentHash(seed: string): string {
   return Buffer.from(`${seed}-------------------------`).toString("base64url").slice(0, 22);
 }
+
+/** Starts a run of the transform named (more TrackInput fields in extra) and returns its uid. */
+export async function trackRun(svc: TestService, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const result = await svc.gql<{ track: { uid: string } }>(`mutation($input: TrackInput!) { track(input: $input) { uid } }`, {
+    input: { transform: { name }, ...extra },
+  });
+  return ok(result).track.uid;
+}
+
+/** Registers an artifact `<seed>.txt` whose content hash derives from seed, and returns its uid. */
+export async function registerArtifact(svc: TestService, seed: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const result = await svc.gql<{ registerArtifact: { uid: string } }>(`mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid } }`, {
+    input: { hash: contentHash(seed), key: `${seed}.txt`, ...extra },
+  });
+  return ok(result).registerArtifact.uid;
+}

@@ -1,7 +1,7 @@
 // Collections: ordered members, inputs of the run that builds them, idempotent by members,
 // versions by key, and members protected from permanent deletion.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contentHash, expectError, ok, startTestService, type TestService } from "../harness.ts";
+import { expectError, ok, registerArtifact, startTestService, trackRun, type TestService } from "../harness.ts";
 
 let svc: TestService;
 beforeAll(async () => {
@@ -9,14 +9,8 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.stop());
 
-const track = async (name: string, extra: Record<string, unknown> = {}) =>
-  ok(await svc.gql(`mutation($input: TrackInput!) { track(input: $input) { uid } }`, { input: { transform: { name }, ...extra } })).track.uid as string;
-const register = async (seed: string, extra: Record<string, unknown> = {}) =>
-  ok(
-    await svc.gql(`mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid } }`, {
-      input: { hash: contentHash(seed), key: `${seed}.txt`, ...extra },
-    }),
-  ).registerArtifact.uid as string;
+const track = (name: string, extra?: Record<string, unknown>) => trackRun(svc, name, extra);
+const register = (seed: string, extra?: Record<string, unknown>) => registerArtifact(svc, seed, extra);
 
 describe("collections", () => {
   it("keeps members in order, makes them inputs of the building run (not its own outputs), and is idempotent", async () => {

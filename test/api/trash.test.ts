@@ -1,6 +1,6 @@
 // The trash: soft and permanent deletes of runs, artifacts and transforms, and restoring them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contentHash, expectError, ok, startTestService, type TestService } from "../harness.ts";
+import { expectError, ok, registerArtifact, startTestService, trackRun, type TestService } from "../harness.ts";
 
 let svc: TestService;
 beforeAll(async () => {
@@ -8,14 +8,8 @@ beforeAll(async () => {
 });
 afterAll(async () => svc?.stop());
 
-const track = async (name: string, extra: Record<string, unknown> = {}) =>
-  ok(await svc.gql(`mutation($input: TrackInput!) { track(input: $input) { uid } }`, { input: { transform: { name }, ...extra } })).track.uid as string;
-const register = async (seed: string, extra: Record<string, unknown> = {}) =>
-  ok(
-    await svc.gql(`mutation($input: RegisterArtifactInput!) { registerArtifact(input: $input) { uid } }`, {
-      input: { hash: contentHash(seed), key: `${seed}.txt`, ...extra },
-    }),
-  ).registerArtifact.uid as string;
+const track = (name: string, extra?: Record<string, unknown>) => trackRun(svc, name, extra);
+const register = (seed: string, extra?: Record<string, unknown>) => registerArtifact(svc, seed, extra);
 
 describe("deleting runs", () => {
   it("refuses a permanent delete while outputs point to the run, naming them, and changes nothing", async () => {
