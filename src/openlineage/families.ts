@@ -23,7 +23,7 @@ export const identifiersOf = (dataset: DatasetRef): Identifier[] => [dataset, ..
 export const datasetLockKeys = (datasets: DatasetRef[]) =>
   datasets.flatMap((dataset) => identifiersOf(dataset).map((id) => `ol:dataset:${JSON.stringify([id.namespace, id.name])}`));
 
-async function storagesFor(tx: Tx, namespaces: string[], userId: number): Promise<Map<string, number>> {
+export async function storagesFor(tx: Tx, namespaces: string[], userId: number): Promise<Map<string, number>> {
   const unique = [...new Set(namespaces)];
   if (!unique.length) return new Map();
   const found = await tx.storage.findMany({ where: { root: { in: unique } }, select: { id: true, root: true } });

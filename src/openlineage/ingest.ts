@@ -10,6 +10,7 @@ import { datasetLockKeys, familyOf, resolveFamilies } from "./families.ts";
 import { asJson, mergeFacets, originHash } from "./mapping.ts";
 import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type RunEventData } from "./parse.ts";
 import { writeRunParams } from "./params.ts";
+import { writeEnvironments } from "./environment.ts";
 import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
 import { createVersions, deriveLinks, settle, writeInputs, writeOutputs, type Written } from "./versions.ts";
 import { writeContext, type Actor } from "../domain/write-context.ts";
@@ -136,6 +137,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   }
   await transforms.writeFacets();
   await writeRuns(db, tx, states, userId);
+  await writeEnvironments(db, tx, states.values(), userId);
   await writeRunParams(
     w,
     [...states.values()].filter((state) => state.changed),
