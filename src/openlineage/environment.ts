@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { Database, Tx } from "../db/database.ts";
 import { base62, FIRST_SUFFIX, STEM_LENGTH } from "../domain/uid.ts";
 import { storagesFor } from "./families.ts";
-import { HASH_TYPE } from "./mapping.ts";
+import { asJson, HASH_TYPE } from "./mapping.ts";
 import type { Facets } from "./parse.ts";
 import type { RunState } from "./runs.ts";
 
@@ -65,7 +65,7 @@ export async function writeEnvironments(db: Database, tx: Tx, states: Iterable<R
         hash: item.hash,
         hashType: HASH_TYPE,
         size: BigInt(Buffer.byteLength(item.text)),
-        facets: item.environment as object,
+        facets: asJson(item.environment),
         isLatest: true,
         createdById: userId,
       },

@@ -33,7 +33,7 @@ async function runOf(svc: TestService, reference: string): Promise<EnvRun> {
     ),
   );
   expect(data.runs.edges).toHaveLength(1);
-  return data.runs.edges[0]!.node;
+  return data.runs.edges[0].node;
 }
 
 describe("OpenLineage run environment", () => {
@@ -66,10 +66,10 @@ describe("OpenLineage run environment", () => {
       runEvent("START", "2024-03-02T12:00:00Z", "env-4"),
     ]);
     const [first, same, other, none] = await Promise.all(["env-1", "env-2", "env-3", "env-4"].map((r) => runOf(svc, r)));
-    expect(same.environment!.uid).toBe(first!.environment!.uid);
-    expect(other!.environment!.uid).not.toBe(first!.environment!.uid);
-    expect(other!.environment!.facets).toEqual({ processing_engine: engine("3.4.0") });
-    expect(none!.environment).toBeNull();
+    expect(same.environment!.uid).toBe(first.environment!.uid);
+    expect(other.environment!.uid).not.toBe(first.environment!.uid);
+    expect(other.environment!.facets).toEqual({ processing_engine: engine("3.4.0") });
+    expect(none.environment).toBeNull();
   });
 
   it("follows the newest facets of the run, in whatever order its events arrive", async () => {
