@@ -145,6 +145,29 @@ const familyVersions = (tx: Tx, stems: string[]): Promise<Version[]> =>
   tx.artifact.findMany({ where: { stem: { in: stems }, trashedAt: null }, select: versionSelect });
 
 /**
+ * The version a reader read: the newest version of its family made by another run that started
+ * at or before the read (ties: the later record), else the family's origin version. Versions are
+ * grouped by family first, so each reader looks only at its own family's.
+ */
+function picker(versions: Version[]) {
+  const byStem = new Map<string, Version[]>();
+  for (const v of versions) {
+    const family = byStem.get(v.stem);
+    if (family) family.push(v);
+    else byStem.set(v.stem, [v]);
+  }
+  return (reader: { runId: number; stem: string; readAt: Date }): Version | undefined => {
+    const family = byStem.get(reader.stem) ?? [];
+    let best: Version | undefined;
+    for (const v of family) {
+      if (!v.run || v.runId === reader.runId || v.run.startedAt > reader.readAt) continue;
+      if (!best || v.run.startedAt > best.run!.startedAt || (v.run.startedAt.getTime() === best.run!.startedAt.getTime() && v.id > best.id)) best = v;
+    }
+    return best ?? family.find((v) => isOriginHash(v.hash));
+  };
+}
+
+/**
  * Derives again the input links of every reader the batch may have changed: the batch's own
  * runs, and readers of the families its runs write (their versions' start times may have moved).
  */
@@ -172,15 +195,7 @@ export async function deriveLinks(
     where: { OR: [{ runId: { in: runIds }, stem: { in: stems } }, ...[...since].map(([stem, at]) => ({ stem, readAt: { gte: at } }))] },
   });
   let versions = await familyVersions(tx, stems);
-
-  const pick = (reader: { runId: number; stem: string; readAt: Date }) => {
-    let best: Version | undefined;
-    for (const v of versions) {
-      if (v.stem !== reader.stem || !v.run || v.runId === reader.runId || v.run.startedAt > reader.readAt) continue;
-      if (!best || v.run.startedAt > best.run!.startedAt || (v.run.startedAt.getTime() === best.run!.startedAt.getTime() && v.id > best.id)) best = v;
-    }
-    return best ?? versions.find((v) => v.stem === reader.stem && isOriginHash(v.hash));
-  };
+  let pick = picker(versions);
   const needOrigin = [...new Set(readers.filter((reader) => !pick(reader)).map((reader) => reader.stem))];
   if (needOrigin.length) {
     const families = new Map([...inputFamilies.values()].map((family) => [family.stem, family]));
@@ -201,8 +216,14 @@ export async function deriveLinks(
       userId,
     );
     versions = await familyVersions(tx, stems);
+    pick = picker(versions);
   }
-  const wanted = new Map(readers.map((reader) => [`${reader.runId}:${pick(reader)!.id}`, { runId: reader.runId, artifactId: pick(reader)!.id }]));
+  const wanted = new Map(
+    readers.map((reader) => {
+      const artifactId = pick(reader)!.id;
+      return [`${reader.runId}:${artifactId}`, { runId: reader.runId, artifactId }];
+    }),
+  );
   const managed = new Set(readers.map((reader) => `${reader.runId}:${reader.stem}`));
   const links = await tx.runInputArtifact.findMany({
     where: { runId: { in: [...new Set(readers.map((reader) => reader.runId))] }, artifact: { stem: { in: stems } } },
