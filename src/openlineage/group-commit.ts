@@ -2,6 +2,11 @@
 // of concurrent requests that arrive while a write is running are written together, in the
 // next transaction, as one batch would be (ingestion does not depend on event order). A failed
 // group fails every request in it, and each then writes its events alone (src/openlineage/ingest.ts).
+//
+// SQLite answers synchronously, so a transaction runs to its end in promise callbacks without
+// ever giving the event loop back: requests that arrived meanwhile are not even read until it
+// ends. Before each group is taken, the loop therefore turns once (setImmediate), so that every
+// request already on the wire reaches this queue and joins the group.
 import type { Database, Tx } from "../db/database.ts";
 import type { Actor } from "../domain/write-context.ts";
 
@@ -30,10 +35,12 @@ export function writeGrouped<E, P>(db: Database, events: E[], actor: Actor, writ
   });
 }
 
+const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function drain(db: Database, state: { waiting: Waiting<unknown, unknown>[]; running: boolean }, write: Writer<unknown, unknown>) {
   state.running = true;
   try {
-    while (state.waiting.length) {
+    while ((await turnOfTheLoop(), state.waiting.length)) {
       // One user per group: rows record who created them.
       const actor = state.waiting[0].actor;
       const group: Waiting<unknown, unknown>[] = [];
