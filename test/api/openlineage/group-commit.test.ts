@@ -1,13 +1,16 @@
 // Group commit on SQLite: single-event requests that arrive together over HTTP are written in
 // shared transactions (fewer commits than requests), each still answered with its own result.
 // PostgreSQL runs transactions side by side instead, so the spec is SQLite's.
+import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestService, TEST_DB, type TestService } from "../../harness.ts";
 import { runByReference } from "./helpers.ts";
 
 const REQUESTS = 20;
+const run = promisify(execFile);
 
 const event = (i: number) => ({
   eventType: "COMPLETE",
@@ -39,16 +42,20 @@ describe.skipIf(TEST_DB !== "sqlite")("OpenLineage group commit", () => {
     const off = svc.db.onStatement((sql) => {
       if (/^\s*COMMIT/i.test(sql)) commits.push(sql);
     });
-    const answers = await Promise.all(
-      Array.from({ length: REQUESTS }, async (_, i) => {
-        const response = await fetch(`${base}/api/v1/lineage`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(event(i)),
-        });
-        return { status: response.status, body: (await response.json()) as { runUid: string } };
-      }),
-    );
+    // The requests come from another process, as they would from producers: sent from this
+    // process, they would leave one by one as its own event loop turns.
+    const script = `
+      const [base, count] = process.argv.slice(1);
+      const events = JSON.parse(process.env.EVENTS);
+      const answers = await Promise.all(events.map(async (event) => {
+        const response = await fetch(base + "/api/v1/lineage", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event) });
+        return { status: response.status, body: await response.json() };
+      }));
+      process.stdout.write(JSON.stringify(answers));`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script, base, String(REQUESTS)], {
+      env: { ...process.env, EVENTS: JSON.stringify(Array.from({ length: REQUESTS }, (_, i) => event(i))) },
+    });
+    const answers = JSON.parse(stdout) as { status: number; body: { runUid: string } }[];
     off();
     expect(answers.map((answer) => answer.status)).toEqual(Array(REQUESTS).fill(200));
     expect(commits.length).toBeLessThan(REQUESTS);
