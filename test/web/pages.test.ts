@@ -148,6 +148,10 @@ describe.skipIf(skip)(`the web UI in Chromium (${TEST_DB})`, () => {
     await drawn(page, 9);
     expect(await nodeUids(page)).toEqual([p.raw, p.raw2, p.align, p.bam, p.count, p.counts, p.countsV2, p.report, p.summary].sort());
     expect(await page.locator(`g.node.start`).getAttribute("data-uid")).toBe(p.count);
+    // Runs are drawn in their status's colour: the errored start apart from the finished aligner.
+    const runFill = (uid: string) => page.locator(`g.node[data-uid="${uid}"] rect`).first().getAttribute("fill");
+    expect(await page.locator(`g.node[data-uid="${p.count}"]`).getAttribute("aria-label")).toContain("errored");
+    expect(await runFill(p.count)).not.toBe(await runFill(p.align));
     await page.locator(`g.node[data-uid="${p.bam}"]`).click();
     await page.waitForURL(`**/artifacts/${p.bam}`);
     await page.goBack();

@@ -13,7 +13,7 @@ import type { Layout, PlacedNode } from "./layout.ts";
 import { mergeGraphs, pageOf, type Graph } from "./model.ts";
 
 interface LineageAnswer {
-  nodes: { uid: string; kind: "ARTIFACT" | "RUN" | "COLLECTION"; label: string; isStart: boolean }[];
+  nodes: { uid: string; kind: "ARTIFACT" | "RUN" | "COLLECTION"; label: string; isStart: boolean; run: { status: string } | null }[];
   edges: { source: string; target: string }[];
   truncated: boolean;
   truncatedByDepth?: boolean;
@@ -30,7 +30,7 @@ interface TransformAnswer {
 
 const RECORD_LINEAGE = `query Lineage($uid: String!, $direction: LineageDirection!, $depth: Int!, $maxNodes: Int!) {
   graph: lineage(uid: $uid, direction: $direction, depth: $depth, maxNodes: $maxNodes) {
-    nodes { uid kind label isStart } edges { source target } truncated truncatedByDepth truncatedByMaxNodes mermaid
+    nodes { uid kind label isStart run { status } } edges { source target } truncated truncatedByDepth truncatedByMaxNodes mermaid
   }
 }`;
 
@@ -43,7 +43,7 @@ const TRANSFORM_LINEAGE = `query TransformLineage($uid: String!, $direction: Lin
 function toGraph(answer: LineageAnswer | TransformAnswer, transforms: boolean): Graph {
   if (!transforms) {
     const { nodes, edges } = answer as LineageAnswer;
-    return { nodes, edges };
+    return { nodes: nodes.map(({ run, ...node }) => ({ ...node, ...(run ? { status: run.status } : {}) })), edges };
   }
   const { nodes, edges } = answer as TransformAnswer;
   return {

@@ -14,6 +14,14 @@ const STYLE: Record<NodeKind, { fill: string; stroke: string; rx: number; name: 
   TRANSFORM: { fill: "#f1f5f9", stroke: "#334155", rx: 8, name: "transform" },
 };
 const START_STROKE = "#d97706";
+/** Runs are coloured by status, as the runs table shows it; a finished run is green. */
+const RUN_BY_STATUS: Record<string, { fill: string; stroke: string }> = {
+  STARTED: { fill: "#dbeafe", stroke: "#1d4ed8" },
+  SCHEDULED: { fill: "#f1f5f9", stroke: "#475569" },
+  RESTARTED: { fill: "#dbeafe", stroke: "#1d4ed8" },
+  ERRORED: { fill: "#fee2e2", stroke: "#b91c1c" },
+  ABORTED: { fill: "#ffedd5", stroke: "#c2410c" },
+};
 
 function shortLabel(label: string): string {
   return label.length > 26 ? `${label.slice(0, 25)}…` : label;
@@ -21,7 +29,7 @@ function shortLabel(label: string): string {
 
 function Node(props: { node: PlacedNode; onOpen: (node: PlacedNode) => void; onExpand: (node: PlacedNode) => void }) {
   const { node } = props;
-  const style = STYLE[node.kind];
+  const style = { ...STYLE[node.kind], ...(node.kind === "RUN" && node.status ? RUN_BY_STATUS[node.status] : undefined) };
   const clickTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   return (
     <g
@@ -31,7 +39,7 @@ function Node(props: { node: PlacedNode; onOpen: (node: PlacedNode) => void; onE
       transform={`translate(${node.x - NODE_WIDTH / 2},${node.y - NODE_HEIGHT / 2})`}
       tabindex={0}
       role="link"
-      aria-label={`${style.name} ${node.label}${node.isStart ? " (start)" : ""}`}
+      aria-label={`${style.name} ${node.label}${node.status ? ` ${node.status.toLowerCase()}` : ""}${node.isStart ? " (start)" : ""}`}
       // A click opens the page unless a second one follows (a double-click expands).
       onClick={() => {
         clearTimeout(clickTimer.current);
@@ -46,7 +54,7 @@ function Node(props: { node: PlacedNode; onOpen: (node: PlacedNode) => void; onE
         else if (event.key === "+") props.onExpand(node);
       }}
     >
-      <title>{`${style.name}: ${node.label}\n${node.uid}`}</title>
+      <title>{`${style.name}: ${node.label}${node.status ? ` (${node.status.toLowerCase()})` : ""}\n${node.uid}`}</title>
       <rect
         width={NODE_WIDTH}
         height={NODE_HEIGHT}

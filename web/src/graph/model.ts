@@ -8,6 +8,8 @@ export interface GraphNode {
   kind: NodeKind;
   label: string;
   isStart: boolean;
+  /** A run's status (runs of record lineage only): its node is coloured by it. */
+  status?: string;
 }
 
 export interface GraphEdge {
