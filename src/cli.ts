@@ -4,7 +4,7 @@ import { createToken, createUser, listTokens, revokeToken, tokenStatus } from ".
 import { optionLines } from "./config/docs.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { openDatabase, type Database } from "./db/database.ts";
-import { AppError } from "./domain/errors.ts";
+import { DomainError } from "./domain/errors.ts";
 
 const HELP = `lineage-registry users and API tokens
 
@@ -128,7 +128,7 @@ const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config
 try {
   await run(db);
 } catch (error) {
-  process.stderr.write(`error: ${error instanceof AppError ? `${error.message} (${String(error.extensions.code)})` : (error as Error).message}\n`);
+  process.stderr.write(`error: ${error instanceof DomainError ? `${error.message} (${error.code})` : (error as Error).message}\n`);
   process.exitCode = 1;
 } finally {
   await db.close();

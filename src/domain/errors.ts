@@ -29,19 +29,7 @@ export class DomainError extends Error {
     this.field = field;
     this.details = rest;
   }
-
-  /**
-   * The code, field and details in one object, in the shape GraphQL errors carry them. For
-   * callers outside the GraphQL edge that print errors (the CLI); the API maps errors in
-   * src/plugins/errors.ts.
-   */
-  get extensions(): { code: ErrorCode; field?: string } & Record<string, unknown> {
-    return { code: this.code, ...(this.field !== undefined ? { field: this.field } : {}), ...this.details };
-  }
 }
-
-/** The former name of DomainError, kept for callers that still import it. */
-export { DomainError as AppError };
 
 export const notFound = (what: string, key: string, field?: string) => new DomainError("NOT_FOUND", `${what} ${JSON.stringify(key)} does not exist`, { field });
 

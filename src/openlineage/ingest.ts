@@ -3,7 +3,7 @@
 // reason an event carries, each event is written alone, so one bad event fails only itself.
 import { GraphQLError } from "graphql";
 import type { Database, Tx } from "../db/database.ts";
-import { AppError } from "../domain/errors.ts";
+import { DomainError } from "../domain/errors.ts";
 import { isTransientDatabaseError } from "../plugins/errors.ts";
 import { writeGrouped } from "./group-commit.ts";
 import { datasetLockKeys, familyOf, resolveFamilies } from "./families.ts";
@@ -85,9 +85,12 @@ const success = (index: number, placed: Placed): EventResult => ({
 
 function failure(index: number, error: unknown): EventResult {
   const base = { index, status: "failed" as const, runUid: null, transformUid: null };
-  if (error instanceof AppError || (error instanceof GraphQLError && typeof error.extensions?.code === "string")) {
+  if (error instanceof DomainError) {
+    return { ...base, reason: error.message, field: error.field ?? null, retriable: error.code === "RETRYABLE", code: error.code };
+  }
+  if (error instanceof GraphQLError && typeof error.extensions?.code === "string") {
     const field = typeof error.extensions.field === "string" ? error.extensions.field : null;
-    return { ...base, reason: error.message, field, retriable: error.extensions.code === "RETRYABLE", code: String(error.extensions.code) };
+    return { ...base, reason: error.message, field, retriable: error.extensions.code === "RETRYABLE", code: error.extensions.code };
   }
   if (isTransientDatabaseError(error)) {
     return { ...base, reason: "the database is unavailable or busy right now; send the event again shortly", field: null, retriable: true, code: "RETRYABLE" };
