@@ -6,6 +6,7 @@ import { STEM_LENGTH } from "../domain/uid.ts";
 import { loadParamMaps } from "../loaders/params.ts";
 import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
+import { linkList } from "./links.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
@@ -25,29 +26,17 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
   run: t.relation("run", { nullable: true, description: "the run that produced this artifact; null for an upload" }),
   recreatingRuns: t.field({
     type: [RunRef],
-    authScopes: { read: true },
     description: "runs that registered this content again after it was first created",
-    select: (_args, _ctx, nestedSelection) => ({ recreatingRuns: { orderBy: { runId: "asc" }, select: { run: nestedSelection(true) } } }),
-    resolve: (artifact) => artifact.recreatingRuns.map((link) => link.run),
+    ...linkList("recreatingRuns", "run", { orderBy: "runId" }),
   }),
-  collections: t.field({
-    type: [CollectionRef],
-    authScopes: { read: true },
-    select: (_args, _ctx, nestedSelection) => ({ collections: { select: { collection: nestedSelection(true) } } }),
-    resolve: (artifact) => artifact.collections.map((link) => link.collection),
-  }),
+  collections: t.field({ type: [CollectionRef], ...linkList("collections", "collection") }),
   params: t.loadable({
     type: "JSON",
     description: "the artifact's param values as an object: name → value",
     load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "artifact", ids),
     resolve: (artifact) => artifact.id,
   }),
-  paramValues: t.field({
-    type: [ParamValueRef],
-    authScopes: { read: true },
-    select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
-    resolve: (artifact) => artifact.paramValues.map((link) => link.paramValue),
-  }),
+  paramValues: t.field({ type: [ParamValueRef], ...linkList("paramValues", "paramValue") }),
   versions: t.prismaField({
     type: ["Artifact"],
     authScopes: { read: true },

@@ -4,6 +4,7 @@ import { createCollection } from "../domain/collections.ts";
 import { collections } from "../domain/registries.ts";
 import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef } from "./refs.ts";
+import { linkList } from "./links.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
@@ -17,15 +18,7 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
   referenceType: t.exposeString("referenceType", { nullable: true }),
   metaArtifact: t.relation("metaArtifact", { nullable: true }),
   run: t.relation("run", { nullable: true }),
-  artifacts: t.field({
-    type: [ArtifactRef],
-    authScopes: { read: true },
-    description: "the member artifacts, in order",
-    select: (_args, _ctx, nestedSelection) => ({
-      artifacts: { orderBy: { position: "asc" }, select: { artifact: nestedSelection(true) } },
-    }),
-    resolve: (collection) => collection.artifacts.map((link) => link.artifact),
-  }),
+  artifacts: t.field({ type: [ArtifactRef], description: "the member artifacts, in order", ...linkList("artifacts", "artifact", { orderBy: "position" }) }),
   versions: t.prismaField({
     type: ["Collection"],
     authScopes: { read: true },

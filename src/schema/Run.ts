@@ -7,6 +7,7 @@ import { STEM_LENGTH } from "../domain/uid.ts";
 import { loadParamMaps } from "../loaders/params.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
+import { linkList } from "./links.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
 export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
@@ -36,28 +37,15 @@ builder.prismaObjectFields(RunRef, (t) => ({
     load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "run", ids),
     resolve: (run) => run.id,
   }),
-  paramValues: t.field({
-    type: [ParamValueRef],
-    authScopes: { read: true },
-    select: (_args, _ctx, nestedSelection) => ({ paramValues: { select: { paramValue: nestedSelection(true) } } }),
-    resolve: (run) => run.paramValues.map((link) => link.paramValue),
-  }),
+  paramValues: t.field({ type: [ParamValueRef], ...linkList("paramValues", "paramValue") }),
 }));
 
 // What a run read and wrote: lists reach records beyond a mutation's own writes, so read.
 builder.prismaObjectFields(RunRef, (t) => ({
   inputArtifacts: t.field({
     type: [ArtifactRef],
-    authScopes: { read: true },
     args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    select: (args, _ctx, nestedSelection) => ({
-      inputArtifacts: {
-        where: args.includeTrashed ? {} : { artifact: { trashedAt: null } },
-        orderBy: { artifactId: "asc" },
-        select: { artifact: nestedSelection(true) },
-      },
-    }),
-    resolve: (run) => run.inputArtifacts.map((link) => link.artifact),
+    ...linkList("inputArtifacts", "artifact", { orderBy: "artifactId", trashable: true }),
   }),
   outputArtifacts: t.relation("outputArtifacts", {
     authScopes: { read: true },
@@ -66,23 +54,13 @@ builder.prismaObjectFields(RunRef, (t) => ({
   }),
   recreatedArtifacts: t.field({
     type: [ArtifactRef],
-    authScopes: { read: true },
     description: "existing artifacts this run registered again: it re-created them, it did not read them",
-    select: (_args, _ctx, nestedSelection) => ({ recreatedArtifacts: { select: { artifact: nestedSelection(true) } } }),
-    resolve: (run) => run.recreatedArtifacts.map((link) => link.artifact),
+    ...linkList("recreatedArtifacts", "artifact"),
   }),
   inputCollections: t.field({
     type: [CollectionRef],
-    authScopes: { read: true },
     args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    select: (args, _ctx, nestedSelection) => ({
-      inputCollections: {
-        where: args.includeTrashed ? {} : { collection: { trashedAt: null } },
-        orderBy: { collectionId: "asc" },
-        select: { collection: nestedSelection(true) },
-      },
-    }),
-    resolve: (run) => run.inputCollections.map((link) => link.collection),
+    ...linkList("inputCollections", "collection", { orderBy: "collectionId", trashable: true }),
   }),
   outputCollections: t.relation("outputCollections", {
     authScopes: { read: true },
@@ -96,16 +74,8 @@ for (const ref of [ArtifactRef, CollectionRef] as const) {
   builder.prismaObjectFields(ref, (t) => ({
     inputOfRuns: t.field({
       type: [RunRef],
-      authScopes: { read: true },
       args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-      select: (args, _ctx, nestedSelection) => ({
-        inputOfRuns: {
-          where: args.includeTrashed ? {} : { run: { trashedAt: null } },
-          orderBy: { runId: "asc" },
-          select: { run: nestedSelection(true) },
-        },
-      }),
-      resolve: (record) => record.inputOfRuns.map((link) => link.run),
+      ...linkList("inputOfRuns", "run", { orderBy: "runId", trashable: true }),
     }),
   }));
 }

@@ -5,6 +5,7 @@ import { transforms } from "../domain/registries.ts";
 import { addTransformPredecessors } from "../domain/transforms.ts";
 import { StringMatch, Visibility } from "./filters.ts";
 import { RunRef, TransformRef } from "./refs.ts";
+import { linkList } from "./links.ts";
 import { defineRegistryFields, pageSize, recordMutation } from "./registry-fields.ts";
 
 // Lists and connections reach records beyond a mutation's own writes: they need read even on
@@ -41,18 +42,8 @@ builder.prismaObjectFields(TransformRef, (t) => ({
     select: { stem: true },
     resolve: (query, transform, _args, ctx) => ctx.db.reader.transform.findMany({ ...query, where: { stem: transform.stem }, orderBy: { uid: "asc" } }),
   }),
-  predecessors: t.field({
-    type: [TransformRef],
-    authScopes: { read: true },
-    select: (_args, _ctx, nestedSelection) => ({ predecessors: { select: { predecessor: nestedSelection(true) } } }),
-    resolve: (transform) => transform.predecessors.map((link) => link.predecessor),
-  }),
-  successors: t.field({
-    type: [TransformRef],
-    authScopes: { read: true },
-    select: (_args, _ctx, nestedSelection) => ({ successors: { select: { successor: nestedSelection(true) } } }),
-    resolve: (transform) => transform.successors.map((link) => link.successor),
-  }),
+  predecessors: t.field({ type: [TransformRef], ...linkList("predecessors", "predecessor") }),
+  successors: t.field({ type: [TransformRef], ...linkList("successors", "successor") }),
 }));
 
 defineRegistryFields(transforms, {
