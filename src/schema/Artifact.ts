@@ -3,9 +3,8 @@ import { builder } from "../builder.ts";
 import { registerArtifact } from "../domain/artifacts.ts";
 import { artifacts } from "../domain/registries.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
-import { loadParamMaps } from "../loaders/params.ts";
 import { StringMatch } from "./filters.ts";
-import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
+import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { linkList } from "./links.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
@@ -30,20 +29,6 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
     ...linkList("recreatingRuns", "run", { orderBy: "runId" }),
   }),
   collections: t.field({ type: [CollectionRef], ...linkList("collections", "collection") }),
-  params: t.loadable({
-    type: "JSON",
-    description: "the artifact's param values as an object: name → value",
-    load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "artifact", ids),
-    resolve: (artifact) => artifact.id,
-  }),
-  paramValues: t.field({ type: [ParamValueRef], ...linkList("paramValues", "paramValue") }),
-  versions: t.prismaField({
-    type: ["Artifact"],
-    authScopes: { read: true },
-    description: "every version of this artifact's family, oldest first",
-    select: { stem: true },
-    resolve: (query, artifact, _args, ctx) => ctx.db.reader.artifact.findMany({ ...query, where: { stem: artifact.stem }, orderBy: { uid: "asc" } }),
-  }),
 }));
 
 defineRegistryFields(artifacts, {

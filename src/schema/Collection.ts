@@ -19,12 +19,6 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
   metaArtifact: t.relation("metaArtifact", { nullable: true }),
   run: t.relation("run", { nullable: true }),
   artifacts: t.field({ type: [ArtifactRef], description: "the member artifacts, in order", ...linkList("artifacts", "artifact", { orderBy: "position" }) }),
-  versions: t.prismaField({
-    type: ["Collection"],
-    authScopes: { read: true },
-    select: { stem: true },
-    resolve: (query, collection, _args, ctx) => ctx.db.reader.collection.findMany({ ...query, where: { stem: collection.stem }, orderBy: { uid: "asc" } }),
-  }),
 }));
 
 defineRegistryFields(collections, {

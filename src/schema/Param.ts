@@ -3,7 +3,9 @@ import { builder } from "../builder.ts";
 import { paramWhere } from "../domain/filters.ts";
 import { addParamValuesTo, defineParam, DTYPES } from "../domain/params.ts";
 import { StringMatch } from "./filters.ts";
-import { ParamRef, ParamValueRef } from "./refs.ts";
+import { loadParamMaps } from "../loaders/params.ts";
+import { linkList } from "./links.ts";
+import { ArtifactRef, ParamRef, ParamValueRef, RunRef } from "./refs.ts";
 import { listConnection, recordMutation } from "./registry-fields.ts";
 import { markWritten, writeRecording } from "./visibility.ts";
 
@@ -23,6 +25,22 @@ builder.prismaObjectFields(ParamValueRef, (t) => ({
   createdAt: t.expose("createdAt", { type: "DateTime" }),
   createdBy: t.relation("createdBy"),
 }));
+
+// Runs and artifacts carry param values alike: as one object, and as the values themselves.
+for (const [ref, kind] of [
+  [RunRef, "run"],
+  [ArtifactRef, "artifact"],
+] as const) {
+  builder.prismaObjectFields(ref, (t) => ({
+    params: t.loadable({
+      type: "JSON",
+      description: `the ${kind}'s param values as an object: name → value`,
+      load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, kind, ids),
+      resolve: (record) => record.id,
+    }),
+    paramValues: t.field({ type: [ParamValueRef], ...linkList("paramValues", "paramValue") }),
+  }));
+}
 
 const ParamFilter = builder.inputType("ParamFilter", {
   fields: (t) => ({

@@ -4,9 +4,8 @@ import { builder } from "../builder.ts";
 import { runs } from "../domain/registries.ts";
 import { addRunInputs, finishRun, RUN_STATUSES, track } from "../domain/runs.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
-import { loadParamMaps } from "../loaders/params.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
-import { ArtifactRef, CollectionRef, ParamValueRef, RunRef } from "./refs.ts";
+import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { linkList } from "./links.ts";
 import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
 
@@ -31,13 +30,6 @@ builder.prismaObjectFields(RunRef, (t) => ({
   trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
   initiatedBy: t.relation("initiatedBy", { nullable: true }),
   initiatedRuns: t.relation("initiatedRuns", { authScopes: { read: true }, description: "runs this run started as its steps" }),
-  params: t.loadable({
-    type: "JSON",
-    description: "the run's param values as an object: name → value",
-    load: (ids: number[], ctx) => loadParamMaps(ctx.db.reader, "run", ids),
-    resolve: (run) => run.id,
-  }),
-  paramValues: t.field({ type: [ParamValueRef], ...linkList("paramValues", "paramValue") }),
 }));
 
 // What a run read and wrote: lists reach records beyond a mutation's own writes, so read.

@@ -35,13 +35,6 @@ builder.prismaObjectFields(TransformRef, (t) => ({
     }),
     resolve: (transform) => transform.runs[0] ?? null,
   }),
-  versions: t.prismaField({
-    type: ["Transform"],
-    authScopes: { read: true },
-    description: "every version of this transform's family, oldest first",
-    select: { stem: true },
-    resolve: (query, transform, _args, ctx) => ctx.db.reader.transform.findMany({ ...query, where: { stem: transform.stem }, orderBy: { uid: "asc" } }),
-  }),
   predecessors: t.field({ type: [TransformRef], ...linkList("predecessors", "predecessor") }),
   successors: t.field({ type: [TransformRef], ...linkList("successors", "successor") }),
 }));

@@ -1,6 +1,8 @@
 // The GraphQL object types of the Prisma models, declared once so that every type module
 // can name the others; each module adds its own fields with prismaObjectFields.
 import { builder } from "../builder.ts";
+import { artifacts, collections, transforms } from "../domain/registries.ts";
+import { readerOf } from "./registry-fields.ts";
 import { readOrWritten } from "./visibility.ts";
 
 // Every record type: with read, any record; without it, only those this request's mutations wrote.
@@ -15,8 +17,20 @@ export const CollectionRef = builder.prismaObject("Collection", { select: { id: 
 export const ParamRef = builder.prismaObject("Param", { authScopes: readOrWritten("Param"), fields: () => ({}) });
 export const ParamValueRef = builder.prismaObject("ParamValue", { authScopes: readOrWritten("ParamValue"), fields: () => ({}) });
 
-// What every versioned record has: its ids, its place in its family, and who made it when.
-for (const ref of [TransformRef, ArtifactRef, CollectionRef] as const) {
+/** The description of each versioned type's `versions` list. */
+const VERSIONS: Record<"Transform" | "Artifact" | "Collection", string | undefined> = {
+  Transform: "every version of this transform's family, oldest first",
+  Artifact: "every version of this artifact's family, oldest first",
+  Collection: undefined,
+};
+
+// What every versioned record has: its ids, its place in its family, who made it when, and the
+// other versions of its family (a list: read, as for every list).
+for (const [ref, registry] of [
+  [TransformRef, transforms],
+  [ArtifactRef, artifacts],
+  [CollectionRef, collections],
+] as const) {
   builder.prismaObjectFields(ref, (t) => ({
     id: t.exposeInt("id"),
     uid: t.exposeString("uid"),
@@ -26,5 +40,12 @@ for (const ref of [TransformRef, ArtifactRef, CollectionRef] as const) {
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     trashedAt: t.expose("trashedAt", { type: "DateTime", nullable: true }),
     createdBy: t.relation("createdBy"),
+    versions: t.prismaField({
+      type: [registry.model],
+      authScopes: { read: true },
+      description: VERSIONS[registry.model],
+      select: { stem: true },
+      resolve: (query, record, _args, ctx) => readerOf(ctx.db.reader, registry).findMany({ ...query, where: { stem: record.stem }, orderBy: [{ uid: "asc" }] }),
+    }),
   }));
 }
