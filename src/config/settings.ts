@@ -201,27 +201,31 @@ export interface LimitDefinition {
   onExcess: string;
 }
 
+/** What happens to a request over most limits. */
+const REFUSED = "`LIMIT_EXCEEDED`, nothing runs";
+
+/** A limit's variable (src/config/limits.ts), with what it limits and what happens over it. */
+function limit(key: keyof Limits, help: string, onExcess = REFUSED): LimitDefinition {
+  return { env: LIMIT_ENV[key], help, onExcess };
+}
+
 /** The query limits (environment only), in the order the docs list them. */
 export const LIMIT_SETTINGS: Readonly<Record<keyof Limits, LimitDefinition>> = {
-  maxDepth: { env: LIMIT_ENV.maxDepth, help: "selection depth", onExcess: "`LIMIT_EXCEEDED`, nothing runs" },
-  maxCost: {
-    env: LIMIT_ENV.maxCost,
-    help: "cost (scalar 1, object 2 + 1.5 × children, × literal `first`/`last`)",
-    onExcess: "`LIMIT_EXCEEDED`, nothing runs",
-  },
-  maxAliases: { env: LIMIT_ENV.maxAliases, help: "aliases per document", onExcess: "`LIMIT_EXCEEDED`, nothing runs" },
-  maxTokens: { env: LIMIT_ENV.maxTokens, help: "tokens per document", onExcess: "`LIMIT_EXCEEDED`, nothing runs" },
-  maxDirectives: { env: LIMIT_ENV.maxDirectives, help: "directives per document", onExcess: "`LIMIT_EXCEEDED`, nothing runs" },
-  maxPageSize: { env: LIMIT_ENV.maxPageSize, help: "page size (`first`/`last`)", onExcess: "capped to the limit" },
-  lineageMaxDepth: { env: LIMIT_ENV.lineageMaxDepth, help: "lineage depth (runs)", onExcess: "capped (read by the lineage resolver from `ctx.limits`)" },
-  lineageMaxNodes: { env: LIMIT_ENV.lineageMaxNodes, help: "lineage nodes", onExcess: "capped, answer marked truncated" },
-  maxBodyBytes: { env: LIMIT_ENV.maxBodyBytes, help: "request body", onExcess: "HTTP 413, `LIMIT_EXCEEDED`" },
-  requestTimeoutMs: {
-    env: LIMIT_ENV.requestTimeoutMs,
-    help: "query time budget",
-    onExcess: "`LIMIT_EXCEEDED`; mutations are exempt (bounded by the 30 s transaction timeout) so that a write is never reported failed after it committed",
-  },
-  metricsMaxOperationNames: { env: LIMIT_ENV.metricsMaxOperationNames, help: "operation names in `/metrics`", onExcess: "later names are counted as `other`" },
+  maxDepth: limit("maxDepth", "selection depth"),
+  maxCost: limit("maxCost", "cost (scalar 1, object 2 + 1.5 × children, × literal `first`/`last`)"),
+  maxAliases: limit("maxAliases", "aliases per document"),
+  maxTokens: limit("maxTokens", "tokens per document"),
+  maxDirectives: limit("maxDirectives", "directives per document"),
+  maxPageSize: limit("maxPageSize", "page size (`first`/`last`)", "capped to the limit"),
+  lineageMaxDepth: limit("lineageMaxDepth", "lineage depth (runs)", "capped (read by the lineage resolver from `ctx.limits`)"),
+  lineageMaxNodes: limit("lineageMaxNodes", "lineage nodes", "capped, answer marked truncated"),
+  maxBodyBytes: limit("maxBodyBytes", "request body", "HTTP 413, `LIMIT_EXCEEDED`"),
+  requestTimeoutMs: limit(
+    "requestTimeoutMs",
+    "query time budget",
+    "`LIMIT_EXCEEDED`; mutations are exempt (bounded by the 30 s transaction timeout) so that a write is never reported failed after it committed",
+  ),
+  metricsMaxOperationNames: limit("metricsMaxOperationNames", "operation names in `/metrics`", "later names are counted as `other`"),
 };
 
 const limitKeys = Object.keys(LIMIT_SETTINGS) as (keyof Limits)[];

@@ -6,7 +6,7 @@ import { STEM_LENGTH } from "../domain/uid.ts";
 import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { linkList } from "./links.ts";
-import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
+import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
@@ -38,8 +38,6 @@ defineRegistryFields(artifacts, {
     suffix: t.string({ required: false }),
     type: t.stringList({ required: false }),
     otype: t.string({ required: false }),
-    version: t.string({ required: false }),
-    isLatest: t.boolean({ required: false }),
     hash: t.string({ required: false }),
     storageRoot: t.string({ required: false }),
     runUid: t.string({ required: false, description: "produced by this run" }),
@@ -70,9 +68,8 @@ const RegisterArtifactInput = builder.inputType("RegisterArtifactInput", {
 
 builder.mutationFields((t) => ({
   // Known content answers with the existing record: the call registered it again.
-  registerArtifact: recordMutation(t, artifacts, {
+  registerArtifact: inputMutation(t, artifacts, RegisterArtifactInput, {
     description: "idempotent by hash; a known key in the same storage with new content becomes a new version",
-    args: { input: t.arg({ type: RegisterArtifactInput, required: true }) },
-    write: (w, { input }, ctx) => registerArtifact(w, input, { defaultStorageId: ctx.defaultStorageId }),
+    write: (w, input, ctx) => registerArtifact(w, input, { defaultStorageId: ctx.defaultStorageId }),
   }),
 }));

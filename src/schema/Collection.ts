@@ -5,7 +5,7 @@ import { collections } from "../domain/registries.ts";
 import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef } from "./refs.ts";
 import { linkList } from "./links.ts";
-import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
+import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
@@ -24,8 +24,6 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
 defineRegistryFields(collections, {
   filter: (t) => ({
     key: t.field({ type: StringMatch, required: false }),
-    version: t.string({ required: false }),
-    isLatest: t.boolean({ required: false }),
     runUid: t.string({ required: false }),
     createdBy: t.string({ required: false }),
   }),
@@ -46,9 +44,8 @@ const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
 });
 
 builder.mutationFields((t) => ({
-  createCollection: recordMutation(t, collections, {
+  createCollection: inputMutation(t, collections, CreateCollectionInput, {
     description: "idempotent by its members; a known key with other members becomes a new version",
-    args: { input: t.arg({ type: CreateCollectionInput, required: true }) },
-    write: (w, { input }) => createCollection(w, input),
+    write: (w, input) => createCollection(w, input),
   }),
 }));

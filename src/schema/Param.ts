@@ -6,7 +6,7 @@ import { StringMatch } from "./filters.ts";
 import { loadParamMaps } from "../loaders/params.ts";
 import { linkList } from "./links.ts";
 import { ArtifactRef, ParamRef, ParamValueRef, RunRef } from "./refs.ts";
-import { listConnection, recordMutation } from "./registry-fields.ts";
+import { defineKeyedFields, inputMutation } from "./registry-fields.ts";
 import { markWritten, writeRecording } from "./visibility.ts";
 
 builder.prismaObjectFields(ParamRef, (t) => ({
@@ -49,19 +49,10 @@ const ParamFilter = builder.inputType("ParamFilter", {
   }),
 });
 
-builder.queryFields((t) => ({
-  param: t.prismaField({
-    type: "Param",
-    nullable: true,
-    args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.reader.param.findUnique({ ...query, where: { name: args.name } }),
-  }),
-  params: listConnection(
-    t,
-    { name: "param", model: "Param", orderColumns: { NAME: "name", CREATED_AT: "createdAt", ID: "id" }, defaultOrder: "NAME", where: paramWhere },
-    ParamFilter,
-  ),
-}));
+defineKeyedFields(
+  { name: "param", model: "Param", key: "name", orderColumns: { NAME: "name", CREATED_AT: "createdAt", ID: "id" }, defaultOrder: "NAME", where: paramWhere },
+  ParamFilter,
+);
 
 const DefineParamInput = builder.inputType("DefineParamInput", {
   fields: (t) => ({
@@ -100,14 +91,7 @@ builder.objectField(AddParamValuesPayload, "artifact", (t) =>
 );
 
 builder.mutationFields((t) => ({
-  defineParam: recordMutation(
-    t,
-    { name: "param", model: "Param" },
-    {
-      args: { input: t.arg({ type: DefineParamInput, required: true }) },
-      write: (w, { input }) => defineParam(w, input),
-    },
-  ),
+  defineParam: inputMutation(t, { name: "param", model: "Param" }, DefineParamInput, { write: (w, input) => defineParam(w, input) }),
   addParamValues: t.field({
     type: AddParamValuesPayload,
     args: { input: t.arg({ type: AddParamValuesInput, required: true }) },

@@ -7,7 +7,7 @@ import { STEM_LENGTH } from "../domain/uid.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { linkList } from "./links.ts";
-import { defineRegistryFields, recordMutation } from "./registry-fields.ts";
+import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
 
 export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
 
@@ -152,18 +152,15 @@ const AddRunInputsInput = builder.inputType("AddRunInputsInput", {
 });
 
 builder.mutationFields((t) => ({
-  track: recordMutation(t, runs, {
+  track: inputMutation(t, runs, TrackInput, {
     description: "get-or-create the transform, start a run, record its params and inputs: one transaction",
-    args: { input: t.arg({ type: TrackInput, required: true }) },
-    write: (w, { input }) => track(w, input),
+    write: (w, input) => track(w, input),
   }),
-  finishRun: recordMutation(t, runs, {
-    args: { input: t.arg({ type: FinishRunInput, required: true }) },
-    write: (w, { input }) => finishRun(w, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
+  finishRun: inputMutation(t, runs, FinishRunInput, {
+    write: (w, input) => finishRun(w, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
   }),
-  addRunInputs: recordMutation(t, runs, {
+  addRunInputs: inputMutation(t, runs, AddRunInputsInput, {
     description: "records artifacts and collections as inputs of a run (its own outputs are skipped)",
-    args: { input: t.arg({ type: AddRunInputsInput, required: true }) },
-    write: (w, { input }) => addRunInputs(w, input),
+    write: (w, input) => addRunInputs(w, input),
   }),
 }));

@@ -6,7 +6,7 @@ import { addTransformPredecessors } from "../domain/transforms.ts";
 import { StringMatch, Visibility } from "./filters.ts";
 import { RunRef, TransformRef } from "./refs.ts";
 import { linkList } from "./links.ts";
-import { defineRegistryFields, pageSize, recordMutation } from "./registry-fields.ts";
+import { defineRegistryFields, inputMutation, pageSize } from "./registry-fields.ts";
 
 // Lists and connections reach records beyond a mutation's own writes: they need read even on
 // a record the caller wrote (README: scopes on mutation results); latestRun is checked by type.
@@ -43,9 +43,7 @@ defineRegistryFields(transforms, {
   filter: (t) => ({
     name: t.field({ type: StringMatch, required: false }),
     key: t.field({ type: StringMatch, required: false }),
-    version: t.string({ required: false }),
     type: t.stringList({ required: false }),
-    isLatest: t.boolean({ required: false }),
   }),
   remove: "moves a transform to the trash, or removes it for good (refused while it has runs)",
 });
@@ -58,8 +56,7 @@ const AddTransformPredecessorsInput = builder.inputType("AddTransformPredecessor
 });
 
 builder.mutationFields((t) => ({
-  addTransformPredecessors: recordMutation(t, transforms, {
-    args: { input: t.arg({ type: AddTransformPredecessorsInput, required: true }) },
-    write: (w, { input }) => addTransformPredecessors(w, input.uid, input.predecessorUids),
+  addTransformPredecessors: inputMutation(t, transforms, AddTransformPredecessorsInput, {
+    write: (w, input) => addTransformPredecessors(w, input.uid, input.predecessorUids),
   }),
 }));

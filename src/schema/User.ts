@@ -3,7 +3,7 @@ import { builder } from "../builder.ts";
 import { userWhere } from "../domain/filters.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
 import { UserRef } from "./refs.ts";
-import { listConnection } from "./registry-fields.ts";
+import { defineKeyedFields } from "./registry-fields.ts";
 
 builder.prismaObjectFields(UserRef, (t) => ({
   id: t.exposeInt("id"),
@@ -22,16 +22,7 @@ const UserFilter = builder.inputType("UserFilter", {
   }),
 });
 
-builder.queryFields((t) => ({
-  user: t.prismaField({
-    type: "User",
-    nullable: true,
-    args: { handle: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.reader.user.findUnique({ ...query, where: { handle: args.handle } }),
-  }),
-  users: listConnection(
-    t,
-    { name: "user", model: "User", orderColumns: { HANDLE: "handle", CREATED_AT: "createdAt", ID: "id" }, defaultOrder: "ID", where: userWhere },
-    UserFilter,
-  ),
-}));
+defineKeyedFields(
+  { name: "user", model: "User", key: "handle", orderColumns: { HANDLE: "handle", CREATED_AT: "createdAt", ID: "id" }, defaultOrder: "ID", where: userWhere },
+  UserFilter,
+);

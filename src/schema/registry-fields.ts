@@ -22,6 +22,7 @@ export type Shape<M extends Model> = PrismaTypes[M]["Shape"];
 // The calls a registry's fields make, shared by the four delegates (Prisma types each one separately).
 interface RecordReader<M extends Model> {
   findFirst(args: { where: object }): Promise<Shape<M> | null>;
+  findUnique(args: { where: object }): Promise<Shape<M> | null>;
   findMany(args: { where: object; orderBy?: object[] }): Promise<Shape<M>[]>;
   findUniqueOrThrow(args: { where: { id: number } }): Promise<Shape<M>>;
   count(args: { where: object }): Promise<number>;
@@ -51,6 +52,12 @@ export interface RegistryFieldsOptions {
 /** A registry, seen through the one signature its list filter is called with. */
 type Filtered = AnyRegistry & { where(filter: FilterInput | null | undefined, scope: FilterScope): object | Promise<object> };
 
+/** The filter fields of a versioned registry's family: a version tag, latest versions only. */
+function familyFilter(registry: AnyRegistry, t: FilterFieldBuilder): InputFieldMap {
+  if (registry.stemLength == null) return {};
+  return { version: t.string({ required: false }), isLatest: t.boolean({ required: false }) };
+}
+
 /** What a versioned registry's lookup takes: a stem names the latest version. */
 function lookupDescription({ name, stemLength }: AnyRegistry): string | undefined {
   if (stemLength == null) return undefined;
@@ -68,6 +75,7 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
       createdBy: t.string({ required: false, description: "handle of the creating user" }),
       createdAt: t.field({ type: DateTimeRange, required: false }),
       visibility: t.field({ type: Visibility, required: false, defaultValue: "DEFAULT" }),
+      ...familyFilter(registry, t),
       ...options.filter(t),
     }),
   });
@@ -127,7 +135,44 @@ export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: Inp
   });
 }
 
+/** A list of records a unique key names (params by name, users by handle), and the lookup by that key. */
+interface KeyedListSpec extends ListSpec {
+  key: string;
+}
+
+/** Adds `<name>(<key>)` and `<name>s(filter, orderBy, first, after…)` for records without uids. */
+export function defineKeyedFields(list: KeyedListSpec, filter: InputObjectRef<Types, FilterInput>) {
+  builder.queryFields((t) => ({
+    [list.name]: t.prismaField({
+      type: list.model,
+      nullable: true,
+      args: { [list.key]: t.arg.string({ required: true }) },
+      resolve: (query, _root, args, ctx) => readerOf(ctx.db.reader, list).findUnique({ ...query, where: { [list.key]: args[list.key] } }),
+    }),
+    [`${list.name}s`]: listConnection(t, list, filter),
+  }));
+}
+
 type MutationFieldBuilder = Parameters<Parameters<typeof builder.mutationFields>[0]>[0];
+
+/**
+/** The write of a mutation that takes one `input` object: what it writes, from that input. */
+type InputWrite<Input> = (w: WriteContext, input: Input, ctx: Context) => Promise<{ id: number }>;
+
+/** A record mutation whose one argument is `input: <Input>!`, the shape of every registry's writes. */
+export function inputMutation<Input extends object>(
+  t: MutationFieldBuilder,
+  registry: { name: Delegate; model: Model },
+  input: InputObjectRef<Types, Input>,
+  options: { description?: string; write: InputWrite<Input> },
+) {
+  return recordMutation(t, registry, {
+    description: options.description,
+    args: { input: t.arg({ type: input, required: true }) },
+    // A required argument is always there; Pothos cannot resolve its shape for a generic Input.
+    write: (w, args, ctx) => options.write(w, (args as { input: Input }).input, ctx),
+  });
+}
 
 /**
  * A mutation that writes one record in a transaction and answers with it, read again with the
