@@ -6,7 +6,7 @@ import { addRunInputs, finishRun, RUN_STATUSES, track } from "../domain/runs.ts"
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
-import { linkList } from "./links.ts";
+import { linkList, trashableRelation } from "./links.ts";
 import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
 
 export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
@@ -33,33 +33,20 @@ builder.prismaObjectFields(RunRef, (t) => ({
 }));
 
 // What a run read and wrote: lists reach records beyond a mutation's own writes, so read.
-builder.prismaObjectFields(RunRef, (t) => ({
-  inputArtifacts: t.field({
-    type: [ArtifactRef],
-    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    ...linkList("inputArtifacts", "artifact", { orderBy: "artifactId", trashable: true }),
-  }),
-  outputArtifacts: t.relation("outputArtifacts", {
-    authScopes: { read: true },
-    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
-  }),
-  recreatedArtifacts: t.field({
-    type: [ArtifactRef],
-    description: "existing artifacts this run registered again: it re-created them, it did not read them",
-    ...linkList("recreatedArtifacts", "artifact"),
-  }),
-  inputCollections: t.field({
-    type: [CollectionRef],
-    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    ...linkList("inputCollections", "collection", { orderBy: "collectionId", trashable: true }),
-  }),
-  outputCollections: t.relation("outputCollections", {
-    authScopes: { read: true },
-    args: { includeTrashed: t.arg.boolean({ defaultValue: false }) },
-    query: (args) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" } }),
-  }),
-}));
+builder.prismaObjectFields(RunRef, (t) => {
+  const args = { includeTrashed: t.arg.boolean({ defaultValue: false }) };
+  return {
+    inputArtifacts: t.field({ type: [ArtifactRef], args, ...linkList("inputArtifacts", "artifact", { orderBy: "artifactId", trashable: true }) }),
+    outputArtifacts: t.relation("outputArtifacts", { args, ...trashableRelation }),
+    recreatedArtifacts: t.field({
+      type: [ArtifactRef],
+      description: "existing artifacts this run registered again: it re-created them, it did not read them",
+      ...linkList("recreatedArtifacts", "artifact"),
+    }),
+    inputCollections: t.field({ type: [CollectionRef], args, ...linkList("inputCollections", "collection", { orderBy: "collectionId", trashable: true }) }),
+    outputCollections: t.relation("outputCollections", { args, ...trashableRelation }),
+  };
+});
 
 // Artifacts and collections are read by runs the same way: the runs that took them as input.
 for (const ref of [ArtifactRef, CollectionRef] as const) {

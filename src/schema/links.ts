@@ -33,3 +33,9 @@ export function linkList<Link extends string, Target extends string>(link: Link,
     resolve: <Row>(parent: Record<Link, Record<Target, Row>[]>): Row[] => parent[link].map((row) => row[target]),
   };
 }
+
+/** A to-many relation listed oldest first, its trashed records only when includeTrashed is set (a list: read). */
+export const trashableRelation = {
+  authScopes: { read: true },
+  query: (args: { includeTrashed?: boolean | null }) => ({ where: args.includeTrashed ? {} : { trashedAt: null }, orderBy: { id: "asc" as const } }),
+};
