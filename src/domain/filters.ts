@@ -68,14 +68,17 @@ export function rangeWhere(range: Maybe<TimeRange>): { gte?: Date; lt?: Date } |
 
 const listWhere = <T>(values: Maybe<readonly T[]>) => (values ? { in: [...values] } : undefined);
 
-/** The filters of a versioned record's place in its family. */
-interface FamilyFilter {
-  version?: Maybe<string>;
+/** Filters that compare a column with one string, each by its name. */
+type Equals<Names extends string> = { [Name in Names]?: Maybe<string> };
+
+/** The filters of a versioned record's key and place in its family. */
+interface FamilyFilter extends Equals<"version"> {
+  key?: Maybe<TextMatch>;
   isLatest?: Maybe<boolean>;
 }
 
-function familyFilterWhere(filter: Maybe<FamilyFilter>) {
-  return { version: filter?.version ?? undefined, isLatest: filter?.isLatest ?? undefined };
+function familyFilterWhere(filter: Maybe<FamilyFilter>, provider: Provider) {
+  return { key: stringWhere(filter?.key, provider), version: filter?.version ?? undefined, isLatest: filter?.isLatest ?? undefined };
 }
 
 /** The filters every record list has: its trash visibility, its creator and when it was created. */
@@ -95,30 +98,24 @@ function recordWhere(filter: Maybe<RecordFilter>) {
 
 export interface TransformFilter extends RecordFilter, FamilyFilter {
   name?: Maybe<TextMatch>;
-  key?: Maybe<TextMatch>;
   type?: Maybe<readonly string[]>;
 }
 
 export function transformWhere(filter: Maybe<TransformFilter>, { provider }: FilterScope): Prisma.TransformWhereInput {
   return {
     ...recordWhere(filter),
-    ...familyFilterWhere(filter),
+    ...familyFilterWhere(filter, provider),
     name: stringWhere(filter?.name, provider),
-    key: stringWhere(filter?.key, provider),
     type: listWhere(filter?.type),
   };
 }
 
-export interface RunFilter extends RecordFilter {
-  transformUid?: Maybe<string>;
+export interface RunFilter extends RecordFilter, Equals<"transformUid" | "reference" | "referenceType" | "initiatedByRunUid"> {
   transformName?: Maybe<TextMatch>;
   transformType?: Maybe<readonly string[]>;
   status?: Maybe<readonly string[]>;
   startedAt?: Maybe<TimeRange>;
   finishedAt?: Maybe<TimeRange>;
-  reference?: Maybe<string>;
-  referenceType?: Maybe<string>;
-  initiatedByRunUid?: Maybe<string>;
   params?: Maybe<readonly ParamPredicate[]>;
 }
 
@@ -143,16 +140,9 @@ export async function runWhere(filter: Maybe<RunFilter>, { provider, reader }: F
   };
 }
 
-export interface ArtifactFilter extends RecordFilter, FamilyFilter {
-  key?: Maybe<TextMatch>;
+export interface ArtifactFilter extends RecordFilter, FamilyFilter, Equals<"suffix" | "otype" | "hash" | "storageRoot" | "runUid" | "transformUid"> {
   description?: Maybe<TextMatch>;
-  suffix?: Maybe<string>;
   type?: Maybe<readonly string[]>;
-  otype?: Maybe<string>;
-  hash?: Maybe<string>;
-  storageRoot?: Maybe<string>;
-  runUid?: Maybe<string>;
-  transformUid?: Maybe<string>;
 }
 
 export function artifactWhere(filter: Maybe<ArtifactFilter>, { provider }: FilterScope): Prisma.ArtifactWhereInput {
@@ -162,8 +152,7 @@ export function artifactWhere(filter: Maybe<ArtifactFilter>, { provider }: Filte
   };
   return {
     ...recordWhere(filter),
-    ...familyFilterWhere(filter),
-    key: stringWhere(filter?.key, provider),
+    ...familyFilterWhere(filter, provider),
     description: stringWhere(filter?.description, provider),
     suffix: filter?.suffix ?? undefined,
     type: listWhere(filter?.type),
@@ -175,16 +164,12 @@ export function artifactWhere(filter: Maybe<ArtifactFilter>, { provider }: Filte
   };
 }
 
-export interface CollectionFilter extends RecordFilter, FamilyFilter {
-  key?: Maybe<TextMatch>;
-  runUid?: Maybe<string>;
-}
+export interface CollectionFilter extends RecordFilter, FamilyFilter, Equals<"runUid"> {}
 
 export function collectionWhere(filter: Maybe<CollectionFilter>, { provider }: FilterScope): Prisma.CollectionWhereInput {
   return {
     ...recordWhere(filter),
-    ...familyFilterWhere(filter),
-    key: stringWhere(filter?.key, provider),
+    ...familyFilterWhere(filter, provider),
     run: filter?.runUid ? { uid: filter.runUid } : undefined,
   };
 }

@@ -33,7 +33,6 @@ builder.prismaObjectFields(ArtifactRef, (t) => ({
 
 defineRegistryFields(artifacts, {
   filter: (t) => ({
-    key: t.field({ type: StringMatch, required: false }),
     description: t.field({ type: StringMatch, required: false }),
     suffix: t.string({ required: false }),
     type: t.stringList({ required: false }),

@@ -2,7 +2,6 @@
 import { builder } from "../builder.ts";
 import { createCollection } from "../domain/collections.ts";
 import { collections } from "../domain/registries.ts";
-import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef } from "./refs.ts";
 import { linkList } from "./links.ts";
 import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
@@ -23,7 +22,6 @@ builder.prismaObjectFields(CollectionRef, (t) => ({
 
 defineRegistryFields(collections, {
   filter: (t) => ({
-    key: t.field({ type: StringMatch, required: false }),
     runUid: t.string({ required: false }),
     createdBy: t.string({ required: false }),
   }),

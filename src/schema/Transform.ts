@@ -42,7 +42,6 @@ builder.prismaObjectFields(TransformRef, (t) => ({
 defineRegistryFields(transforms, {
   filter: (t) => ({
     name: t.field({ type: StringMatch, required: false }),
-    key: t.field({ type: StringMatch, required: false }),
     type: t.stringList({ required: false }),
   }),
   remove: "moves a transform to the trash, or removes it for good (refused while it has runs)",

@@ -12,7 +12,7 @@ import { writeContext, type WriteContext } from "../domain/write-context.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { writeRecord } from "./visibility.ts";
-import { DateTimeRange, orderInput, Visibility } from "./filters.ts";
+import { DateTimeRange, orderInput, StringMatch, Visibility } from "./filters.ts";
 
 /** The records a mutation answers with: the registries' and declared params. */
 export type Model = AnyRegistry["model"] | "Param" | "User";
@@ -52,10 +52,14 @@ export interface RegistryFieldsOptions {
 /** A registry, seen through the one signature its list filter is called with. */
 type Filtered = AnyRegistry & { where(filter: FilterInput | null | undefined, scope: FilterScope): object | Promise<object> };
 
-/** The filter fields of a versioned registry's family: a version tag, latest versions only. */
+/** The filter fields of a versioned registry: its key, a version tag, latest versions only. */
 function familyFilter(registry: AnyRegistry, t: FilterFieldBuilder): InputFieldMap {
   if (registry.stemLength == null) return {};
-  return { version: t.string({ required: false }), isLatest: t.boolean({ required: false }) };
+  return {
+    key: t.field({ type: StringMatch, required: false }),
+    version: t.string({ required: false }),
+    isLatest: t.boolean({ required: false }),
+  };
 }
 
 /** What a versioned registry's lookup takes: a stem names the latest version. */
