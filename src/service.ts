@@ -1,59 +1,35 @@
 // Wires a running instance together: database (migrated), local user, default storage and
 // the GraphQL application with its security settings. Used by the server and the tests alike.
 import path from "node:path";
-import { resolveLimits, type AuthMode, type Limits } from "./config.ts";
+import { resolveLimits, type Limits } from "./config.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./db/database.ts";
 import { ensureDefaultStorage, ensureLocalUser } from "./domain/instance.ts";
-import type { Logger } from "./log.ts";
-import { createApp } from "./yoga.ts";
+import { createApp, type AppOptions } from "./yoga.ts";
 
-export interface ServiceOptions extends DatabaseOptions {
+/** What createService fills in itself: the database, the local user and storage, the shutdown flag. */
+type Wired = "db" | "localUser" | "defaultStorageId" | "limits" | "isShuttingDown";
+
+export interface ServiceOptions extends DatabaseOptions, Omit<AppOptions, Wired> {
   /** Root of the default storage; defaults to <dataDir>/storage. */
   storageRoot?: string;
-  graphiql?: boolean;
-  /** Serve the web UI; default true. */
-  ui?: boolean;
-  /** Folder of the built UI; default web/dist. */
-  uiDir?: string;
-  /** Default "off" (the embedded, loopback-only mode); the server refuses "off" off loopback. */
-  auth?: AuthMode;
   /** Overrides of the defaults and LIMIT_* environment variables. */
   limits?: Partial<Limits>;
-  introspection?: boolean;
-  csrfPrevention?: boolean;
-  /** Browser origins allowed besides the service's own (--cors-origin). */
-  corsOrigins?: readonly string[];
-  /** Host names served besides loopback ones (--allowed-host); see AppOptions. */
-  allowedHosts?: readonly string[];
-  logger?: Logger;
-  processMetrics?: boolean;
-  /** Response cache TTL in milliseconds (--response-cache-ttl); 0 or unset: off. */
-  responseCacheTtlMs?: number;
 }
 
 export async function createService(options: ServiceOptions = {}) {
-  const limits = resolveLimits(options.limits);
+  const { storageRoot: root, limits: overrides, ...app } = options;
+  const limits = resolveLimits(overrides);
   const db: Database = await openDatabase(options);
   const user = await db.write((tx) => ensureLocalUser(tx));
-  const storageRoot = options.storageRoot ?? path.join(path.resolve(options.dataDir ?? "data"), "storage");
+  const storageRoot = root ?? path.join(path.resolve(options.dataDir ?? "data"), "storage");
   const storage = await db.write((tx) => ensureDefaultStorage(tx, storageRoot, user.id));
   let shuttingDown = false;
   const yoga = createApp({
+    ...app,
     db,
     localUser: { id: user.id, uid: user.uid, handle: user.handle, scopes: ["read", "write", "admin"] },
     defaultStorageId: storage.id,
-    graphiql: options.graphiql,
-    ui: options.ui,
-    uiDir: options.uiDir,
-    auth: options.auth ?? "off",
     limits,
-    introspection: options.introspection,
-    csrfPrevention: options.csrfPrevention,
-    corsOrigins: options.corsOrigins,
-    allowedHosts: options.allowedHosts,
-    logger: options.logger,
-    processMetrics: options.processMetrics,
-    responseCacheTtlMs: options.responseCacheTtlMs,
     isShuttingDown: () => shuttingDown,
   });
   return {

@@ -2,16 +2,11 @@
 // path is hashed the lamindb way and looked up by its hash.
 import { existsSync } from "node:fs";
 import { hashPath, LineageError, type LineageClient, type LineageQuery } from "../client/index.ts";
+import { flags } from "./flags.ts";
 import { HELP } from "./help.ts";
 import { clientFor, integerOption, stringOption, UsageError, type ParsedCommand } from "./options.ts";
 
-export const OPTIONS = {
-  up: { type: "boolean" },
-  down: { type: "boolean" },
-  depth: { type: "string" },
-  "max-nodes": { type: "string" },
-  format: { type: "string" },
-} as const;
+export const OPTIONS = flags(["depth", "max-nodes", "format"], ["up", "down"]);
 
 const FORMATS = ["text", "mermaid", "dot", "json"] as const;
 
