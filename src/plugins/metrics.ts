@@ -20,6 +20,102 @@ export const OTHER_OPERATIONS = "other";
 const MAX_NAME_LENGTH = 100;
 
 type Labels = Record<string, string | number>;
+/** A metric's labels of one observation, from the phase's parameters and the request's context. */
+type Filler = (params: FillLabelsFnParams, context: { request: Request; response: Response }) => Labels;
+
+/** How each metric labels an observation; an operation name only for requests that reached execution. */
+function labelFillers(executed: WeakMap<Request, string>) {
+  const byType = (params: FillLabelsFnParams): Labels => ({ operationType: params.operationType ?? "unknown" });
+  const byTypeAndName = (params: FillLabelsFnParams, context: { request?: Request } | undefined): Labels => {
+    const name = context?.request ? executed.get(context.request) : undefined;
+    return name === undefined ? byType(params) : { operationName: name, ...byType(params) };
+  };
+  return {
+    byType,
+    byTypeAndName,
+    http: (params: FillLabelsFnParams, context: { request: Request; response: Response }): Labels => ({
+      ...byTypeAndName(params, context),
+      method: context.request.method,
+      statusCode: context.response.status,
+    }),
+    errors: (params: FillLabelsFnParams, context: { request?: Request }): Labels => ({
+      ...byTypeAndName(params, context),
+      phase: params.errorPhase ?? "unknown",
+    }),
+  };
+}
+
+/** The metrics kept (the plugin's default names and help texts) and those turned off. */
+function metricDefinitions(registry: Registry, fill: ReturnType<typeof labelFillers>) {
+  const histogram = <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fillLabelsFn: Filler) =>
+    createHistogram<Phase, string>({ registry, histogram: { name, help, labelNames }, fillLabelsFn, phases });
+  const counter = <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fillLabelsFn: Filler) =>
+    createCounter<Phase, string>({ registry, counter: { name, help, labelNames }, fillLabelsFn, phases });
+  const named = ["operationName", "operationType"];
+  return {
+    graphql_yoga_http_duration: histogram(
+      "graphql_yoga_http_duration",
+      "Time spent on HTTP connection",
+      [...named, "method", "statusCode"],
+      ["request"],
+      fill.http,
+    ),
+    graphql_envelop_request: counter(
+      "graphql_envelop_request",
+      "Counts the amount of GraphQL requests executed through Envelop",
+      named,
+      ["execute", "subscribe"],
+      fill.byTypeAndName,
+    ),
+    graphql_envelop_request_duration: histogram(
+      "graphql_envelop_request_duration",
+      "Time spent on running the GraphQL operation from parse to execute",
+      named,
+      ["execute", "subscribe"],
+      fill.byTypeAndName,
+    ),
+    graphql_envelop_request_time_summary: false,
+    graphql_envelop_phase_parse: histogram(
+      "graphql_envelop_phase_parse",
+      'Time spent on running GraphQL "parse" function',
+      ["operationType"],
+      ["parse"],
+      fill.byType,
+    ),
+    graphql_envelop_phase_validate: histogram(
+      "graphql_envelop_phase_validate",
+      'Time spent on running GraphQL "validate" function',
+      ["operationType"],
+      ["validate"],
+      fill.byType,
+    ),
+    graphql_envelop_phase_context: histogram(
+      "graphql_envelop_phase_context",
+      "Time spent on building the GraphQL context",
+      ["operationType"],
+      ["context"],
+      fill.byType,
+    ),
+    graphql_envelop_phase_execute: histogram(
+      "graphql_envelop_phase_execute",
+      'Time spent on running the GraphQL "execute" function',
+      named,
+      ["execute"],
+      fill.byTypeAndName,
+    ),
+    graphql_envelop_phase_subscribe: false,
+    graphql_envelop_error_result: counter(
+      "graphql_envelop_error_result",
+      "Counts the amount of errors reported from all phases",
+      [...named, "phase"],
+      ["parse", "validate", "context", "execute"],
+      fill.errors,
+    ),
+    graphql_envelop_deprecated_field: false,
+    graphql_envelop_schema_change: false,
+    graphql_envelop_execute_resolver: false,
+  } as const;
+}
 
 export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number } = {}): {
   plugin: Plugin<Context>;
@@ -32,98 +128,11 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
   // Requests that reached execution, with the label value of their operation; keyed by the
   // request object, so an entry lives only as long as its request.
   const executed = new WeakMap<Request, string>();
-
-  const byType = (params: FillLabelsFnParams): Labels => ({ operationType: params.operationType ?? "unknown" });
-  const byTypeAndName = (params: FillLabelsFnParams, context: { request?: Request } | undefined): Labels => {
-    const name = context?.request ? executed.get(context.request) : undefined;
-    return name === undefined ? byType(params) : { operationName: name, ...byType(params) };
-  };
-  const histogram = <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fill: typeof byTypeAndName) =>
-    createHistogram<Phase, string>({ registry, histogram: { name, help, labelNames }, fillLabelsFn: fill as never, phases });
-
   const prometheus = usePrometheus({
     endpoint: options.endpoint ?? "/metrics",
     registry,
     labels: { operationName: true, operationType: true, method: true, statusCode: true, url: false, phase: true, path: false },
-    metrics: {
-      graphql_yoga_http_duration: createHistogram({
-        registry,
-        histogram: {
-          name: "graphql_yoga_http_duration",
-          help: "Time spent on HTTP connection",
-          labelNames: ["operationName", "operationType", "method", "statusCode"],
-        },
-        fillLabelsFn: ((params: FillLabelsFnParams, context: { request: Request; response: Response }) => ({
-          ...byTypeAndName(params, context),
-          method: context.request.method,
-          statusCode: context.response.status,
-        })) as never,
-        phases: ["request"],
-      }),
-      graphql_envelop_request: createCounter({
-        registry,
-        counter: {
-          name: "graphql_envelop_request",
-          help: "Counts the amount of GraphQL requests executed through Envelop",
-          labelNames: ["operationName", "operationType"],
-        },
-        fillLabelsFn: byTypeAndName as never,
-        phases: ["execute", "subscribe"],
-      }),
-      graphql_envelop_request_duration: histogram(
-        "graphql_envelop_request_duration",
-        "Time spent on running the GraphQL operation from parse to execute",
-        ["operationName", "operationType"],
-        ["execute", "subscribe"],
-        byTypeAndName,
-      ),
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: histogram(
-        "graphql_envelop_phase_parse",
-        'Time spent on running GraphQL "parse" function',
-        ["operationType"],
-        ["parse"],
-        byType,
-      ),
-      graphql_envelop_phase_validate: histogram(
-        "graphql_envelop_phase_validate",
-        'Time spent on running GraphQL "validate" function',
-        ["operationType"],
-        ["validate"],
-        byType,
-      ),
-      graphql_envelop_phase_context: histogram(
-        "graphql_envelop_phase_context",
-        "Time spent on building the GraphQL context",
-        ["operationType"],
-        ["context"],
-        byType,
-      ),
-      graphql_envelop_phase_execute: histogram(
-        "graphql_envelop_phase_execute",
-        'Time spent on running the GraphQL "execute" function',
-        ["operationName", "operationType"],
-        ["execute"],
-        byTypeAndName,
-      ),
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_error_result: createCounter({
-        registry,
-        counter: {
-          name: "graphql_envelop_error_result",
-          help: "Counts the amount of errors reported from all phases",
-          labelNames: ["operationName", "operationType", "phase"],
-        },
-        fillLabelsFn: ((params: FillLabelsFnParams, context: { request?: Request }) => ({
-          ...byTypeAndName(params, context),
-          phase: params.errorPhase ?? "unknown",
-        })) as never,
-        phases: ["parse", "validate", "context", "execute"],
-      }),
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_schema_change: false,
-      graphql_envelop_execute_resolver: false,
-    },
+    metrics: metricDefinitions(registry, labelFillers(executed)),
   }) as Plugin<Context>;
 
   const plugin: Plugin<Context> = {
