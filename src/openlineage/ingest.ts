@@ -12,7 +12,8 @@ import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type R
 import { writeRunParams } from "./params.ts";
 import { writeEnvironments } from "./environment.ts";
 import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
-import { createVersions, deriveLinks, settle, writeInputs, writeOutputs, type Written } from "./versions.ts";
+import { createVersions, writeInputs, writeOutputs, type Written } from "./versions.ts";
+import { deriveLinks, flagLatest } from "./links.ts";
 import { writeContext, type Actor } from "../domain/write-context.ts";
 
 export interface EventResult {
@@ -178,7 +179,7 @@ async function writeDatasetEvents(db: Database, tx: Tx, events: OpenLineageEvent
     missing.map((stem) => ({ family: fresh.get(stem)!, hash: originHash(stem), runId: null, facets: {}, size: null, nObservations: null, nObjects: null })),
     userId,
   );
-  await settle(tx, missing);
+  await flagLatest(db, tx, missing);
   for (const dataset of datasets) {
     const latest = await tx.artifact.findFirst({ where: { stem: familyOf(families, dataset).stem, isLatest: true }, select: { id: true, facets: true } });
     if (!latest) continue;

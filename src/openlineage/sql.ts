@@ -52,3 +52,22 @@ export async function insertRows<R = Record<string, unknown>>(
   }
   return out;
 }
+
+/**
+ * Parameters of a raw statement in the provider's dialect. A list is one parameter (a JSON
+ * array read by json_each on SQLite, an array on PostgreSQL), so the statement's text does not
+ * change with its length and its plan is reused.
+ */
+export class Binds {
+  readonly values: unknown[] = [];
+  constructor(private readonly provider: Database["provider"]) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.provider === "sqlite" ? "?" : `$${this.values.length}`;
+  }
+  /** A subquery of the values, one column named value. */
+  list(values: readonly (string | number)[], type: "text" | "int"): string {
+    if (this.provider === "sqlite") return `(SELECT value FROM json_each(${this.add(JSON.stringify(values))}))`;
+    return `(SELECT unnest(${this.add(values)}::${type}[]) AS value)`;
+  }
+}
