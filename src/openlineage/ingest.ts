@@ -122,9 +122,9 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   const jobs = events.flatMap((event) => (event.kind === "dataset" ? [] : [event.job, ...(event.kind === "run" && event.parent ? [event.parent.job] : [])]));
   await lockAll(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
 
-  const transforms = new TransformCache(w);
+  const transforms = new TransformCache(w, db.provider);
   await transforms.preload(jobs);
-  const states = await loadRuns(tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
+  const states = await loadRuns(db, tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
   const placed: Placed[] = [];
   const runOf = new Map<OpenLineageEvent, RunState>();
   for (const event of events) {
@@ -147,7 +147,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
     [...states.values()].filter((state) => state.changed),
   );
 
-  const families = await resolveFamilies(tx, datasets, userId);
+  const families = await resolveFamilies(db, tx, datasets, userId);
   const outputs: Written[] = [];
   const inputs: Written[] = [];
   for (const event of runEvents) {

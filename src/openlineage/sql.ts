@@ -29,6 +29,8 @@ export async function insertRows<R = Record<string, unknown>>(
   table: string,
   rows: Record<string, Value>[],
   returning: string[] = [],
+  /** An ON CONFLICT clause, for an upsert. */
+  onConflict = "",
 ): Promise<R[]> {
   if (!rows.length) return [];
   const columns = Object.keys(rows[0]);
@@ -46,7 +48,7 @@ export async function insertRows<R = Record<string, unknown>>(
       });
       return `(${placeholders.join(", ")})`;
     });
-    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
+    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}${onConflict ? ` ${onConflict}` : ""}`;
     if (returning.length) out.push(...(await tx.$queryRawUnsafe<R[]>(`${sql} RETURNING ${returning.map((c) => `"${c}"`).join(", ")}`, ...params)));
     else await tx.$executeRawUnsafe(sql, ...params);
   }
@@ -70,4 +72,17 @@ export class Binds {
     if (this.provider === "sqlite") return `(SELECT value FROM json_each(${this.add(JSON.stringify(values))}))`;
     return `(SELECT unnest(${this.add(values)}::${type}[]) AS value)`;
   }
+}
+
+/** Updates the row(s) `where` names (columns equal to values) with `set`, in one statement, returning nothing. */
+export async function updateRow(db: Database, tx: Tx, table: string, set: Record<string, Value>, where: Record<string, Value>): Promise<void> {
+  const params: unknown[] = [];
+  const place = (value: Value) => {
+    params.push(bind(db.provider, value));
+    if (db.provider === "sqlite") return "?";
+    return value instanceof JsonValue ? `$${params.length}::jsonb` : `$${params.length}`;
+  };
+  const assignments = Object.entries(set).map(([column, value]) => `"${column}" = ${place(value)}`);
+  const conditions = Object.entries(where).map(([column, value]) => `"${column}" = ${place(value)}`);
+  await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${conditions.join(" AND ")}`, ...params);
 }

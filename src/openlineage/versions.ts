@@ -2,10 +2,10 @@
 // its family, and the reads of each run (its earliest read of each family), from which the
 // input links are derived (src/openlineage/links.ts).
 import type { Database, Tx } from "../db/database.ts";
-import { Binds, insertRows, JsonValue } from "./sql.ts";
+import { Binds, insertRows, JsonValue, updateRow } from "./sql.ts";
 import { FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "../domain/uid.ts";
 import type { Family } from "./families.ts";
-import { asJson, HASH_TYPE, outputHash } from "./mapping.ts";
+import { HASH_TYPE, outputHash } from "./mapping.ts";
 import type { DatasetRef, Facets } from "./parse.ts";
 import type { RunState } from "./runs.ts";
 
@@ -83,24 +83,31 @@ export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], use
     version.nObjects = output.dataset.fileCount ?? version.nObjects;
     byHash.set(hash, version);
   }
-  const known = await tx.artifact.findMany({ where: { hash: { in: [...byHash.keys()] } }, select: { id: true, hash: true, facets: true } });
+  const b = new Binds(db.provider);
+  const known = await tx.$queryRawUnsafe<{ id: number | bigint; hash: string; facets: unknown }[]>(
+    `SELECT id, hash, facets FROM "Artifact" WHERE hash IN ${b.list([...byHash.keys()], "text")}`,
+    ...b.values,
+  );
   for (const row of known) {
-    const version = byHash.get(row.hash!)!;
-    byHash.delete(row.hash!);
-    await tx.artifact.update({
-      where: { id: row.id },
-      data: {
-        facets: asJson({ ...((row.facets ?? {}) as Facets), ...version.facets }),
-        ...(version.size != null ? { size: version.size } : {}),
-        ...(version.nObservations != null ? { nObservations: version.nObservations } : {}),
-        ...(version.nObjects != null ? { nObjects: version.nObjects } : {}),
+    const version = byHash.get(row.hash)!;
+    byHash.delete(row.hash);
+    const statistics = { size: version.size, nObservations: version.nObservations, nObjects: version.nObjects };
+    await updateRow(
+      db,
+      tx,
+      "Artifact",
+      {
+        facets: new JsonValue({ ...((row.facets ?? {}) as Facets), ...version.facets }),
+        ...Object.fromEntries(Object.entries(statistics).filter(([, value]) => value != null)),
+        updatedAt: new Date(),
       },
-    });
+      { id: Number(row.id) },
+    );
   }
   await createVersions(db, tx, [...byHash.values()], userId);
 }
 
-/** Records what each run read and the earliest time it read it. */
+/** Records what each run read and the earliest time it read it, in one statement. */
 export async function writeInputs(db: Database, tx: Tx, inputs: Written[]): Promise<void> {
   const earliest = new Map<string, { runId: number; stem: string; readAt: Date }>();
   for (const input of inputs) {
@@ -108,17 +115,12 @@ export async function writeInputs(db: Database, tx: Tx, inputs: Written[]): Prom
     const seen = earliest.get(key);
     if (!seen || input.at < seen.readAt) earliest.set(key, { runId: input.run.id!, stem: input.family.stem, readAt: input.at });
   }
-  if (!earliest.size) return;
-  const rows = await tx.openLineageInput.findMany({
-    where: { runId: { in: [...new Set(inputs.map((input) => input.run.id!))] }, stem: { in: [...new Set(inputs.map((input) => input.family.stem))] } },
-  });
-  const stored = new Map(rows.map((row) => [`${row.runId}:${row.stem}`, row]));
-  const fresh = [...earliest.entries()].filter(([key]) => !stored.has(key)).map(([, row]) => row);
-  await insertRows(db, tx, "OpenLineageInput", fresh);
-  for (const [key, row] of earliest) {
-    const current = stored.get(key);
-    if (current && row.readAt < current.readAt) {
-      await tx.openLineageInput.update({ where: { runId_stem: { runId: row.runId, stem: row.stem } }, data: { readAt: row.readAt } });
-    }
-  }
+  await insertRows(
+    db,
+    tx,
+    "OpenLineageInput",
+    [...earliest.values()],
+    [],
+    `ON CONFLICT ("runId", "stem") DO UPDATE SET "readAt" = excluded."readAt" WHERE excluded."readAt" < "OpenLineageInput"."readAt"`,
+  );
 }
