@@ -87,22 +87,18 @@ export class TransformCache {
   }
 }
 
-interface RunRow {
-  reference: string;
-  jobKey: string;
-  firstEventAt: Date | null;
-  terminalEventAt: Date | null;
-  facetTimes: unknown;
-  id: number | bigint;
+type Id = number | bigint;
+type RunRow = { reference: string; jobKey: string; firstEventAt: Date | null; terminalEventAt: Date | null; facetTimes: unknown } & {
+  id: Id;
   uid: string;
   status: string;
   startedAt: Date;
   finishedAt: Date | null;
   facets: unknown;
-  initiatedById: number | bigint | null;
-  transformId: number | bigint;
+  initiatedById: Id | null;
+  transformId: Id;
   transformUid: string;
-}
+};
 
 /** The runs the events name (their own and their parents), as stored, keyed by run.runId; one statement. */
 export async function loadRuns(db: Database, tx: Tx, references: string[]): Promise<Map<string, RunState>> {
