@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS, type AuthMode, type Limits } from "./config.ts";
 import type { Actor, Context } from "./context.ts";
 import type { Database } from "./db/database.ts";
 import { createLogger, yogaLogger, type Logger } from "./log.ts";
-import { useAuthentication } from "./plugins/authentication.ts";
+import { createRequestAuthenticator, useAuthentication } from "./plugins/authentication.ts";
 import { maskError, useErrorCodes } from "./plugins/errors.ts";
 import { useHostCheck } from "./plugins/hosts.ts";
 import { useInputChecks } from "./plugins/input-checks.ts";
@@ -67,9 +67,9 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   // checked only when names are given.
   const anyHost = auth === "token" && !options.allowedHosts?.length;
   const origins = useOriginCheck({ corsOrigins: options.corsOrigins });
+  const authenticate = createRequestAuthenticator({ mode: auth, db: options.db, localUser: options.localUser });
+  const csrfPrevention = options.csrfPrevention ?? true;
   const plugins: Plugin<Context>[] = [
-    // Before all: the OpenLineage routes become GraphQL requests that every plugin below checks.
-    useOpenLineageRoutes({ maxBodyBytes: limits.maxBodyBytes }),
     // First: a refused request reaches no other plugin, and its refusal is what gets logged.
     useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
     origins.plugin as Plugin<Context>,
@@ -79,12 +79,15 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
     useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
-    useAuthentication({ mode: auth, db: options.db, localUser: options.localUser }),
+    useAuthentication(authenticate),
     useInputChecks() as Plugin<Context>,
   ];
-  if (options.csrfPrevention ?? true) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin<Context>);
+  if (csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin<Context>);
   if (!introspection) plugins.push(useDisableIntrospection() as Plugin<Context>);
   if (options.responseCacheTtlMs) plugins.push(useResponseCacheOf(options.db, { ttlMs: options.responseCacheTtlMs }));
+  // Last: the host, origin and body checks above have seen the request; the routes then
+  // authenticate and refuse as GraphQL requests are, and run the ingestion directly.
+  plugins.push(useOpenLineageRoutes({ db: options.db, maxBodyBytes: limits.maxBodyBytes, authenticate, csrfHeader: csrfPrevention ? CSRF_HEADER : undefined }));
 
   return createYoga<Record<string, unknown>, Context>({
     schema,

@@ -1,5 +1,6 @@
 // Users and their API tokens: creation, revocation, listing, and turning a presented bearer
 // token into the acting user — shared by the CLI, the admin GraphQL operations and requests.
+import { LRUCache } from "lru-cache";
 import type { Actor, Scope } from "../context.ts";
 import type { Database } from "../db/database.ts";
 import { conflict, invalid, notFound, unauthenticated } from "../domain/errors.ts";
@@ -46,12 +47,15 @@ export async function createToken(db: Database, input: CreateTokenInput) {
 
 /** Revokes a token; revoking it again is harmless and keeps the first revocation time. */
 export async function revokeToken(db: Database, uid: string) {
-  return db.write(async (tx) => {
+  const revoked = await db.write(async (tx) => {
     const token = await tx.apiToken.findUnique({ where: { uid } });
     if (!token) throw notFound("token", uid, "uid");
     if (token.revokedAt) return tx.apiToken.findUniqueOrThrow({ where: { id: token.id }, include: { user: true } });
     return tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() }, include: { user: true } });
   });
+  // Committed: every authenticator of this process forgets the tokens it trusted.
+  revisions.set(db, tokenRevision(db) + 1);
+  return revoked;
 }
 
 export async function listTokens(db: Database, options: { userHandle?: string } = {}) {
@@ -70,6 +74,25 @@ export function tokenStatus(token: { revokedAt: Date | null; expiresAt: Date | n
 
 /** How often a token's lastUsedAt is written: a write per request would be the hot path's cost. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/**
+ * How long a token found valid is trusted without reading it again. A revocation in this
+ * process ends that at once (revisions); one made by another process (the CLI) takes effect
+ * here within this time.
+ */
+export const TRUSTED_FOR_MS = 5_000;
+
+/** Per database, a number that every revocation changes: a trusted token of an older revision is read again. */
+const revisions = new WeakMap<Database, number>();
+const tokenRevision = (db: Database) => revisions.get(db) ?? 0;
+
+interface Trusted {
+  actor: Actor;
+  tokenId: number;
+  expiresAt: Date | null;
+  revision: number;
+  /** Date.now() until which it is trusted. */
+  until: number;
+}
 
 /**
  * Resolves `Authorization: Bearer <token>` to the acting user and the token's scopes, or
@@ -77,27 +100,42 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 export function createAuthenticator(db: Database) {
   const lastUsedWritten = new Map<number, number>();
+  const trusted = new LRUCache<string, Trusted>({ max: 1_000 });
   return async function authenticate(authorization: string | null): Promise<Actor> {
     if (!authorization) throw unauthenticated("authentication required: send Authorization: Bearer <token>");
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw unauthenticated("the Authorization header must be: Bearer <token>");
-    const token = await db.prisma.apiToken.findUnique({
-      where: { secretHash: hashTokenSecret(match[1]) },
-      select: { id: true, scopes: true, expiresAt: true, revokedAt: true, user: { select: { id: true, uid: true, handle: true } } },
-    });
-    if (!token) throw unauthenticated("invalid token");
-    const status = tokenStatus(token);
-    if (status !== "active") throw unauthenticated(`token ${status}`);
-
-    const now = Date.now();
-    if (now - (lastUsedWritten.get(token.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
-      lastUsedWritten.set(token.id, now);
-      // Bookkeeping only: it must neither delay nor fail the request it belongs to.
-      db.write((tx) => tx.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now) } })).catch(() => undefined);
+    const secretHash = hashTokenSecret(match[1]);
+    let found = trusted.get(secretHash);
+    if (!found || found.revision !== tokenRevision(db) || found.until <= Date.now()) {
+      found = await readToken(db, secretHash);
+      trusted.set(secretHash, found);
     }
-    const granted = token.scopes.split(",").filter(Boolean) as Scope[];
-    return { id: token.user.id, uid: token.user.uid, handle: token.user.handle, scopes: effectiveScopes(granted) };
+    const status = tokenStatus({ revokedAt: null, expiresAt: found.expiresAt });
+    if (status !== "active") throw unauthenticated(`token ${status}`);
+    const now = Date.now();
+    if (now - (lastUsedWritten.get(found.tokenId) ?? 0) >= LAST_USED_RESOLUTION_MS) {
+      lastUsedWritten.set(found.tokenId, now);
+      const id = found.tokenId;
+      // Bookkeeping only: it must neither delay nor fail the request it belongs to.
+      db.write((tx) => tx.apiToken.update({ where: { id }, data: { lastUsedAt: new Date(now) } })).catch(() => undefined);
+    }
+    return found.actor;
   };
+}
+
+/** A token that is neither unknown nor revoked, as of the revision current before it was read. */
+async function readToken(db: Database, secretHash: string): Promise<Trusted> {
+  const revision = tokenRevision(db);
+  const token = await db.prisma.apiToken.findUnique({
+    where: { secretHash },
+    select: { id: true, scopes: true, expiresAt: true, revokedAt: true, user: { select: { id: true, uid: true, handle: true } } },
+  });
+  if (!token) throw unauthenticated("invalid token");
+  if (token.revokedAt) throw unauthenticated("token revoked");
+  const granted = token.scopes.split(",").filter(Boolean) as Scope[];
+  const actor = { id: token.user.id, uid: token.user.uid, handle: token.user.handle, scopes: effectiveScopes(granted) };
+  return { actor, tokenId: token.id, expiresAt: token.expiresAt, revision, until: Date.now() + TRUSTED_FOR_MS };
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,9 +1,10 @@
 // Dataset identifiers → artifact families. Every identifier seen (a dataset's own, its
 // symlinks, the name it had before a RENAME) is an alias of one family stem; a family is new
 // when none of its identifiers is known. Resolved for a whole batch in a few statements.
-import type { Tx } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
 import { base62, STEM_LENGTH, UID_LENGTH } from "../domain/uid.ts";
 import { storageTypeOf } from "./mapping.ts";
+import { Binds } from "./sql.ts";
 import type { DatasetRef, Identifier } from "./parse.ts";
 
 export interface Family {
@@ -12,6 +13,15 @@ export interface Family {
   key: string;
   storageId: number;
   isNew: boolean;
+}
+
+interface AliasRow {
+  namespace: string;
+  name: string;
+  stem: string;
+  /** The family's latest version's, when it has one. */
+  key: string | null;
+  storageId: number | bigint | null;
 }
 
 const idKey = (id: Identifier) => `${id.namespace}\u0000${id.name}`;
@@ -43,14 +53,17 @@ export async function storagesFor(tx: Tx, namespaces: string[], userId: number):
  * The family of each dataset of the batch, by its own identifier. New aliases are recorded; a
  * RENAME moves the family's key (and storage) to the new name and keeps the old one as alias.
  */
-export async function resolveFamilies(tx: Tx, datasets: DatasetRef[], userId: number): Promise<Map<string, Family>> {
+export async function resolveFamilies(db: Database, tx: Tx, datasets: DatasetRef[], userId: number): Promise<Map<string, Family>> {
   const families = new Map<string, Family>();
   if (!datasets.length) return families;
   const all = datasets.flatMap(identifiersOf);
-  const rows = await tx.artifactAlias.findMany({
-    where: { namespace: { in: [...new Set(all.map((id) => id.namespace))] }, name: { in: [...new Set(all.map((id) => id.name))] } },
-    select: { namespace: true, name: true, stem: true },
-  });
+  // Every known identifier with its family's latest version (key and storage), in one statement.
+  const b = new Binds(db.provider);
+  const rows = await tx.$queryRawUnsafe<AliasRow[]>(
+    `SELECT al.namespace, al.name, al.stem, a.key, a."storageId" FROM "ArtifactAlias" al LEFT JOIN "Artifact" a ON a.stem = al.stem AND a."isLatest" = TRUE
+     WHERE al.namespace IN ${b.list([...new Set(all.map((id) => id.namespace))], "text")} AND al.name IN ${b.list([...new Set(all.map((id) => id.name))], "text")}`,
+    ...b.values,
+  );
   const aliases = new Map(rows.map((row) => [idKey(row), row.stem]));
   const stemOf = new Map<string, string>();
   const newStems = new Set<string>();
@@ -80,10 +93,7 @@ export async function resolveFamilies(tx: Tx, datasets: DatasetRef[], userId: nu
       }),
     });
   }
-  const existing = await tx.artifact.findMany({
-    where: { stem: { in: [...new Set(stemOf.values())].filter((stem) => !newStems.has(stem)) }, isLatest: true },
-    select: { stem: true, key: true, storageId: true },
-  });
+  const existing = rows.filter((row) => row.storageId != null).map((row) => ({ stem: row.stem, key: row.key, storageId: Number(row.storageId) }));
   const latestOf = new Set(existing.map((row) => row.stem));
   // Storages are needed for new families, moved ones and families without a version yet.
   const storages = await storagesFor(

@@ -12,7 +12,8 @@ import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type R
 import { writeRunParams } from "./params.ts";
 import { writeEnvironments } from "./environment.ts";
 import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
-import { createVersions, deriveLinks, settle, writeInputs, writeOutputs, type Written } from "./versions.ts";
+import { createVersions, writeInputs, writeOutputs, type Written } from "./versions.ts";
+import { deriveLinks, flagLatest } from "./links.ts";
 import { writeContext, type Actor } from "../domain/write-context.ts";
 
 export interface EventResult {
@@ -121,9 +122,9 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   const jobs = events.flatMap((event) => (event.kind === "dataset" ? [] : [event.job, ...(event.kind === "run" && event.parent ? [event.parent.job] : [])]));
   await lockAll(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
 
-  const transforms = new TransformCache(w);
+  const transforms = new TransformCache(w, db.provider);
   await transforms.preload(jobs);
-  const states = await loadRuns(tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
+  const states = await loadRuns(db, tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
   const placed: Placed[] = [];
   const runOf = new Map<OpenLineageEvent, RunState>();
   for (const event of events) {
@@ -146,7 +147,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
     [...states.values()].filter((state) => state.changed),
   );
 
-  const families = await resolveFamilies(tx, datasets, userId);
+  const families = await resolveFamilies(db, tx, datasets, userId);
   const outputs: Written[] = [];
   const inputs: Written[] = [];
   for (const event of runEvents) {
@@ -178,7 +179,7 @@ async function writeDatasetEvents(db: Database, tx: Tx, events: OpenLineageEvent
     missing.map((stem) => ({ family: fresh.get(stem)!, hash: originHash(stem), runId: null, facets: {}, size: null, nObservations: null, nObjects: null })),
     userId,
   );
-  await settle(tx, missing);
+  await flagLatest(db, tx, missing);
   for (const dataset of datasets) {
     const latest = await tx.artifact.findFirst({ where: { stem: familyOf(families, dataset).stem, isLatest: true }, select: { id: true, facets: true } });
     if (!latest) continue;

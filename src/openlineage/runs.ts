@@ -7,7 +7,7 @@ import type { RunStatus } from "../domain/runs.ts";
 import { getOrCreateTransform, hashSourceCode } from "../domain/transforms.ts";
 import type { WriteContext } from "../domain/write-context.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
-import { insertRows, JsonValue } from "./sql.ts";
+import { Binds, insertRows, JsonValue, updateRow } from "./sql.ts";
 import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
 import type { Facets, JobRef, RunEventData } from "./parse.ts";
 
@@ -38,7 +38,10 @@ export class TransformCache {
   private latest = new Map<string, Transform>();
   readonly facets = new Map<number, { transform: Transform; facets: Facets }>();
   private readonly tx: Tx;
-  constructor(private readonly w: WriteContext) {
+  constructor(
+    private readonly w: WriteContext,
+    private readonly provider: Database["provider"],
+  ) {
     this.tx = w.tx;
   }
 
@@ -46,11 +49,12 @@ export class TransformCache {
   async preload(jobs: JobRef[]): Promise<void> {
     const keys = [...new Set(jobs.map((job) => job.key))];
     if (!keys.length) return;
-    const rows = await this.tx.transform.findMany({
-      where: { key: { in: keys }, isLatest: true, trashedAt: null },
-      select: { id: true, uid: true, facets: true, hash: true, key: true },
-    });
-    for (const row of rows) this.latest.set(row.key!, row);
+    const b = new Binds(this.provider);
+    const rows = await this.tx.$queryRawUnsafe<(Transform & { key: string; id: number | bigint })[]>(
+      `SELECT id, uid, facets, hash, key FROM "Transform" WHERE key IN ${b.list(keys, "text")} AND "isLatest" = TRUE AND "trashedAt" IS NULL`,
+      ...b.values,
+    );
+    for (const row of rows) this.latest.set(row.key, { ...row, id: Number(row.id) });
   }
 
   async get(job: JobRef, withFacets = true): Promise<Transform> {
@@ -83,33 +87,49 @@ export class TransformCache {
   }
 }
 
-const runSelect = { id: true, uid: true, status: true, startedAt: true, finishedAt: true, facets: true, initiatedById: true, transformId: true } as const;
+type Id = number | bigint;
+type RunRow = { reference: string; jobKey: string; firstEventAt: Date | null; terminalEventAt: Date | null; facetTimes: unknown } & {
+  id: Id;
+  uid: string;
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  facets: unknown;
+  initiatedById: Id | null;
+  transformId: Id;
+  transformUid: string;
+};
 
-/** The runs the events name (their own and their parents), as stored, keyed by run.runId. */
-export async function loadRuns(tx: Tx, references: string[]): Promise<Map<string, RunState>> {
-  const rows = await tx.openLineageRun.findMany({
-    where: { reference: { in: references } },
-    include: { run: { select: { ...runSelect, transform: { select: { uid: true } } } } },
-  });
+/** The runs the events name (their own and their parents), as stored, keyed by run.runId; one statement. */
+export async function loadRuns(db: Database, tx: Tx, references: string[]): Promise<Map<string, RunState>> {
+  if (!references.length) return new Map();
+  const b = new Binds(db.provider);
+  const rows = await tx.$queryRawUnsafe<RunRow[]>(
+    `SELECT o.reference, o."jobKey", o."firstEventAt", o."terminalEventAt", o."facetTimes", r.id, r.uid, r.status, r."startedAt", r."finishedAt",
+       r.facets, r."initiatedById", r."transformId", t.uid AS "transformUid"
+     FROM "OpenLineageRun" o JOIN "Run" r ON r.id = o."runId" JOIN "Transform" t ON t.id = r."transformId"
+     WHERE o.reference IN ${b.list(references, "text")}`,
+    ...b.values,
+  );
   return new Map(
     rows.map((row) => [
       row.reference,
       {
         reference: row.reference,
-        id: row.run.id,
-        uid: row.run.uid,
+        id: Number(row.id),
+        uid: row.uid,
         jobKey: row.jobKey,
-        transformId: row.run.transformId,
-        transformUid: row.run.transform.uid,
-        status: row.run.status as RunStatus,
-        startedAt: row.run.startedAt,
-        finishedAt: row.run.finishedAt,
+        transformId: Number(row.transformId),
+        transformUid: row.transformUid,
+        status: row.status as RunStatus,
+        startedAt: row.startedAt,
+        finishedAt: row.finishedAt,
         firstEventAt: row.firstEventAt,
         terminalEventAt: row.terminalEventAt,
-        facets: (row.run.facets ?? {}) as Facets,
+        facets: (row.facets ?? {}) as Facets,
         facetTimes: (row.facetTimes ?? {}) as Record<string, string>,
         parentReference: null,
-        initiatedById: row.run.initiatedById,
+        initiatedById: row.initiatedById == null ? null : Number(row.initiatedById),
         changed: false,
       },
     ]),
@@ -221,17 +241,11 @@ export async function writeRuns(db: Database, tx: Tx, states: Map<string, RunSta
     const isFresh = fresh.includes(state);
     if (isFresh && parentId == null) continue;
     if (!isFresh && !state.changed && parentId === state.initiatedById) continue;
-    await tx.run.update({
-      where: { id: state.id! },
-      data: isFresh
-        ? { initiatedById: parentId }
-        : { status: state.status, startedAt: state.startedAt, finishedAt: state.finishedAt, facets: asJson(state.facets), initiatedById: parentId },
-    });
+    const run = { status: state.status, startedAt: state.startedAt, finishedAt: state.finishedAt, facets: new JsonValue(state.facets) };
+    await updateRow(db, tx, "Run", isFresh ? { initiatedById: parentId } : { ...run, initiatedById: parentId }, { id: state.id });
     if (!isFresh) {
-      await tx.openLineageRun.update({
-        where: { reference: state.reference },
-        data: { firstEventAt: state.firstEventAt, terminalEventAt: state.terminalEventAt, facetTimes: state.facetTimes },
-      });
+      const bookkeeping = { firstEventAt: state.firstEventAt, terminalEventAt: state.terminalEventAt, facetTimes: new JsonValue(state.facetTimes) };
+      await updateRow(db, tx, "OpenLineageRun", bookkeeping, { reference: state.reference });
     }
     state.initiatedById = parentId;
   }

@@ -29,6 +29,8 @@ export async function insertRows<R = Record<string, unknown>>(
   table: string,
   rows: Record<string, Value>[],
   returning: string[] = [],
+  /** An ON CONFLICT clause, for an upsert. */
+  onConflict = "",
 ): Promise<R[]> {
   if (!rows.length) return [];
   const columns = Object.keys(rows[0]);
@@ -46,9 +48,41 @@ export async function insertRows<R = Record<string, unknown>>(
       });
       return `(${placeholders.join(", ")})`;
     });
-    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
+    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}${onConflict ? ` ${onConflict}` : ""}`;
     if (returning.length) out.push(...(await tx.$queryRawUnsafe<R[]>(`${sql} RETURNING ${returning.map((c) => `"${c}"`).join(", ")}`, ...params)));
     else await tx.$executeRawUnsafe(sql, ...params);
   }
   return out;
+}
+
+/**
+ * Parameters of a raw statement in the provider's dialect. A list is one parameter (a JSON
+ * array read by json_each on SQLite, an array on PostgreSQL), so the statement's text does not
+ * change with its length and its plan is reused.
+ */
+export class Binds {
+  readonly values: unknown[] = [];
+  constructor(private readonly provider: Database["provider"]) {}
+  add(value: unknown): string {
+    this.values.push(value);
+    return this.provider === "sqlite" ? "?" : `$${this.values.length}`;
+  }
+  /** A subquery of the values, one column named value. */
+  list(values: readonly (string | number)[], type: "text" | "int"): string {
+    if (this.provider === "sqlite") return `(SELECT value FROM json_each(${this.add(JSON.stringify(values))}))`;
+    return `(SELECT unnest(${this.add(values)}::${type}[]) AS value)`;
+  }
+}
+
+/** Updates the row(s) `where` names (columns equal to values) with `set`, in one statement, returning nothing. */
+export async function updateRow(db: Database, tx: Tx, table: string, set: Record<string, Value>, where: Record<string, Value>): Promise<void> {
+  const params: unknown[] = [];
+  const place = (value: Value) => {
+    params.push(bind(db.provider, value));
+    if (db.provider === "sqlite") return "?";
+    return value instanceof JsonValue ? `$${params.length}::jsonb` : `$${params.length}`;
+  };
+  const assignments = Object.entries(set).map(([column, value]) => `"${column}" = ${place(value)}`);
+  const conditions = Object.entries(where).map(([column, value]) => `"${column}" = ${place(value)}`);
+  await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${conditions.join(" AND ")}`, ...params);
 }

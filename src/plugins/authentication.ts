@@ -8,14 +8,17 @@ import type { Database } from "../db/database.ts";
 import { DomainError } from "../domain/errors.ts";
 import { toGraphQLError } from "./errors.ts";
 
-export function useAuthentication(options: { mode: AuthMode; db: Database; localUser: Actor }): Plugin<Context> {
-  const authenticate = createAuthenticator(options.db);
+/** The acting user of a request, from its Authorization header; throws UNAUTHENTICATED (a DomainError). */
+export type RequestAuthenticator = (authorization: string | null) => Promise<Actor>;
+
+export function createRequestAuthenticator(options: { mode: AuthMode; db: Database; localUser: Actor }): RequestAuthenticator {
+  if (options.mode === "off") return () => Promise.resolve(options.localUser);
+  return createAuthenticator(options.db);
+}
+
+export function useAuthentication(authenticate: RequestAuthenticator): Plugin<Context> {
   return {
     async onContextBuilding({ context, extendContext }) {
-      if (options.mode === "off") {
-        extendContext({ user: options.localUser });
-        return;
-      }
       // Thrown before execution starts: a refused request runs no resolver, so it changes nothing.
       // Mapped here, as a GraphQL error, so that Yoga answers it with its status and does not log
       // the refusal as an internal failure.

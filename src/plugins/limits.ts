@@ -8,6 +8,7 @@ import type { Plugin } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
 import type { Limits } from "../config.ts";
 import type { Context } from "../context.ts";
+import { bodyTooLarge, readWithin } from "./body.ts";
 import { useHiddenSuggestions } from "./errors.ts";
 import { useQueryTimeBudget } from "./time-budget.ts";
 
@@ -65,40 +66,18 @@ export function boundedParserCache(options: { maxDocumentChars?: number; maxTota
 
 /** 413 for bodies above the cap, read from Content-Length or, when absent, by counting. */
 function useBodyLimit(maxBytes: number): Plugin<Context> {
-  const tooLarge = (fetchAPI: { Response: typeof Response }, size: string) =>
-    fetchAPI.Response.json(
-      {
-        errors: [
-          {
-            message: `request body limit of ${maxBytes} bytes exceeded (${size})`,
-            extensions: { code: "LIMIT_EXCEEDED", limit: "maxBodyBytes", max: maxBytes },
-          },
-        ],
-      },
-      { status: 413 },
-    );
   return {
     async onRequest({ request, endResponse, fetchAPI }) {
       if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return;
       const declared = request.headers.get("content-length");
       if (declared !== null) {
-        if (Number(declared) > maxBytes) endResponse(tooLarge(fetchAPI, `${declared} bytes`));
+        if (Number(declared) > maxBytes) endResponse(bodyTooLarge(fetchAPI, maxBytes, `${declared} bytes`));
         return;
       }
       if (!request.body) return;
       // A chunked body: count a copy, stopping as soon as it passes the cap.
-      const reader = request.clone().body!.getReader();
-      let size = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        size += value.byteLength;
-        if (size > maxBytes) {
-          await reader.cancel();
-          endResponse(tooLarge(fetchAPI, `more than ${maxBytes} bytes`));
-          return;
-        }
-      }
+      if ((await readWithin(request.clone().body!, maxBytes, { keep: false })) === null)
+        endResponse(bodyTooLarge(fetchAPI, maxBytes, `more than ${maxBytes} bytes`));
     },
   };
 }

@@ -10,8 +10,8 @@
 // durations and errors are counted by operation type only, as are refused requests.
 import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
-import { operationOf } from "./operation.ts";
-import { collectDefaultMetrics, Registry } from "prom-client";
+import { directOperations, operationOf, type DirectOperation } from "./operation.ts";
+import { collectDefaultMetrics, Registry, type Counter, type Histogram } from "prom-client";
 import { DEFAULT_LIMITS } from "../config.ts";
 import type { Context } from "../context.ts";
 
@@ -144,6 +144,10 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
       const operation = operationOf(args);
       executed.set(args.contextValue.request, nameLabel(operation?.name?.value));
     },
+    onResponse({ request, response }) {
+      const direct = directOperations.get(request);
+      if (direct) observeDirect(registry, direct, request, response, nameLabel);
+    },
   };
   return { plugin, registry };
 }
@@ -158,4 +162,22 @@ function boundedNames(max: number): (name: string | undefined) => string {
     known.add(name);
     return name;
   };
+}
+
+/** Counts an operation a route ran without GraphQL as Yoga's plugin counts an executed one. */
+function observeDirect(registry: Registry, operation: DirectOperation, request: Request, response: Response, nameLabel: (name: string) => string) {
+  const metric = <T>(name: string) => registry.getSingleMetric(name) as T | undefined;
+  const byType = { operationType: operation.type };
+  const labels = operation.executeMs === undefined ? byType : { operationName: nameLabel(operation.name), ...byType };
+  const seconds = (ms: number) => ms / 1000;
+  metric<Histogram>("graphql_yoga_http_duration")?.observe(
+    { ...labels, method: request.method, statusCode: response.status },
+    seconds(performance.now() - operation.startedAt),
+  );
+  if (operation.executeMs !== undefined) {
+    metric<Counter>("graphql_envelop_request")?.inc(labels);
+    metric<Histogram>("graphql_envelop_request_duration")?.observe(labels, seconds(operation.executeMs));
+    metric<Histogram>("graphql_envelop_phase_execute")?.observe(labels, seconds(operation.executeMs));
+  }
+  if (operation.errorPhase) metric<Counter>("graphql_envelop_error_result")?.inc({ ...labels, phase: operation.errorPhase });
 }

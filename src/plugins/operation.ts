@@ -21,3 +21,25 @@ export function operationNameOf(args: ExecutionArgsLike): string | undefined {
 export function operationOf(args: ExecutionArgsLike): OperationDefinitionNode | null | undefined {
   return getOperationAST(documentOf(args), operationNameOf(args));
 }
+
+/**
+ * An operation a route runs without GraphQL (the OpenLineage API, src/openlineage/http.ts),
+ * told to the request log and the metrics as a GraphQL execution would tell them.
+ */
+export interface DirectOperation {
+  name: string;
+  type: "mutation";
+  /** performance.now() when the route took the request. */
+  startedAt: number;
+  /** The caller was authenticated and allowed: the operation ran (for this long, in ms). */
+  executeMs?: number;
+  /** Acting user's handle, once authenticated. */
+  user?: string;
+  /** Where it was refused: "context" (authentication) or "execute" (scope, internal failure). */
+  errorPhase?: "context" | "execute";
+  errorCodes?: string[];
+  /** An internal failure, logged with the request. */
+  error?: unknown;
+}
+
+export const directOperations = new WeakMap<Request, DirectOperation>();

@@ -5,10 +5,9 @@
 import { randomUUID } from "node:crypto";
 import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { operationNameOf, operationOf } from "./operation.ts";
+import { directOperations, operationNameOf, operationOf } from "./operation.ts";
 import type { Context } from "../context.ts";
 import type { Logger } from "../log.ts";
-import { requestedPaths } from "../openlineage/http.ts";
 
 interface RequestInfo {
   id: string;
@@ -70,6 +69,14 @@ export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logg
     onResponse({ request, response, serverContext }) {
       const info = infoOf(request);
       response.headers.set("x-request-id", info.id);
+      const direct = directOperations.get(request);
+      if (direct) {
+        // A route that ran an operation without GraphQL (src/openlineage/http.ts).
+        if (direct.executeMs !== undefined) [info.operationName, info.operationType] = [direct.name, direct.type];
+        info.user = direct.user;
+        info.errorCodes = direct.errorCodes;
+        if (direct.error) info.log.error({ error: direct.error }, (direct.error as Error).message ?? "internal error");
+      }
       const url = new URL(request.url, "http://localhost");
       // Probes and scrapes would drown the log: they are logged only at debug level.
       const routine = url.pathname === "/health" || url.pathname === "/ready" || url.pathname === "/metrics";
@@ -77,7 +84,7 @@ export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logg
       info.log[level](
         {
           method: request.method,
-          path: requestedPaths.get(request) ?? url.pathname,
+          path: url.pathname,
           status: response.status,
           durationMs: Math.round((performance.now() - info.started) * 10) / 10,
           operationName: info.operationName,
