@@ -29,6 +29,8 @@ export interface ServiceOptions extends DatabaseOptions {
   processMetrics?: boolean;
   /** Response cache TTL in milliseconds (--response-cache-ttl); 0 or unset: off. */
   responseCacheTtlMs?: number;
+  /** Read-your-writes window in milliseconds (--read-your-writes-window); see AppOptions. */
+  readYourWritesWindowMs?: number;
 }
 
 export async function createService(options: ServiceOptions = {}) {
@@ -54,6 +56,7 @@ export async function createService(options: ServiceOptions = {}) {
     logger: options.logger,
     processMetrics: options.processMetrics,
     responseCacheTtlMs: options.responseCacheTtlMs,
+    readYourWritesWindowMs: options.readYourWritesWindowMs,
     isShuttingDown: () => shuttingDown,
   });
   return {

@@ -98,6 +98,36 @@ export const SETTINGS = {
     scope: "database",
     schema: z.string().refine(isPostgresUrl, { error: "must be a postgresql:// URL (leave it unset for the embedded SQLite database)" }).optional(),
   },
+  readDatabaseUrls: {
+    flag: "read-database-url",
+    placeholder: "<url>",
+    env: "READ_DATABASE_URLS",
+    list: true,
+    shown: "– (reads on the primary)",
+    help: "postgresql:// URL of a read replica that serves queries (PostgreSQL only; mutations and the reads of a mutation stay on --database-url)",
+    scope: "server",
+    schema: z
+      .array(z.string().refine(isPostgresUrl, { error: (issue) => `must be a postgresql:// URL, ${got(issue)}` }))
+      .default([]),
+  },
+  readYourWritesWindowMs: {
+    flag: "read-your-writes-window",
+    placeholder: "<ms>",
+    env: "READ_YOUR_WRITES_WINDOW_MS",
+    shown: "5000",
+    help: "after a caller's mutation, its queries read from the primary for this long (0: off; see README)",
+    scope: "server",
+    schema: integer(0, 3_600_000).default(5_000),
+  },
+  maxReplicaLagMs: {
+    flag: "max-replica-lag",
+    placeholder: "<ms>",
+    env: "MAX_REPLICA_LAG_MS",
+    shown: "10000",
+    help: "a read replica further behind the primary than this is skipped until it catches up",
+    scope: "server",
+    schema: integer(0, 86_400_000).default(10_000),
+  },
   storageRoot: {
     flag: "storage-root",
     placeholder: "<root>",

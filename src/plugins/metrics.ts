@@ -11,9 +11,10 @@
 import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
 import { operationOf } from "./operation.ts";
-import { collectDefaultMetrics, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { DEFAULT_LIMITS } from "../config.ts";
 import type { Context } from "../context.ts";
+import type { Database } from "../db/database.ts";
 
 /** The label value of names beyond the cap (and of names too long to be a useful label). */
 export const OTHER_OPERATIONS = "other";
@@ -21,13 +22,14 @@ const MAX_NAME_LENGTH = 100;
 
 type Labels = Record<string, string | number>;
 
-export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number } = {}): {
+export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number; db?: Database } = {}): {
   plugin: Plugin<Context>;
   registry: Registry;
 } {
   const registry = new Registry();
   // Process metrics (memory, event-loop lag) belong to the process: collected once, by the server.
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.db) registerDatabaseGauges(registry, options.db);
   const nameLabel = boundedNames(options.maxOperationNames ?? DEFAULT_LIMITS.metricsMaxOperationNames);
   // Requests that reached execution, with the label value of their operation; keyed by the
   // request object, so an entry lives only as long as its request.
@@ -149,4 +151,34 @@ function boundedNames(max: number): (name: string | undefined) => string {
     known.add(name);
     return name;
   };
+}
+
+/**
+ * Each database's state as last measured by the background check (no query at scrape time):
+ * lineage_database_up (1 serves reads, 0 skipped) and lineage_replica_lag_seconds.
+ */
+function registerDatabaseGauges(registry: Registry, db: Database): void {
+  const labelNames = ["database", "role"] as const;
+  new Gauge({
+    name: "lineage_database_up",
+    help: "1 while the database serves reads, 0 while it is skipped (down or lagging); the primary's is checked by /ready",
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const state of db.states()) this.set({ database: state.name, role: state.role }, state.state === "up" ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "lineage_replica_lag_seconds",
+    help: "How far each read replica was behind the primary at its last check (absent while it does not answer)",
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const state of db.states()) {
+        if (state.role === "replica" && state.lagSeconds !== null) this.set({ database: state.name, role: state.role }, state.lagSeconds);
+      }
+    },
+  });
 }
