@@ -39,7 +39,7 @@ describe.skipIf(!!skipped)(`${title}${skipped}`, () => {
     const dataDir = scratchDataDir("lr-replicas-");
     dataDirs.push(dataDir);
     const args = ["--database-url", primary.url, "--read-database-url", replica.url, "--max-replica-lag", String(MAX_LAG_MS), "--data-dir", dataDir.dir];
-    return startServerProcess(args, { LOG_LEVEL: "warn" });
+    return startServerProcess(args);
   };
   const ready = async (server: ServerProcess) => {
     const response = await fetch(`http://127.0.0.1:${server.port}/ready`);
