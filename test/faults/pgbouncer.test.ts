@@ -82,6 +82,11 @@ describe.skipIf(!!skipped)(`the service behind PgBouncer in transaction mode${sk
   beforeAll(async () => {
     bouncer = await startPgBouncer(dir);
     database = await scratchPostgresDatabase("lr_pgbouncer");
+    // PgBouncer drops the connection's startup options (jit=off among them): set on the database, as README says.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET jit = off`);
+    await admin.end();
     const url = new URL(database.url);
     url.host = `127.0.0.1:${bouncer.port}`;
     // The replica path too: the same database through the pooler stands in for a replica.
@@ -89,7 +94,11 @@ describe.skipIf(!!skipped)(`the service behind PgBouncer in transaction mode${sk
   }, 60_000);
   afterAll(async () => {
     await svc?.close();
-    bouncer?.proc.kill("SIGTERM");
+    if (bouncer) {
+      const exited = new Promise((resolve) => bouncer.proc.once("exit", resolve));
+      bouncer.proc.kill("SIGTERM");
+      await exited;
+    }
     await database?.drop();
     dataDir.remove();
     rmSync(dir, { recursive: true, force: true });
