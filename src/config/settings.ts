@@ -106,9 +106,7 @@ export const SETTINGS = {
     shown: "– (reads on the primary)",
     help: "postgresql:// URL of a read replica that serves queries (PostgreSQL only; mutations and the reads of a mutation stay on --database-url)",
     scope: "server",
-    schema: z
-      .array(z.string().refine(isPostgresUrl, { error: (issue) => `must be a postgresql:// URL, ${got(issue)}` }))
-      .default([]),
+    schema: z.array(z.string().refine(isPostgresUrl, { error: (issue) => `must be a postgresql:// URL, ${got(issue)}` })).default([]),
   },
   readYourWritesWindowMs: {
     flag: "read-your-writes-window",

@@ -109,7 +109,10 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
   };
   let queue: Promise<unknown> = Promise.resolve();
   const transactionOptions = { maxWait: busyTimeoutMs, timeout: 30_000 };
-  const readRows = <T>(onPrimary: boolean) => (sql: string, params: readonly unknown[]) => connections.readRows<T>(sql, params, onPrimary);
+  const readRows =
+    <T>(onPrimary: boolean) =>
+    (sql: string, params: readonly unknown[]) =>
+      connections.readRows<T>(sql, params, onPrimary);
 
   const database: Database = {
     provider,

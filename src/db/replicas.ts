@@ -3,7 +3,7 @@
 // replica that does not answer, or lags more than the configured bound, is skipped until a
 // later check finds it fit again. See README (read replicas) for the rule.
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
-import pg from "pg";
+import type pg from "pg";
 import { postgresAdapter, ReadPool, redactUrl, type PoolSettings } from "./postgres.ts";
 
 export type DatabaseRole = "primary" | "replica";

@@ -3,6 +3,7 @@
 // `x-lineage-consistency: primary`. After a caller's mutation, that caller's queries read from
 // the primary for a short window (read-your-writes on this instance); other queries read from
 // a fit replica, falling back to the primary when none is.
+import { OperationTypeNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
 import { invalid } from "../domain/errors.ts";
@@ -10,7 +11,7 @@ import { toGraphQLError } from "./errors.ts";
 import { operationOf } from "./operation.ts";
 
 export const CONSISTENCY_HEADER = "x-lineage-consistency";
-const CONSISTENCY_VALUES = ["primary", "replica"] as const;
+const CONSISTENCY_VALUES: ReadonlySet<string> = new Set(["primary", "replica"]);
 
 /** Callers remembered past their window are forgotten once the map is this large. */
 const MAX_REMEMBERED = 10_000;
@@ -31,12 +32,12 @@ export function useReadRouting(options: { windowMs: number; now?: () => number }
     onContextBuilding({ context }) {
       // Checked before anything runs: a misspelt value must not silently read stale data.
       const value = context.request.headers.get(CONSISTENCY_HEADER);
-      if (value === null || CONSISTENCY_VALUES.some((allowed) => allowed === value.trim().toLowerCase())) return;
+      if (value === null || CONSISTENCY_VALUES.has(value.trim().toLowerCase())) return;
       throw toGraphQLError(invalid(CONSISTENCY_HEADER, `the ${CONSISTENCY_HEADER} header must be "primary" or "replica", got ${JSON.stringify(value)}`));
     },
     onExecute({ args, extendContext }) {
       const context = args.contextValue;
-      const mutation = operationOf(args)?.operation === "mutation";
+      const mutation = operationOf(args)?.operation === OperationTypeNode.MUTATION;
       const asked = context.request.headers.get(CONSISTENCY_HEADER)?.trim().toLowerCase() === "primary";
       const wroteLately = (lastWrite.get(context.user.id) ?? Number.NEGATIVE_INFINITY) > now() - options.windowMs;
       if (mutation || asked || wroteLately) extendContext({ db: context.db.onPrimary() });

@@ -2,19 +2,22 @@
 // same database reached through a second URL, so every statement can be attributed to the
 // connection that ran it; lag and a real standby are the fault spec's (test/faults/replicas).
 // On SQLite, replica settings are refused at start-up.
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, createUser } from "../../src/auth/accounts.ts";
 import { ReplicasNeedPostgresError } from "../../src/db/database.ts";
 import { createService } from "../../src/service.ts";
 import { expectError, ok, startTestService, TEST_DB, trackRun, type TestService } from "../harness.ts";
 import { scratchDataDir } from "../helpers/scratch-database.ts";
+import { runServerToExit } from "../helpers/server-process.ts";
 import { freePort } from "../helpers/throwaway-postgres.ts";
 
 const RUNS = `{ runs(first: 5) { totalCount edges { node { uid status transform { name } } } } }`;
 const TRACK = `mutation($name: String!) { track(input: { transform: { name: $name } }) { uid transform { name } } }`;
 const LINEAGE = `query($uid: String!) { lineage(uid: $uid) { nodes { __typename } } }`;
 
-const AUTHENTICATION = /"ApiToken"|^SELECT "public"\."User"\."id", "public"\."User"\."uid", "public"\."User"\."handle" FROM "public"\."User" WHERE "public"\."User"\."id" = \$1 OFFSET/;
+const AUTHENTICATION =
+  /"ApiToken"|^SELECT "public"\."User"\."id", "public"\."User"\."uid", "public"\."User"\."handle" FROM "public"\."User" WHERE "public"\."User"\."id" = \$1 OFFSET/;
 
 /**
  * Runs fn and counts its statements by the database that served them. Token checks (the
@@ -144,7 +147,10 @@ describe.skipIf(TEST_DB !== "postgres")("read replicas: a replica that does not 
     expect(await ready.json()).toMatchObject({
       ready: true,
       reads: "primary",
-      databases: [{ name: "primary", state: "up" }, { name: "replica 1", state: "down", lagSeconds: null, reason: expect.any(String) }],
+      databases: [
+        { name: "primary", state: "up" },
+        { name: "replica 1", state: "down", lagSeconds: null, reason: expect.any(String) },
+      ],
     });
     expect(await (await svc.yoga.fetch("http://localhost/metrics")).text()).toMatch(/lineage_database_up\{database="replica 1",role="replica"\} 0/);
   });
@@ -154,7 +160,21 @@ describe.skipIf(TEST_DB !== "sqlite")("read replicas on SQLite", () => {
   it("are refused at start-up: replicas need PostgreSQL", async () => {
     const { dir, remove } = scratchDataDir();
     try {
-      await expect(createService({ dataDir: dir, readDatabaseUrls: ["postgresql://postgres@127.0.0.1:5432/postgres"] })).rejects.toThrow(ReplicasNeedPostgresError);
+      await expect(createService({ dataDir: dir, readDatabaseUrls: ["postgresql://postgres@127.0.0.1:5432/postgres"] })).rejects.toThrow(
+        ReplicasNeedPostgresError,
+      );
+    } finally {
+      remove();
+    }
+  });
+
+  it("stop the server at start-up with one line and exit code 2, creating nothing", async () => {
+    const { dir, remove } = scratchDataDir();
+    try {
+      const { code, output } = await runServerToExit(["--data-dir", dir], { READ_DATABASE_URLS: "postgresql://postgres@127.0.0.1:5432/postgres" });
+      expect(code).toBe(2);
+      expect(output).toMatch(/--read-database-url \(READ_DATABASE_URLS\) needs --database-url: read replicas are a PostgreSQL setup/);
+      expect(readdirSync(dir)).toEqual([]);
     } finally {
       remove();
     }

@@ -16,7 +16,8 @@ import { ADMIN_URL, scratchDataDir, scratchPostgresDatabase } from "../helpers/s
 import { freePort } from "../helpers/throwaway-postgres.ts";
 
 const PGBOUNCER = "/usr/sbin/pgbouncer";
-const skipped = TEST_DB !== "postgres" ? " (PostgreSQL only)" : existsSync(PGBOUNCER) ? "" : ` (skipped: ${PGBOUNCER} not found; .ci/run installs Debian's pgbouncer)`;
+const skipped =
+  TEST_DB !== "postgres" ? " (PostgreSQL only)" : existsSync(PGBOUNCER) ? "" : ` (skipped: ${PGBOUNCER} not found; .ci/run installs Debian's pgbouncer)`;
 
 const TRACK = `mutation($name: String!) { track(input: { transform: { name: $name } }) { uid } }`;
 const LINEAGE = `query($uid: String!, $depth: Int) { lineage(uid: $uid, depth: $depth) { nodes { __typename } } }`;

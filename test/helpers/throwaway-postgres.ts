@@ -36,7 +36,20 @@ export class ThrowawayPostgres {
     chownSync(this.dir, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
     if (replicaOf) {
       // -R writes standby.signal and primary_conninfo: the copy starts as a streaming replica.
-      this.asPostgres(`${POSTGRES_BIN}/pg_basebackup`, ["-h", "127.0.0.1", "-p", String(replicaOf.port), "-U", "postgres", "-D", this.data, "-R", "-X", "stream", "--no-sync"]);
+      this.asPostgres(`${POSTGRES_BIN}/pg_basebackup`, [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(replicaOf.port),
+        "-U",
+        "postgres",
+        "-D",
+        this.data,
+        "-R",
+        "-X",
+        "stream",
+        "--no-sync",
+      ]);
     } else {
       this.asPostgres(`${POSTGRES_BIN}/initdb`, ["-D", this.data, "-U", "postgres", "-A", "trust", "--no-sync", "--no-instructions"]);
     }
