@@ -4,7 +4,7 @@ import pg from "pg";
 import type { PrismaClient } from "../generated/sqlite/client.ts";
 import { migratePostgres } from "./migrate.ts";
 import { postgresAdapter, postgresClient, postgresSession, ReadPool, redactUrl, type PoolSettings } from "./postgres.ts";
-import { ReadRouterFactory, routeRead, type StatementListener } from "./read-router.ts";
+import { readRouterFactory, routeRead, type StatementListener } from "./read-router.ts";
 import { ReplicaSet, type DatabaseState, type ReplicaOptions } from "./replicas.ts";
 import { openSqliteFile } from "./sqlite.ts";
 
@@ -61,7 +61,7 @@ export async function openPostgres(
   const probe = new pg.Pool({ ...postgresSession(databaseUrl), max: 1, connectionTimeoutMillis: options.busyTimeoutMs });
   probe.on("error", () => undefined);
   const replicas = replicaUrls.length > 0 ? await ReplicaSet.open(probe, replicaUrls, options) : undefined;
-  const reader = replicas ? postgresClient(new ReadRouterFactory(primaryAdapter, replicas, emit)) : writer;
+  const reader = replicas ? postgresClient(readRouterFactory(primaryAdapter, replicas, emit)) : writer;
   if (reader !== writer) await reader.$connect();
   const primaryState: DatabaseState = { name: "primary", role: "primary", location, state: "up", lagSeconds: 0 };
   return {

@@ -58,19 +58,12 @@ function isStatementError(error: unknown): boolean {
 }
 
 /** The adapter factory of the reader client: statements go where routeRead sends them. */
-export class ReadRouterFactory implements SqlDriverAdapterFactory {
-  readonly provider = "postgres" as const;
-  readonly adapterName = "lineage-registry-read-router";
-
-  constructor(
-    private readonly primary: SqlDriverAdapterFactory,
-    private readonly replicas: ReplicaSet,
-    private readonly onStatement: StatementListener,
-  ) {}
-
-  async connect(): Promise<SqlDriverAdapter> {
-    return new ReadRouter(await this.primary.connect(), this.replicas, this.onStatement);
-  }
+export function readRouterFactory(primary: SqlDriverAdapterFactory, replicas: ReplicaSet, onStatement: StatementListener): SqlDriverAdapterFactory {
+  return {
+    provider: "postgres",
+    adapterName: "lineage-registry-read-router",
+    connect: async () => new ReadRouter(await primary.connect(), replicas, onStatement),
+  };
 }
 
 class ReadRouter implements SqlDriverAdapter {
