@@ -154,19 +154,20 @@ function boundedNames(max: number): (name: string | undefined) => string {
 }
 
 /**
- * Each database's state as last measured by the background check (no query at scrape time):
- * lineage_database_up (1 serves reads, 0 skipped) and lineage_replica_lag_seconds.
+ * Each read replica's state as last measured by the background check (no query at scrape
+ * time): lineage_replica_up (1 serves reads, 0 skipped) and lineage_replica_lag_seconds.
  */
 function registerDatabaseGauges(registry: Registry, db: Database): void {
-  const labelNames = ["database", "role"] as const;
+  const labelNames = ["database"] as const;
+  const replicas = () => db.states().filter((state) => state.role === "replica");
   new Gauge({
-    name: "lineage_database_up",
-    help: "1 while the database serves reads, 0 while it is skipped (down or lagging); the primary's is checked by /ready",
+    name: "lineage_replica_up",
+    help: "1 while the read replica serves reads, 0 while it is skipped (down or lagging)",
     labelNames,
     registers: [registry],
     collect() {
       this.reset();
-      for (const state of db.states()) this.set({ database: state.name, role: state.role }, state.state === "up" ? 1 : 0);
+      for (const state of replicas()) this.set({ database: state.name }, state.state === "up" ? 1 : 0);
     },
   });
   new Gauge({
@@ -176,9 +177,7 @@ function registerDatabaseGauges(registry: Registry, db: Database): void {
     registers: [registry],
     collect() {
       this.reset();
-      for (const state of db.states()) {
-        if (state.role === "replica" && state.lagSeconds !== null) this.set({ database: state.name, role: state.role }, state.lagSeconds);
-      }
+      for (const state of replicas()) if (state.lagSeconds !== null) this.set({ database: state.name }, state.lagSeconds);
     },
   });
 }

@@ -111,8 +111,8 @@ describe.skipIf(TEST_DB !== "postgres")("read replicas: routing", () => {
       ],
     });
     const metrics = await (await svc.yoga.fetch("http://localhost/metrics")).text();
-    expect(metrics).toMatch(/lineage_replica_lag_seconds\{database="replica 1",role="replica"\} 0/);
-    expect(metrics).toMatch(/lineage_database_up\{database="replica 1",role="replica"\} 1/);
+    expect(metrics).toMatch(/lineage_replica_lag_seconds\{database="replica 1"\} 0/);
+    expect(metrics).toMatch(/lineage_replica_up\{database="replica 1"\} 1/);
   });
 });
 
@@ -152,7 +152,7 @@ describe.skipIf(TEST_DB !== "postgres")("read replicas: a replica that does not 
         { name: "replica 1", state: "down", lagSeconds: null, reason: expect.any(String) },
       ],
     });
-    expect(await (await svc.yoga.fetch("http://localhost/metrics")).text()).toMatch(/lineage_database_up\{database="replica 1",role="replica"\} 0/);
+    expect(await (await svc.yoga.fetch("http://localhost/metrics")).text()).toMatch(/lineage_replica_up\{database="replica 1"\} 0/);
   });
 });
 

@@ -39,7 +39,7 @@ describe.skipIf(!!skipped)(`${title}${skipped}`, () => {
     const dataDir = scratchDataDir("lr-replicas-");
     dataDirs.push(dataDir);
     const args = ["--database-url", primary.url, "--read-database-url", replica.url, "--max-replica-lag", String(MAX_LAG_MS), "--data-dir", dataDir.dir];
-    return startServerProcess(args);
+    return startServerProcess(args, {}, { startTimeoutMs: 120_000 });
   };
   const ready = async (server: ServerProcess) => {
     const response = await fetch(`http://127.0.0.1:${server.port}/ready`);
@@ -62,7 +62,7 @@ describe.skipIf(!!skipped)(`${title}${skipped}`, () => {
     replica.start();
     a = await start(); // migrates the primary; the replica follows
     b = await start();
-  }, 180_000);
+  }, 400_000);
   afterAll(async () => {
     for (const server of [a, b]) server?.proc.kill("SIGKILL");
     replica?.destroy();
@@ -75,7 +75,7 @@ describe.skipIf(!!skipped)(`${title}${skipped}`, () => {
     const uid = body.data.track.uid as string;
     await until(async () => (await b.gql(RUN, { uid })).body.data?.run?.uid === uid, "B reads A's run");
     expect((await ready(b)).body).toMatchObject({ reads: "replicas", databases: [{ name: "primary" }, { name: "replica 1", state: "up" }] });
-  });
+  }, 120_000);
 
   it("skips a replica that lags too far: B then reads from the primary", async () => {
     await onReplica("SELECT pg_wal_replay_pause()");
@@ -88,7 +88,7 @@ describe.skipIf(!!skipped)(`${title}${skipped}`, () => {
       await onReplica("SELECT pg_wal_replay_resume()");
     }
     await until(async () => (await ready(b)).body.reads === "replicas", "B reads from the replica again");
-  });
+  }, 120_000);
 
   it("keeps serving every request while the replica stops, reading from the primary", async () => {
     let stop = false;
@@ -115,7 +115,7 @@ describe.skipIf(!!skipped)(`${title}${skipped}`, () => {
 
     replica.start();
     await until(async () => (await ready(b)).body.reads === "replicas", "B reads from the replica again");
-  });
+  }, 120_000);
 
   // Subscriptions (added with their Redis fan-out): "B's subscriber receives A's event" goes here.
   it.todo("B's subscriber receives an event of a write made on A");
@@ -145,5 +145,5 @@ describe.skipIf(!!skipped)(`${title}${skipped}`, () => {
     const last = acknowledged.at(-1) ?? "";
     await until(async () => (await b.gql(RUN, { uid: last })).body.data?.run?.uid === last, "the replica has A's last write");
     expect((await b.gql(TRACK, { name: "after-kill" })).body.data.track.uid).toBeTruthy();
-  });
+  }, 120_000);
 });
