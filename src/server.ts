@@ -36,6 +36,10 @@ if (auth === "off" && !isLoopbackHost(host)) {
   );
 }
 
+if (!databaseUrl && config.readDatabaseUrls.length > 0) {
+  fail("--read-database-url (READ_DATABASE_URLS) needs --database-url: read replicas are a PostgreSQL setup; the embedded SQLite database has none");
+}
+
 const logger = createLogger(config.logLevel);
 
 /** A start-up failure: one line on stderr, exit 1 (2 is for bad flags and settings). */
@@ -102,6 +106,9 @@ let service: Service;
 try {
   service = await createService({
     databaseUrl,
+    readDatabaseUrls: config.readDatabaseUrls,
+    maxReplicaLagMs: config.maxReplicaLagMs,
+    readYourWritesWindowMs: config.readYourWritesWindowMs,
     dataDir,
     storageRoot: config.storageRoot,
     graphiql: config.graphiql,

@@ -17,6 +17,7 @@ import { boundedParserCache, useLimits } from "./plugins/limits.ts";
 import { useMetrics } from "./plugins/metrics.ts";
 import { useOriginCheck } from "./plugins/origins.ts";
 import { useReadiness } from "./plugins/readiness.ts";
+import { useReadRouting } from "./plugins/read-routing.ts";
 import { useRequestLog } from "./plugins/request-log.ts";
 import { useWebUi } from "./plugins/web.ts";
 import { useResponseCacheOf } from "./plugins/response-cache.ts";
@@ -51,6 +52,8 @@ export interface AppOptions {
   isShuttingDown?: () => boolean;
   /** Serve repeated queries from a per-caller cache for this many milliseconds; 0 or unset: off. */
   responseCacheTtlMs?: number;
+  /** After a caller's mutation, its queries read from the primary for this many milliseconds; default 5 s. */
+  readYourWritesWindowMs?: number;
 }
 
 /** The header browsers cannot add to a cross-site request without a CORS preflight. */
@@ -77,10 +80,11 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     ...((options.ui ?? true) ? [useWebUi({ dir: options.uiDir }) as Plugin<Context>] : []),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
-    useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
+    useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames, db: options.db }).plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
     useAuthentication(authenticate),
     useInputChecks() as Plugin<Context>,
+    useReadRouting({ windowMs: options.readYourWritesWindowMs ?? 5_000 }),
   ];
   if (csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }) as Plugin<Context>);
   if (!introspection) plugins.push(useDisableIntrospection() as Plugin<Context>);

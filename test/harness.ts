@@ -23,11 +23,18 @@ export interface GqlResult<T> {
   errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
 }
 
-/** options go to createService (auth mode, limits, introspection…); the database is the harness's. */
-export async function startTestService(options: Omit<ServiceOptions, "databaseUrl" | "dataDir"> = {}): Promise<TestService> {
+/**
+ * options go to createService (auth mode, limits, introspection…); the database is the
+ * harness's. readReplicas names read databases given the (PostgreSQL) database's URL.
+ */
+export async function startTestService(
+  options: Omit<ServiceOptions, "databaseUrl" | "dataDir"> = {},
+  readReplicas?: (databaseUrl: string) => string[],
+): Promise<TestService> {
   const { dir: dataDir, remove } = scratchDataDir();
   const database = TEST_DB === "postgres" ? await scratchPostgresDatabase() : undefined;
-  const service: Service = await createService({ ...options, databaseUrl: database?.url, dataDir });
+  const readDatabaseUrls = database && readReplicas ? readReplicas(database.url) : options.readDatabaseUrls;
+  const service: Service = await createService({ ...options, readDatabaseUrls, databaseUrl: database?.url, dataDir });
   const cleanup = async () => {
     await database?.drop();
     remove();

@@ -122,28 +122,35 @@ export async function migratePostgres(connectionString: string, migrations = rea
   await client.connect();
   const appliedNow: string[] = [];
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-    await client.query(POSTGRES_BOOKKEEPING);
-    const { rows } = await client.query<AppliedRow>(`SELECT * FROM "_prisma_migrations"`);
-    for (const migration of pendingMigrations(migrations, rows)) {
+    // One transaction per migration under a transaction-scoped lock, as on SQLite: concurrent
+    // starters apply each migration once, and no lock outlives its transaction (a pooler in
+    // transaction mode may run each transaction on another server connection).
+    for (;;) {
       await client.query("BEGIN");
       try {
+        await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
+        await client.query(POSTGRES_BOOKKEEPING);
+        const { rows } = await client.query<AppliedRow>(`SELECT * FROM "_prisma_migrations"`);
+        const next = pendingMigrations(migrations, rows)[0];
+        if (!next) {
+          await client.query("COMMIT");
+          break;
+        }
         const startedAt = new Date();
-        await client.query(migration.sql);
+        await client.query(next.sql);
         await client.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
            VALUES ($1, $2, now(), $3, $4, 1)`,
-          [randomUUID(), migration.checksum, migration.name, startedAt],
+          [randomUUID(), next.checksum, next.name, startedAt],
         );
         await client.query("COMMIT");
-        appliedNow.push(migration.name);
+        appliedNow.push(next.name);
       } catch (error) {
-        await client.query("ROLLBACK");
+        await client.query("ROLLBACK").catch(() => undefined);
         throw error;
       }
     }
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
   return appliedNow;

@@ -11,9 +11,10 @@
 import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
 import { directOperations, operationOf, type DirectOperation } from "./operation.ts";
-import { collectDefaultMetrics, Registry, type Counter, type Histogram } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry, type Counter, type Histogram } from "prom-client";
 import { DEFAULT_LIMITS } from "../config.ts";
 import type { Context } from "../context.ts";
+import type { Database } from "../db/database.ts";
 
 /** The label value of names beyond the cap (and of names too long to be a useful label). */
 export const OTHER_OPERATIONS = "other";
@@ -117,13 +118,14 @@ function metricDefinitions(registry: Registry, fill: ReturnType<typeof labelFill
   } as const;
 }
 
-export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number } = {}): {
+export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number; db?: Database } = {}): {
   plugin: Plugin<Context>;
   registry: Registry;
 } {
   const registry = new Registry();
   // Process metrics (memory, event-loop lag) belong to the process: collected once, by the server.
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.db) registerDatabaseGauges(registry, options.db);
   const nameLabel = boundedNames(options.maxOperationNames ?? DEFAULT_LIMITS.metricsMaxOperationNames);
   // Requests that reached execution, with the label value of their operation; keyed by the
   // request object, so an entry lives only as long as its request.
@@ -180,4 +182,33 @@ function observeDirect(registry: Registry, operation: DirectOperation, request: 
     metric<Histogram>("graphql_envelop_phase_execute")?.observe(labels, seconds(operation.executeMs));
   }
   if (operation.errorPhase) metric<Counter>("graphql_envelop_error_result")?.inc({ ...labels, phase: operation.errorPhase });
+}
+
+/**
+ * Each read replica's state as last measured by the background check (no query at scrape
+ * time): lineage_replica_up (1 serves reads, 0 skipped) and lineage_replica_lag_seconds.
+ */
+function registerDatabaseGauges(registry: Registry, db: Database): void {
+  const labelNames = ["database"] as const;
+  const replicas = () => db.states().filter((state) => state.role === "replica");
+  new Gauge({
+    name: "lineage_replica_up",
+    help: "1 while the read replica serves reads, 0 while it is skipped (down or lagging)",
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const state of replicas()) this.set({ database: state.name }, state.state === "up" ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "lineage_replica_lag_seconds",
+    help: "How far each read replica was behind the primary at its last check (absent while it does not answer)",
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const state of replicas()) if (state.lagSeconds !== null) this.set({ database: state.name }, state.lagSeconds);
+    },
+  });
 }

@@ -1,57 +1,13 @@
 // PostgreSQL stopped under traffic: requests fail fast with a RETRYABLE error, /ready goes
 // false, and the service recovers by itself once the database is back. The spec runs its own
 // throwaway PostgreSQL server (initdb in a temporary folder, a free port) and stops only that.
-import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createService, type Service } from "../../src/service.ts";
 import { TEST_DB } from "../harness.ts";
-
-const BIN = "/usr/lib/postgresql/15/bin";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A private PostgreSQL cluster owned by the postgres OS user (initdb refuses root). */
-class ThrowawayPostgres {
-  readonly dir = mkdtempSync(path.join(tmpdir(), "lr-pg-"));
-  readonly data = path.join(this.dir, "data");
-  constructor(readonly port: number) {
-    chmodSync(this.dir, 0o755);
-    chownSync(this.dir, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
-    this.asPostgres(`${BIN}/initdb`, ["-D", this.data, "-U", "postgres", "-A", "trust", "--no-sync", "--no-instructions"]);
-  }
-  get url() {
-    return `postgresql://postgres@127.0.0.1:${this.port}/postgres`;
-  }
-  start() {
-    const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`;
-    this.asPostgres(`${BIN}/pg_ctl`, ["-D", this.data, "-o", options, "-l", path.join(this.dir, "log"), "-w", "-t", "30", "start"]);
-  }
-  stop(mode: "fast" | "immediate" = "fast") {
-    this.asPostgres(`${BIN}/pg_ctl`, ["-D", this.data, "-m", mode, "-w", "-t", "30", "stop"]);
-  }
-  destroy() {
-    try {
-      this.stop("immediate");
-    } catch {
-      // already stopped
-    }
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-  private asPostgres(command: string, args: string[]) {
-    const asRoot = process.getuid?.() === 0;
-    execFileSync(asRoot ? "runuser" : command, asRoot ? ["-u", "postgres", "--", command, ...args] : args, { stdio: "pipe", cwd: this.dir });
-  }
-}
+import { freePort, ThrowawayPostgres } from "../helpers/throwaway-postgres.ts";
 
 const RUNS = `query Dash { runs(first: 5) { totalCount edges { node { uid status } } } }`;
 const TRACK = `mutation Track($name: String!) { track(input: { transform: { name: $name } }) { uid } }`;

@@ -17,7 +17,12 @@ export interface ServerProcess {
   ): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
 }
 
-export async function startServerProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<ServerProcess> {
+/** startTimeoutMs: how long the server may take to listen (default 30 s; a busy machine needs more). */
+export async function startServerProcess(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  { startTimeoutMs = 30_000 }: { startTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server.ts", "--host", "127.0.0.1", "--port", "0", ...args], {
     cwd: process.cwd(),
     env: { ...process.env, DATABASE_URL: "", AUTH: "", LOG_LEVEL: "info", ...env },
@@ -32,7 +37,7 @@ export async function startServerProcess(args: string[], env: Record<string, str
     const timer = setTimeout(() => {
       proc.kill("SIGKILL"); // never leave a server behind
       reject(new Error(`server did not start in time: ${stderr}`));
-    }, 30_000);
+    }, startTimeoutMs);
     proc.stdout.on("data", (chunk) => {
       buffered += chunk;
       let newline: number;

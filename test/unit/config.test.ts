@@ -27,6 +27,9 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       dataDir: "data",
       databaseUrl: undefined,
+      readDatabaseUrls: [],
+      readYourWritesWindowMs: 5_000,
+      maxReplicaLagMs: 10_000,
       storageRoot: undefined,
       auth: "off",
       introspection: true,
@@ -40,6 +43,15 @@ describe("loadConfig", () => {
       shutdownTimeoutMs: 10_000,
       limits: DEFAULT_LIMITS,
     });
+  });
+
+  it("reads read replicas from repeated flags or READ_DATABASE_URLS, postgresql:// URLs only", () => {
+    const urls = ["postgresql://r1/x", "postgres://r2/x"];
+    expect(load(["--read-database-url", urls[0], "--read-database-url", urls[1]]).readDatabaseUrls).toEqual(urls);
+    expect(load([], { READ_DATABASE_URLS: ` ${urls.join(" , ")} ` }).readDatabaseUrls).toEqual(urls);
+    expect(load(["--max-replica-lag", "2500", "--read-your-writes-window", "0"])).toMatchObject({ maxReplicaLagMs: 2_500, readYourWritesWindowMs: 0 });
+    expect(() => load(["--read-database-url", "mysql://r1/x"])).toThrow(/--read-database-url: must be a postgresql:\/\/ URL, got "mysql:\/\/r1\/x"/);
+    expect(() => load([], { MAX_REPLICA_LAG_MS: "soon" })).toThrow(/MAX_REPLICA_LAG_MS: must be a whole number/);
   });
 
   it("takes a flag over its environment variable, and an empty variable as unset", () => {

@@ -4,7 +4,8 @@
 // SQLite database, opened and closed here).
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { isPostgresUrl, postgresSession } from "../../src/db/database.ts";
+import { isPostgresUrl } from "../../src/db/database.ts";
+import { postgresSession } from "../../src/db/postgres.ts";
 import { registerSqlFunctions } from "../../src/db/sqlite-functions.ts";
 
 describe("PostgreSQL URLs and sessions", () => {
