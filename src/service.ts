@@ -5,6 +5,8 @@ import { resolveLimits, type AuthMode, type Limits } from "./config.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./db/database.ts";
 import { ensureDefaultStorage, ensureLocalUser } from "./domain/instance.ts";
 import type { Logger } from "./log.ts";
+import { openEventChannel } from "./live/event-target.ts";
+import { createLiveHub, DEFAULT_SUBSCRIPTION_LIMIT } from "./live/hub.ts";
 import { createApp } from "./yoga.ts";
 
 export interface ServiceOptions extends DatabaseOptions {
@@ -29,6 +31,12 @@ export interface ServiceOptions extends DatabaseOptions {
   processMetrics?: boolean;
   /** Response cache TTL in milliseconds (--response-cache-ttl); 0 or unset: off. */
   responseCacheTtlMs?: number;
+  /** redis://… shares live updates between instances (--redis-url); unset: this instance only. */
+  redisUrl?: string;
+  /** Subscriptions one connection may hold (--max-subscriptions-per-connection); default 100. */
+  maxSubscriptionsPerConnection?: number;
+  /** Subscriptions one token may hold on this instance (--max-subscriptions-per-token); default 100. */
+  maxSubscriptionsPerToken?: number;
 }
 
 export async function createService(options: ServiceOptions = {}) {
@@ -37,6 +45,18 @@ export async function createService(options: ServiceOptions = {}) {
   const user = await db.write((tx) => ensureLocalUser(tx));
   const storageRoot = options.storageRoot ?? path.join(path.resolve(options.dataDir ?? "data"), "storage");
   const storage = await db.write((tx) => ensureDefaultStorage(tx, storageRoot, user.id));
+  const channel = await openEventChannel(options.redisUrl, options.logger).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  const live = createLiveHub({
+    db,
+    channel,
+    databaseId: user.uid,
+    maxPerConnection: options.maxSubscriptionsPerConnection ?? DEFAULT_SUBSCRIPTION_LIMIT,
+    maxPerToken: options.maxSubscriptionsPerToken ?? DEFAULT_SUBSCRIPTION_LIMIT,
+    logger: options.logger,
+  });
   let shuttingDown = false;
   const yoga = createApp({
     db,
@@ -54,6 +74,7 @@ export async function createService(options: ServiceOptions = {}) {
     logger: options.logger,
     processMetrics: options.processMetrics,
     responseCacheTtlMs: options.responseCacheTtlMs,
+    live,
     isShuttingDown: () => shuttingDown,
   });
   return {
@@ -62,11 +83,16 @@ export async function createService(options: ServiceOptions = {}) {
     user,
     storage,
     limits,
-    /** From now on /ready answers 503, so a load balancer stops sending new requests. */
+    live,
+    /** From now on /ready answers 503, so a load balancer stops sending new requests; open subscriptions end. */
     beginShutdown: () => {
       shuttingDown = true;
+      void live.close();
     },
-    close: () => db.close(),
+    close: async () => {
+      await live.close();
+      await db.close();
+    },
   };
 }
 

@@ -22,6 +22,10 @@ import { useWebUi } from "./plugins/web.ts";
 import { useResponseCacheOf } from "./plugins/response-cache.ts";
 import { schema } from "./schema/index.ts";
 import { useOpenLineageRoutes } from "./openlineage/http.ts";
+import { inProcessChannel } from "./live/event-target.ts";
+import { createLiveHub, DEFAULT_SUBSCRIPTION_LIMIT, type LiveHub } from "./live/hub.ts";
+
+const DEFAULT_LIVE_LIMITS = { maxPerConnection: DEFAULT_SUBSCRIPTION_LIMIT, maxPerToken: DEFAULT_SUBSCRIPTION_LIMIT };
 
 export interface AppOptions {
   db: Database;
@@ -51,6 +55,8 @@ export interface AppOptions {
   isShuttingDown?: () => boolean;
   /** Serve repeated queries from a per-caller cache for this many milliseconds; 0 or unset: off. */
   responseCacheTtlMs?: number;
+  /** Live updates (subscriptions); default: this instance only, with the default limits. */
+  live?: LiveHub;
 }
 
 /** The header browsers cannot add to a cross-site request without a CORS preflight. */
@@ -67,6 +73,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   // checked only when names are given.
   const anyHost = auth === "token" && !options.allowedHosts?.length;
   const origins = useOriginCheck({ corsOrigins: options.corsOrigins });
+  const live = options.live ?? createLiveHub({ db: options.db, channel: inProcessChannel(), databaseId: "local", ...DEFAULT_LIVE_LIMITS });
+  const metrics = useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames, live });
   const plugins: Plugin<Context>[] = [
     // Before all: the OpenLineage routes become GraphQL requests that every plugin below checks.
     useOpenLineageRoutes({ maxBodyBytes: limits.maxBodyBytes }),
@@ -77,7 +85,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     ...((options.ui ?? true) ? [useWebUi({ dir: options.uiDir }) as Plugin<Context>] : []),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
-    useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames }).plugin,
+    metrics.plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
     useAuthentication({ mode: auth, db: options.db, localUser: options.localUser }),
     useInputChecks() as Plugin<Context>,
@@ -101,6 +109,6 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
     // default user, so a request never runs as someone it was not authenticated as.
-    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, written: new Set(), requestId: "" }) as Partial<Context> as Context,
+    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, live, written: new Set(), requestId: "" }) as Partial<Context> as Context,
   });
 }

@@ -3,6 +3,7 @@
 // started at or before the read), an origin version when none was, and the latest flag —
 // all derived from stored facts, so the registry does not depend on the order events arrive in.
 import type { Database, Tx } from "../db/database.ts";
+import type { Change } from "../domain/write-context.ts";
 import { insertRows, JsonValue } from "./sql.ts";
 import { compareBase62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "../domain/uid.ts";
 import type { Family } from "./families.ts";
@@ -27,8 +28,11 @@ export interface NewVersion {
   nObjects: number | null;
 }
 
-/** Creates versions with the next suffixes of their families (new families start at 0000). */
-export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number): Promise<void> {
+/**
+ * Creates versions with the next suffixes of their families (new families start at 0000);
+ * each is queued in `changes`, announced once the transaction commits.
+ */
+export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number, changes: Change[] = []): Promise<void> {
   if (!versions.length) return;
   const stems = [...new Set(versions.map((v) => v.family.stem))];
   const members = await tx.artifact.findMany({ where: { stem: { in: stems } }, select: { uid: true } });
@@ -46,6 +50,7 @@ export async function createVersions(db: Database, tx: Tx, versions: NewVersion[
       const previous = last.get(version.family.stem);
       const suffix = previous ? incrementBase62(previous) : FIRST_SUFFIX;
       last.set(version.family.stem, suffix);
+      changes.push({ model: "Artifact", kind: previous ? "VERSIONED" : "CREATED", uid: version.family.stem + suffix });
       return {
         uid: version.family.stem + suffix,
         stem: version.family.stem,
@@ -70,7 +75,7 @@ export async function createVersions(db: Database, tx: Tx, versions: NewVersion[
 }
 
 /** One version per (family, run): new ones in one statement, facets and statistics merged into known ones. */
-export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], userId: number): Promise<void> {
+export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], userId: number, changes?: Change[]): Promise<void> {
   const byHash = new Map<string, NewVersion>();
   for (const output of outputs) {
     const hash = outputHash(output.family.stem, output.run.reference);
@@ -95,7 +100,7 @@ export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], use
       },
     });
   }
-  await createVersions(db, tx, [...byHash.values()], userId);
+  await createVersions(db, tx, [...byHash.values()], userId, changes);
 }
 
 /** Records what each run read and the earliest time it read it. */
@@ -178,6 +183,7 @@ export async function deriveLinks(
   inputFamilies: Map<string, Family>,
   originFacets: Map<string, Facets>,
   userId: number,
+  changes?: Change[],
 ) {
   if (!runIds.length && !inputFamilies.size) return;
   const produced = await tx.artifact.findMany({
@@ -214,6 +220,7 @@ export async function deriveLinks(
         nObjects: null,
       })),
       userId,
+      changes,
     );
     versions = await familyVersions(tx, stems);
     pick = picker(versions);

@@ -11,7 +11,7 @@
 import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from "@graphql-yoga/plugin-prometheus";
 import type { Plugin } from "graphql-yoga";
 import { operationOf } from "./operation.ts";
-import { collectDefaultMetrics, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { DEFAULT_LIMITS } from "../config.ts";
 import type { Context } from "../context.ts";
 
@@ -21,13 +21,24 @@ const MAX_NAME_LENGTH = 100;
 
 type Labels = Record<string, string | number>;
 
-export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number } = {}): {
+export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number; live?: { active: number } } = {}): {
   plugin: Plugin<Context>;
   registry: Registry;
 } {
   const registry = new Registry();
   // Process metrics (memory, event-loop lag) belong to the process: collected once, by the server.
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  const live = options.live;
+  if (live) {
+    new Gauge({
+      name: "lineage_subscriptions_active",
+      help: "Subscriptions open on this instance (each holds one listener for live events)",
+      registers: [registry],
+      collect() {
+        this.set(live.active);
+      },
+    });
+  }
   const nameLabel = boundedNames(options.maxOperationNames ?? DEFAULT_LIMITS.metricsMaxOperationNames);
   // Requests that reached execution, with the label value of their operation; keyed by the
   // request object, so an entry lives only as long as its request.
