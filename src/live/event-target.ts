@@ -1,6 +1,7 @@
 // Where live events travel: an in-process EventTarget (one instance hears only its own
 // writes), or Redis publish/subscribe through @graphql-yoga/redis-event-target, so that a
 // subscriber on one instance hears the writes every instance on the database serves.
+import { setMaxListeners } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 import type { Logger } from "../log.ts";
@@ -11,7 +12,12 @@ export interface EventChannel {
 }
 
 /** Events of this instance only. */
-export const inProcessChannel = (): EventChannel => ({ target: new EventTarget(), close: () => Promise.resolve() });
+export function inProcessChannel(): EventChannel {
+  const target = new EventTarget();
+  // One listener per subscription on one event type: many are expected, none is a leak.
+  setMaxListeners(0, target);
+  return { target, close: () => Promise.resolve() };
+}
 
 /** Connects to Redis when a URL is given (a start fails if it cannot be reached); otherwise stays in-process. */
 export async function openEventChannel(redisUrl: string | undefined, logger?: Logger): Promise<EventChannel> {

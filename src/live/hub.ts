@@ -98,7 +98,8 @@ export function createLiveHub(options: LiveOptions) {
   function subscribe<T extends keyof Topics>(topic: T, holder: Holder, matches: (event: EventOf<T>) => boolean): AsyncIterable<EventOf<T>> {
     check(holder);
     return new Repeater<EventOf<T>>(async (push, stop) => {
-      const source = pubsub.subscribe(topic, databaseId) as AsyncIterableIterator<EventOf<T>> & { return(): Promise<unknown> };
+      // The topic's type is generic here; createPubSub types each call by its literal topic.
+      const source = (pubsub.subscribe as (topic: keyof Topics, id: string) => Repeater<EventOf<T>>)(topic, databaseId);
       count(holder, 1);
       stops.add(stop);
       const forward = async () => {

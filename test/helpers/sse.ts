@@ -10,13 +10,15 @@ export interface SseSubscription<T = any> {
   next(timeoutMs?: number): Promise<SseMessage<T>>;
   /** Resolves when no message arrives for ms (the ones that came are returned). */
   quiet(ms: number): Promise<SseMessage<T>[]>;
+  /** The HTTP status of the answer. */
+  readonly status: number;
   /** True once the server sent `complete` (or closed the stream). */
   readonly done: boolean;
   /** Drops the subscription as a client that goes away does. */
   close(): void;
 }
 
-type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+type Fetch = (url: string, init: RequestInit) => Response | Promise<Response>;
 
 export async function subscribeSse<T = any>(
   fetchFn: Fetch,
@@ -70,6 +72,7 @@ export async function subscribeSse<T = any>(
       });
     });
   return {
+    status: response.status,
     async next(timeoutMs = 5_000) {
       const deadline = Date.now() + timeoutMs;
       while (!queue.length && !done && Date.now() < deadline) await wait(deadline - Date.now());
