@@ -109,6 +109,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
     // default user, so a request never runs as someone it was not authenticated as.
-    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, live, written: new Set(), requestId: "" }) as Partial<Context> as Context,
+    context: () =>
+      ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, live, written: new Set(), requestId: "" }) as Partial<Context> as Context,
   });
 }

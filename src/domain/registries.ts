@@ -60,7 +60,9 @@ function versioned<Name extends VersionedRegistry, Model extends string, Rules e
 }
 
 /** A registry whose moves to the trash and back its subscribers hear (docs/architecture.md, "Live updates"). */
-function announced<R extends { model: "Run" | "Artifact"; remove: Described<"run", "Run">["remove"]; restore: Described<"run", "Run">["restore"] }>(registry: R): R {
+function announced<R extends { model: "Run" | "Artifact"; remove: Described<"run", "Run">["remove"]; restore: Described<"run", "Run">["restore"] }>(
+  registry: R,
+): R {
   return {
     ...registry,
     remove: async (w: WriteContext, uid: string, permanent: boolean) => {

@@ -29,7 +29,7 @@ export interface WriteContext {
   lock(...keys: string[]): Promise<void>;
   actor: Actor;
   /** queues a change, announced once the transaction commits (never after a rollback) */
-  changed(change: Change): void;
+  changed: (change: Change) => void;
 }
 
 /** The write context of a transaction that `db.write` opened; its changes go to `changes`. */

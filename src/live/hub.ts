@@ -147,7 +147,7 @@ async function runEvents(db: Database, changes: Change[]): Promise<RunEvent[]> {
   return wanted.flatMap((change) => {
     const row = byUid.get(change.uid);
     if (!row) return []; // removed for good since
-    return [{ kind: change.kind as RunChangeKind, id: row.id, status: row.status, transformUid: row.transform.uid, createdBy: row.createdBy.handle }];
+    return [{ kind: change.kind, id: row.id, status: row.status, transformUid: row.transform.uid, createdBy: row.createdBy.handle }];
   });
 }
 
@@ -162,6 +162,6 @@ async function artifactEvents(db: Database, changes: Change[]): Promise<Artifact
   return wanted.flatMap((change) => {
     const row = byUid.get(change.uid);
     if (!row) return [];
-    return [{ kind: change.kind as ArtifactChangeKind, id: row.id, key: row.key, storageRoot: row.storage.root }];
+    return [{ kind: change.kind, id: row.id, key: row.key, storageRoot: row.storage.root }];
   });
 }

@@ -89,7 +89,9 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
       args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
       resolve: async (_root, args, ctx) => {
         const permanent = args.permanent ?? false;
-        const record = await writeAnnounced<{ uid: string }>(ctx.db, (tx, changes) => registry.remove(writeContext(ctx.db, tx, ctx.user, tx, changes), args.uid, permanent));
+        const record = await writeAnnounced<{ uid: string }>(ctx.db, (tx, changes) =>
+          registry.remove(writeContext(ctx.db, tx, ctx.user, tx, changes), args.uid, permanent),
+        );
         return { uid: record.uid, permanent };
       },
     }),

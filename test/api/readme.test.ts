@@ -137,7 +137,10 @@ describe("README examples", () => {
       const where = `README line ${example.line}: ${example.query.split("\n")[0]}`;
       // A subscription answers a stream (test/api/subscriptions.test.ts): here it is only checked against the schema.
       if (/^subscription\b/.test(example.query.trim())) {
-        expect(validate(schema, parse(example.query)).map((error) => error.message), where).toEqual([]);
+        expect(
+          validate(schema, parse(example.query)).map((error) => error.message),
+          where,
+        ).toEqual([]);
         continue;
       }
       const actual = await svc.gql(substitute(example.query, uids), variables);

@@ -32,8 +32,8 @@ async function subscribe(target: TestService, query: string, variables: Record<s
   return subscription;
 }
 
-const runEvent = async (subscription: SseSubscription) => ok((await subscription.next()) as never) as { runEvents: { kind: string; run: any } };
-const artifactEvent = async (subscription: SseSubscription) => ok((await subscription.next()) as never) as { artifactEvents: { kind: string; artifact: any } };
+const runEvent = async (subscription: SseSubscription) => ok<{ runEvents: { kind: string; run: any } }>(await subscription.next());
+const artifactEvent = async (subscription: SseSubscription) => ok<{ artifactEvents: { kind: string; artifact: any } }>(await subscription.next());
 const mutate = async (query: string, variables: Record<string, unknown>) => ok(await svc.gql(query, variables));
 
 describe("runEvents", () => {
@@ -182,7 +182,9 @@ describe("scopes and limits", () => {
 
   it("lets a reader walk from the run as a query would", async () => {
     const events = await subscribe(secured, RUN_EVENTS, {}, as("read"));
-    const run = ok(await secured.gql(`mutation { track(input: { transform: { name: "live-walk" } }) { uid } }`, {}, as("read,write"))) as { track: { uid: string } };
+    const run = ok(
+      await secured.gql<{ track: { uid: string } }>(`mutation { track(input: { transform: { name: "live-walk" } }) { uid } }`, {}, as("read,write")),
+    );
     expect((await runEvent(events)).runEvents).toMatchObject({ kind: "STARTED", run: { uid: run.track.uid, createdBy: { handle: "carol" } } });
     events.close();
   });

@@ -64,7 +64,12 @@ export interface RunEventOf<Run> {
  * Calls onEvent with each run event matching filter while `filter` is not null (re-subscribing
  * when it changes or a token is entered), and onOpen whenever the stream (re)opens.
  */
-export function useRunEvents<Run>(runFields: string, filter: Record<string, unknown> | null, onEvent: (event: RunEventOf<Run>["runEvents"]) => void, onOpen?: () => void) {
+export function useRunEvents<Run>(
+  runFields: string,
+  filter: Record<string, unknown> | null,
+  onEvent: (event: RunEventOf<Run>["runEvents"]) => void,
+  onOpen?: () => void,
+) {
   const handlers = useRef({ onEvent, onOpen });
   handlers.current = { onEvent, onOpen };
   const version = authVersion.use();
