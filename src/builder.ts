@@ -30,6 +30,8 @@ export const builder = new SchemaBuilder<{
     // Type-level scopes (the record types' read-or-written rule, src/schema/visibility.ts) run
     // once per object, when a field returns it: the refusal names that field, whatever the path.
     runScopesOnType: true,
+    // Subscriptions are refused when they are made, not on each event they would deliver.
+    authorizeOnSubscribe: true,
     unauthorizedError: (_parent, ctx, info, result) => {
       const missing = missingScopes(result.failure);
       const needs = `${info.parentType.name}.${info.fieldName} needs the ${missing.join(" or ") || "required"} scope`;

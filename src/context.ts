@@ -4,6 +4,7 @@
 import type { Limits } from "./config.ts";
 import type { Database } from "./db/database.ts";
 import type { Actor } from "./domain/write-context.ts";
+import type { LiveHub } from "./live/hub.ts";
 import type { Logger } from "./log.ts";
 
 export type { Actor, Scope } from "./domain/write-context.ts";
@@ -18,4 +19,6 @@ export interface Context {
   requestId: string;
   /** The request's logger: every line carries requestId. */
   log: Logger;
+  /** The instance's live updates: what subscriptions listen to. */
+  live: LiveHub;
 }

@@ -120,11 +120,15 @@ try {
     auth,
     limits: config.limits,
     responseCacheTtlMs: config.responseCacheTtlMs,
+    redisUrl: config.redisUrl,
+    maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
+    maxSubscriptionsPerToken: config.maxSubscriptionsPerToken,
     logger,
     processMetrics: true,
   });
 } catch (error) {
-  failStart(`cannot open the database: ${(error as Error).message.trim().split("\n")[0]}`);
+  const message = (error as Error).message.trim().split("\n")[0];
+  failStart(message.startsWith("cannot reach Redis") ? message : `cannot open the database: ${message}`);
 }
 // Yoga answers its own errors, so the promise it returns settles without rejecting.
 app = (request, response) => void service.yoga(request, response);

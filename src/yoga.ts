@@ -23,6 +23,10 @@ import { useWebUi } from "./plugins/web.ts";
 import { useResponseCacheOf } from "./plugins/response-cache.ts";
 import { schema } from "./schema/index.ts";
 import { useOpenLineageRoutes } from "./openlineage/http.ts";
+import { inProcessChannel } from "./live/event-target.ts";
+import { createLiveHub, DEFAULT_SUBSCRIPTION_LIMIT, type LiveHub } from "./live/hub.ts";
+
+const DEFAULT_LIVE_LIMITS = { maxPerConnection: DEFAULT_SUBSCRIPTION_LIMIT, maxPerToken: DEFAULT_SUBSCRIPTION_LIMIT };
 
 export interface AppOptions {
   db: Database;
@@ -54,6 +58,8 @@ export interface AppOptions {
   responseCacheTtlMs?: number;
   /** After a caller's mutation, its queries read from the primary for this many milliseconds; default 5 s. */
   readYourWritesWindowMs?: number;
+  /** Live updates (subscriptions); default: this instance only, with the default limits. */
+  live?: LiveHub;
 }
 
 /** The header browsers cannot add to a cross-site request without a CORS preflight. */
@@ -72,6 +78,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
   const origins = useOriginCheck({ corsOrigins: options.corsOrigins });
   const authenticate = createRequestAuthenticator({ mode: auth, db: options.db, localUser: options.localUser });
   const csrfPrevention = options.csrfPrevention ?? true;
+  const live = options.live ?? createLiveHub({ db: options.db, channel: inProcessChannel(), databaseId: "local", ...DEFAULT_LIVE_LIMITS });
+  const metrics = useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames, db: options.db, live });
   const plugins: Plugin<Context>[] = [
     // First: a refused request reaches no other plugin, and its refusal is what gets logged.
     useHostCheck({ allowedHosts: options.allowedHosts, anyHost }) as Plugin<Context>,
@@ -80,7 +88,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     ...((options.ui ?? true) ? [useWebUi({ dir: options.uiDir }) as Plugin<Context>] : []),
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
-    useMetrics({ processMetrics: options.processMetrics, maxOperationNames: limits.metricsMaxOperationNames, db: options.db }).plugin,
+    metrics.plugin,
     ...useLimits(limits, { hideSuggestions: !introspection }),
     useAuthentication(authenticate),
     useInputChecks() as Plugin<Context>,
@@ -108,6 +116,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     plugins,
     // user and requestId are set by the authentication and request-log plugins; there is no
     // default user, so a request never runs as someone it was not authenticated as.
-    context: () => ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, written: new Set(), requestId: "" }) as Partial<Context> as Context,
+    context: () =>
+      ({ db: options.db, defaultStorageId: options.defaultStorageId, limits, live, written: new Set(), requestId: "" }) as Partial<Context> as Context,
   });
 }

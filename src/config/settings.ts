@@ -207,6 +207,36 @@ export const SETTINGS = {
     scope: "server",
     schema: integer(0, 86_400_000).default(0),
   },
+  redisUrl: {
+    flag: "redis-url",
+    placeholder: "<url>",
+    env: "REDIS_URL",
+    shown: "– (this instance only)",
+    help: "redis://… carries live updates (subscriptions) between every instance on the database; unset, a subscriber hears only the writes its own instance serves",
+    scope: "server",
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\/./, { error: (issue) => `must be a redis:// or rediss:// URL, ${got(issue)}` })
+      .optional(),
+  },
+  maxSubscriptionsPerConnection: {
+    flag: "max-subscriptions-per-connection",
+    placeholder: "<n>",
+    env: "MAX_SUBSCRIPTIONS_PER_CONNECTION",
+    shown: "100",
+    help: "subscriptions one connection may hold at once; the next is refused with LIMIT_EXCEEDED",
+    scope: "server",
+    schema: integer(1, 1_000_000).default(100),
+  },
+  maxSubscriptionsPerToken: {
+    flag: "max-subscriptions-per-token",
+    placeholder: "<n>",
+    env: "MAX_SUBSCRIPTIONS_PER_TOKEN",
+    shown: "100",
+    help: "subscriptions one token (or, with auth off, the local user) may hold at once on an instance; the next is refused with LIMIT_EXCEEDED",
+    scope: "server",
+    schema: integer(1, 1_000_000).default(100),
+  },
   shutdownTimeoutMs: {
     flag: "shutdown-timeout",
     placeholder: "<ms>",

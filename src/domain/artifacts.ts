@@ -122,12 +122,17 @@ export async function registerArtifact(w: WriteContext, input: RegisterArtifactI
   const run = input.runUid ? await findRun(tx, input.runUid, "runUid") : null;
   await w.lock(`artifact:hash:${input.hash}`);
   const existing = await tx.artifact.findUnique({ where: { hash: input.hash } });
-  if (existing) return registeredAgain(tx, existing, run);
+  if (existing) {
+    if (existing.trashedAt) w.changed({ model: "Artifact", kind: "RESTORED", uid: existing.uid });
+    return registeredAgain(tx, existing, run);
+  }
 
   const { storageId, key, stem } = await familyOf(w, input, options.defaultStorageId);
   if (stem) await w.lock(`artifact:stem:${stem}`);
   const { uid } = await nextVersionUid(tx, "artifact", stem, input.version);
   if (stem) await tx.artifact.updateMany({ where: { stem, isLatest: true }, data: { isLatest: false } });
+  w.changed({ model: "Artifact", kind: stem ? "VERSIONED" : "CREATED", uid });
+  if (run) w.changed({ model: "Run", kind: "UPDATED", uid: run.uid });
   return tx.artifact.create({
     data: {
       uid,

@@ -27,7 +27,7 @@ export interface Registry<Name extends string, Model extends string, Filter, Whe
   /** moves a record to the trash, or removes it for good (admin only; refused while something needs it) */
   remove(w: WriteContext, uid: string, permanent: boolean): Promise<{ id: number; uid: string }>;
   /** takes a record out of the trash (its creator or an admin) */
-  restore(w: WriteContext, uid: string): Promise<{ id: number }>;
+  restore(w: WriteContext, uid: string): Promise<{ id: number; uid: string }>;
 }
 
 type Columns<OrderBy> = Extract<keyof OrderBy, string>;
@@ -59,13 +59,32 @@ function versioned<Name extends VersionedRegistry, Model extends string, Rules e
   };
 }
 
+/** A registry whose moves to the trash and back its subscribers hear (docs/architecture.md, "Live updates"). */
+function announced<R extends { model: "Run" | "Artifact"; remove: Described<"run", "Run">["remove"]; restore: Described<"run", "Run">["restore"] }>(
+  registry: R,
+): R {
+  return {
+    ...registry,
+    remove: async (w: WriteContext, uid: string, permanent: boolean) => {
+      const record = await registry.remove(w, uid, permanent);
+      if (!permanent) w.changed({ model: registry.model, kind: "TRASHED", uid: record.uid });
+      return record;
+    },
+    restore: async (w: WriteContext, uid: string) => {
+      const record = await registry.restore(w, uid);
+      w.changed({ model: registry.model, kind: "RESTORED", uid: record.uid });
+      return record;
+    },
+  };
+}
+
 export const transforms = versioned("transform", "Transform", {
   where: transformWhere,
   orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", NAME: "name", KEY: "key", ID: "id" },
   remove: deleteTransform,
 });
 
-export const runs = {
+export const runs = announced({
   name: "run",
   model: "Run",
   uidLength: UID_LENGTH.run,
@@ -74,13 +93,15 @@ export const runs = {
   orderColumns: { STARTED_AT: "startedAt", FINISHED_AT: "finishedAt", CREATED_AT: "createdAt", ID: "id" },
   remove: deleteRun,
   restore: restoreRun,
-} as const satisfies Described<"run", "Run">;
+} as const satisfies Described<"run", "Run">);
 
-export const artifacts = versioned("artifact", "Artifact", {
-  where: artifactWhere,
-  orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", SIZE: "size", ID: "id" },
-  remove: deleteArtifact,
-});
+export const artifacts = announced(
+  versioned("artifact", "Artifact", {
+    where: artifactWhere,
+    orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", SIZE: "size", ID: "id" },
+    remove: deleteArtifact,
+  }),
+);
 
 export const collections = versioned("collection", "Collection", {
   where: collectionWhere,

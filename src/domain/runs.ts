@@ -57,6 +57,7 @@ export async function track(w: WriteContext, input: TrackInput) {
   });
   if (input.params != null) await addParamValues(w, { runId: run.id }, input.params, { defineMissing: input.defineMissingParams ?? false, field: "params" });
   await linkRunInputs(tx, run.id, inputs);
+  w.changed({ model: "Run", kind: "STARTED", uid: run.uid });
   return run;
 }
 
@@ -65,10 +66,11 @@ export interface AddRunInputsInput extends InputUids {
 }
 
 /** Records artifacts and collections as inputs of a run; its own outputs are skipped. */
-export async function addRunInputs({ tx }: WriteContext, input: AddRunInputsInput) {
+export async function addRunInputs({ tx, changed }: WriteContext, input: AddRunInputsInput) {
   if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
   const run = await findRun(tx, input.runUid, "runUid");
   await linkRunInputs(tx, run.id, await findInputs(tx, input, { artifacts: "artifactUids", collections: "collectionUids" }));
+  changed({ model: "Run", kind: "UPDATED", uid: run.uid });
   return run;
 }
 
@@ -79,7 +81,7 @@ export interface FinishRunInput {
   environmentUid?: string | null;
 }
 
-export async function finishRun({ tx }: WriteContext, input: FinishRunInput) {
+export async function finishRun({ tx, changed }: WriteContext, input: FinishRunInput) {
   const status = input.status ?? "COMPLETED";
   if (!FINAL_STATUSES.includes(status)) {
     throw invalid("status", `a run finishes as ${FINAL_STATUSES.join(", ")}, not ${status}`);
@@ -107,6 +109,7 @@ export async function finishRun({ tx }: WriteContext, input: FinishRunInput) {
     if (finished.status === status) return finished; // a concurrent retry finished it first
     throw conflict(`run ${run.uid} already finished`, { field: "uid" });
   }
+  changed({ model: "Run", kind: "FINISHED", uid: run.uid });
   return tx.run.findUniqueOrThrow({ where: { id: run.id } });
 }
 

@@ -75,7 +75,7 @@ export async function recomputeLatest(tx: Tx, registry: VersionedRegistry, stem:
 // The calls trashing, deleting and restoring need, shared by the three versioned delegates.
 interface TrashableDelegate {
   findFirst(args: { where: ReturnType<typeof uidWhere> }): Promise<{ id: number; uid: string; stem: string; createdById: number } | null>;
-  update(args: { where: { id: number }; data: { trashedAt: Date | null } }): Promise<{ id: number }>;
+  update(args: { where: { id: number }; data: { trashedAt: Date | null } }): Promise<{ id: number; uid: string }>;
   delete(args: { where: { id: number } }): Promise<unknown>;
 }
 
@@ -109,7 +109,7 @@ export async function deleteVersioned(
 }
 
 /** Takes a transform, artifact or collection out of the trash; its family's latest is recomputed. */
-export async function restoreVersioned({ tx, actor }: WriteContext, registry: VersionedRegistry, uid: string): Promise<{ id: number }> {
+export async function restoreVersioned({ tx, actor }: WriteContext, registry: VersionedRegistry, uid: string): Promise<{ id: number; uid: string }> {
   const records = trashable(tx, registry);
   const record = await records.findFirst({ where: uidWhere(registry, uid) });
   if (!record) throw notFound(registry, uid, "uid");

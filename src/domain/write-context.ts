@@ -1,6 +1,7 @@
 // Who acts, and the one context every domain write takes: the transaction, the lock that
-// serialises writes on the same logical keys, and the acting user (docs/architecture.md,
-// "Writes").
+// serialises writes on the same logical keys, the acting user, and the changes the write
+// announces once its transaction has committed (docs/architecture.md, "Writes" and "Live
+// updates").
 import type { Database, Tx } from "../db/database.ts";
 
 export type Scope = "read" | "write" | "admin";
@@ -13,15 +14,51 @@ export interface Actor {
   scopes: readonly Scope[];
 }
 
+/** What happened to a run, as its subscribers hear it. */
+export type RunChangeKind = "STARTED" | "FINISHED" | "UPDATED" | "TRASHED" | "RESTORED";
+/** What happened to an artifact: a new family, a new version of a family, the trash and back. */
+export type ArtifactChangeKind = "CREATED" | "VERSIONED" | "TRASHED" | "RESTORED";
+
+/** A change a write makes, named by the record's uid; announced only after its transaction commits. */
+export type Change = { model: "Run"; kind: RunChangeKind; uid: string } | { model: "Artifact"; kind: ArtifactChangeKind; uid: string };
+
 export interface WriteContext {
   /** the transaction's client: every read and write of the operation goes through it */
   tx: Tx;
   /** takes transaction-scoped locks on logical keys ("artifact:hash:…") until the transaction ends */
   lock(...keys: string[]): Promise<void>;
   actor: Actor;
+  /** queues a change, announced once the transaction commits (never after a rollback) */
+  changed: (change: Change) => void;
 }
 
-/** The write context of a transaction that `db.write` opened. */
-export function writeContext(db: Pick<Database, "lock">, tx: Tx, actor: Actor, client: Tx = tx): WriteContext {
-  return { tx: client, lock: (...keys) => db.lock(tx, ...keys), actor };
+/** The write context of a transaction that `db.write` opened; its changes go to `changes`. */
+export function writeContext(db: Pick<Database, "lock">, tx: Tx, actor: Actor, client: Tx = tx, changes: Change[] = []): WriteContext {
+  return { tx: client, lock: (...keys) => db.lock(tx, ...keys), actor, changed: (change) => changes.push(change) };
+}
+
+/** Who hears the changes of a database's committed writes: the live-update hubs of the apps serving it. */
+const listeners = new WeakMap<Database, Set<(changes: Change[]) => void>>();
+
+/** Registers a listener of the changes committed on db; returns the function that removes it. */
+export function onChanges(db: Database, listener: (changes: Change[]) => void): () => void {
+  let set = listeners.get(db);
+  if (!set) listeners.set(db, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/**
+ * Runs fn as one transaction of db and, once it has committed, announces the changes fn
+ * queued. An attempt that is retried (a lost race on PostgreSQL) starts a new queue, so a
+ * change that was rolled back is never announced; a write that fails announces nothing.
+ */
+export async function writeAnnounced<T>(db: Database, fn: (tx: Tx, changes: Change[]) => Promise<T>): Promise<T> {
+  let changes: Change[] = [];
+  const value = await db.write((tx) => {
+    changes = [];
+    return fn(tx, changes);
+  });
+  if (changes.length) for (const listener of listeners.get(db) ?? []) listener(changes);
+  return value;
 }

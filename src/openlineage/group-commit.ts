@@ -8,7 +8,7 @@
 // ends. Before each group is taken, the loop therefore turns once (setImmediate), so that every
 // request already on the wire reaches this queue and joins the group.
 import type { Database, Tx } from "../db/database.ts";
-import type { Actor } from "../domain/write-context.ts";
+import { writeAnnounced, type Actor, type Change } from "../domain/write-context.ts";
 
 interface Waiting<E, P> {
   events: E[];
@@ -20,12 +20,13 @@ interface Waiting<E, P> {
 /** Most events one group transaction takes; the rest wait for the next. */
 const MAX_GROUP = 1_000;
 
-type Writer<E, P> = (db: Database, tx: Tx, events: E[], actor: Actor) => Promise<P[]>;
+/** Writes events in the transaction given; what they changed goes to `changes`, announced after the commit. */
+type Writer<E, P> = (db: Database, tx: Tx, events: E[], actor: Actor, changes: Change[]) => Promise<P[]>;
 
 const queues = new WeakMap<Database, { waiting: Waiting<unknown, unknown>[]; running: boolean }>();
 
 export function writeGrouped<E, P>(db: Database, events: E[], actor: Actor, write: Writer<E, P>): Promise<P[]> {
-  if (db.provider !== "sqlite") return db.write((tx) => write(db, tx, events, actor));
+  if (db.provider !== "sqlite") return writeAnnounced(db, (tx, changes) => write(db, tx, events, actor, changes));
   let queue = queues.get(db);
   if (!queue) queues.set(db, (queue = { waiting: [], running: false }));
   const state = queue;
@@ -52,12 +53,13 @@ async function drain(db: Database, state: { waiting: Waiting<unknown, unknown>[]
       }
       state.waiting = state.waiting.filter((item) => !group.includes(item));
       try {
-        const placed = await db.write((tx) =>
+        const placed = await writeAnnounced(db, (tx, changes) =>
           write(
             db,
             tx,
             group.flatMap((item) => item.events),
             actor,
+            changes,
           ),
         );
         let offset = 0;

@@ -11,10 +11,10 @@ import { asJson, mergeFacets, originHash } from "./mapping.ts";
 import { parseEvent, type DatasetRef, type Facets, type OpenLineageEvent, type RunEventData } from "./parse.ts";
 import { writeRunParams } from "./params.ts";
 import { writeEnvironments } from "./environment.ts";
-import { applyRunEvent, loadRuns, TransformCache, writeRuns, type RunState } from "./runs.ts";
+import { applyRunEvent, loadRuns, runChanges, TransformCache, writeRuns, type RunState } from "./runs.ts";
 import { createVersions, writeInputs, writeOutputs, type Written } from "./versions.ts";
 import { deriveLinks, flagLatest } from "./links.ts";
-import { writeContext, type Actor } from "../domain/write-context.ts";
+import { writeAnnounced, writeContext, type Actor, type Change } from "../domain/write-context.ts";
 
 export interface EventResult {
   index: number;
@@ -62,7 +62,7 @@ export async function ingestOpenLineage(db: Database, events: readonly unknown[]
       } else {
         for (const item of valid) {
           try {
-            const [placed] = await db.write((tx) => writeEvents(db, tx, [item.event], actor));
+            const [placed] = await writeAnnounced(db, (tx, changes) => writeEvents(db, tx, [item.event], actor, changes));
             results[item.index] = success(item.index, placed);
           } catch (single) {
             results[item.index] = failure(item.index, single);
@@ -111,10 +111,10 @@ async function lockAll(db: Database, tx: Tx, keys: string[]): Promise<void> {
   );
 }
 
-/** Writes a batch of valid events in the caller's transaction. */
-export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent[], actor: Actor): Promise<Placed[]> {
+/** Writes a batch of valid events in the caller's transaction; what they changed is queued in `changes`. */
+export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent[], actor: Actor, changes: Change[] = []): Promise<Placed[]> {
   const userId = actor.id;
-  const w = writeContext(db, tx, actor);
+  const w = writeContext(db, tx, actor, tx, changes);
   const runEvents = events.filter((event): event is RunEventData => event.kind === "run");
   const datasets: DatasetRef[] = events.flatMap((event) =>
     event.kind === "run" ? [...event.inputs, ...event.outputs] : event.kind === "dataset" ? [event.dataset] : [],
@@ -125,6 +125,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   const transforms = new TransformCache(w, db.provider);
   await transforms.preload(jobs);
   const states = await loadRuns(db, tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
+  const statusBefore = new Map([...states.values()].map((state) => [state.uid, state.status]));
   const placed: Placed[] = [];
   const runOf = new Map<OpenLineageEvent, RunState>();
   for (const event of events) {
@@ -155,18 +156,26 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
     for (const dataset of event.outputs) outputs.push({ family: familyOf(families, dataset), dataset, run, at: event.eventTime });
     for (const dataset of event.inputs) inputs.push({ family: familyOf(families, dataset), dataset, run, at: event.eventTime });
   }
-  await writeOutputs(db, tx, outputs, userId);
+  await writeOutputs(db, tx, outputs, userId, changes);
   await writeInputs(db, tx, inputs);
   const originFacets = new Map<string, Facets>(inputs.map((input) => [input.family.stem, input.dataset.facets]));
   const inputFamilies = new Map(inputs.map((input) => [input.family.stem, input.family]));
   const changedRuns = [...states.values()].filter((state) => state.changed).map((state) => state.id!);
-  await deriveLinks(db, tx, changedRuns, inputFamilies, originFacets, userId);
-  await writeDatasetEvents(db, tx, events, families, userId);
+  await deriveLinks(db, tx, changedRuns, inputFamilies, originFacets, userId, changes);
+  await writeDatasetEvents(db, tx, events, families, userId, changes);
+  changes.push(...runChanges(states.values(), statusBefore));
   return placed;
 }
 
 /** A DatasetEvent's facets go to the family's latest version (an origin version for a new family). */
-async function writeDatasetEvents(db: Database, tx: Tx, events: OpenLineageEvent[], families: Map<string, ReturnType<typeof familyOf>>, userId: number) {
+async function writeDatasetEvents(
+  db: Database,
+  tx: Tx,
+  events: OpenLineageEvent[],
+  families: Map<string, ReturnType<typeof familyOf>>,
+  userId: number,
+  changes: Change[],
+) {
   const datasets = events.flatMap((event) => (event.kind === "dataset" ? [event.dataset] : []));
   if (!datasets.length) return;
   const fresh = new Map(datasets.map((dataset) => [familyOf(families, dataset).stem, familyOf(families, dataset)]));
@@ -178,6 +187,7 @@ async function writeDatasetEvents(db: Database, tx: Tx, events: OpenLineageEvent
     tx,
     missing.map((stem) => ({ family: fresh.get(stem)!, hash: originHash(stem), runId: null, facets: {}, size: null, nObservations: null, nObjects: null })),
     userId,
+    changes,
   );
   await flagLatest(db, tx, missing);
   for (const dataset of datasets) {

@@ -9,6 +9,7 @@ import { HASH_TYPE, originHash } from "./mapping.ts";
 import type { Facets } from "./parse.ts";
 import { Binds, insertRows } from "./sql.ts";
 import { createVersions } from "./versions.ts";
+import type { Change } from "../domain/write-context.ts";
 
 interface ReaderRow {
   stem: string;
@@ -72,12 +73,13 @@ export async function deriveLinks(
   inputFamilies: Map<string, Family>,
   originFacets: Map<string, Facets>,
   userId: number,
+  changes?: Change[],
 ) {
   if (!runIds.length && !inputFamilies.size) return;
   let rows = await readers(db, tx, runIds, [...inputFamilies.keys()]);
   const needOrigin = [...new Set(rows.filter((row) => row.runId != null && row.picked == null && row.origin == null).map((row) => row.stem))];
   if (needOrigin.length) {
-    await createVersions(db, tx, await originVersions(tx, needOrigin, inputFamilies, originFacets), userId);
+    await createVersions(db, tx, await originVersions(tx, needOrigin, inputFamilies, originFacets), userId, changes);
     rows = await readers(db, tx, runIds, [...inputFamilies.keys()]);
   }
   const stale: { runId: number; artifactId: number }[] = [];

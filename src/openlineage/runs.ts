@@ -5,7 +5,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { conflict } from "../domain/errors.ts";
 import type { RunStatus } from "../domain/runs.ts";
 import { getOrCreateTransform, hashSourceCode } from "../domain/transforms.ts";
-import type { WriteContext } from "../domain/write-context.ts";
+import type { Change, WriteContext } from "../domain/write-context.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
 import { Binds, insertRows, JsonValue, updateRow } from "./sql.ts";
 import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
@@ -249,4 +249,21 @@ export async function writeRuns(db: Database, tx: Tx, states: Map<string, RunSta
     }
     state.initiatedById = parentId;
   }
+}
+
+/**
+ * What the batch did to each run it changed, for its subscribers: a new run started (and may
+ * have finished in the same batch), a known one finished or was updated.
+ */
+export function runChanges(states: Iterable<RunState>, statusBefore: Map<string, RunStatus>): Change[] {
+  const changes: Change[] = [];
+  for (const state of states) {
+    if (!state.changed) continue;
+    const before = statusBefore.get(state.uid);
+    if (before === undefined) changes.push({ model: "Run", kind: "STARTED", uid: state.uid });
+    const finished = isTerminal(state.status) && (before === undefined || !isTerminal(before));
+    if (finished) changes.push({ model: "Run", kind: "FINISHED", uid: state.uid });
+    else if (before !== undefined) changes.push({ model: "Run", kind: "UPDATED", uid: state.uid });
+  }
+  return changes;
 }

@@ -4,6 +4,7 @@
 import type { Database, Tx } from "../db/database.ts";
 import { Binds, insertRows, JsonValue, updateRow } from "./sql.ts";
 import { FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "../domain/uid.ts";
+import type { Change } from "../domain/write-context.ts";
 import type { Family } from "./families.ts";
 import { HASH_TYPE, outputHash } from "./mapping.ts";
 import type { DatasetRef, Facets } from "./parse.ts";
@@ -26,8 +27,11 @@ export interface NewVersion {
   nObjects: number | null;
 }
 
-/** Creates versions with the next suffixes of their families (new families start at 0000). */
-export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number): Promise<void> {
+/**
+ * Creates versions with the next suffixes of their families (new families start at 0000);
+ * each is queued in `changes`, announced once the transaction commits.
+ */
+export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number, changes: Change[] = []): Promise<void> {
   if (!versions.length) return;
   const stems = [...new Set(versions.map((v) => v.family.stem))];
   // Uids have one length and base62 digits in byte order: the greatest uid (compared bytewise,
@@ -48,6 +52,7 @@ export async function createVersions(db: Database, tx: Tx, versions: NewVersion[
       const previous = last.get(version.family.stem);
       const suffix = previous ? incrementBase62(previous) : FIRST_SUFFIX;
       last.set(version.family.stem, suffix);
+      changes.push({ model: "Artifact", kind: previous ? "VERSIONED" : "CREATED", uid: version.family.stem + suffix });
       return {
         uid: version.family.stem + suffix,
         stem: version.family.stem,
@@ -72,7 +77,7 @@ export async function createVersions(db: Database, tx: Tx, versions: NewVersion[
 }
 
 /** One version per (family, run): new ones in one statement, facets and statistics merged into known ones. */
-export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], userId: number): Promise<void> {
+export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], userId: number, changes?: Change[]): Promise<void> {
   const byHash = new Map<string, NewVersion>();
   for (const output of outputs) {
     const hash = outputHash(output.family.stem, output.run.reference);
@@ -104,7 +109,7 @@ export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], use
       { id: Number(row.id) },
     );
   }
-  await createVersions(db, tx, [...byHash.values()], userId);
+  await createVersions(db, tx, [...byHash.values()], userId, changes);
 }
 
 /** Records what each run read and the earliest time it read it, in one statement. */

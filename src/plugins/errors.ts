@@ -3,7 +3,7 @@
 // busy or out of connections becomes a RETRYABLE error a client can act on, and anything else
 // is masked as an internal error (and logged by Yoga with its details).
 import { GraphQLError, type GraphQLErrorExtensions } from "graphql";
-import { maskError as yogaMaskError, type Plugin, type YogaMaskedErrorOpts } from "graphql-yoga";
+import { isAsyncIterable, maskError as yogaMaskError, type Plugin, type YogaMaskedErrorOpts } from "graphql-yoga";
 import { DomainError, retryable, type ErrorCode } from "../domain/errors.ts";
 
 /** Codes the edge gives errors that carry none: malformed variables, refused requests, internal failures. */
@@ -123,6 +123,14 @@ export function useErrorCodes(): Plugin {
     return rebuilt(error, error.message, { ...error.extensions, code, ...(http ? { http } : {}) });
   };
   return {
+    // A subscription refused when it is made (scope, limit, bad filter) answers its errors as the
+    // stream's only message; with `data: null`, as a refused query has, Yoga answers it 200, not
+    // 500 as for an internal failure.
+    onSubscribe: () => ({
+      onSubscribeResult({ result, setResult }) {
+        if (!isAsyncIterable(result) && result.errors?.length && !("data" in result)) setResult({ data: null, errors: result.errors });
+      },
+    }),
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !("errors" in result) || !result.errors?.length) return;
       if (result.errors.every((error) => error.extensions?.code && error.extensions.limit === undefined)) return;

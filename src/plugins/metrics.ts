@@ -118,7 +118,7 @@ function metricDefinitions(registry: Registry, fill: ReturnType<typeof labelFill
   } as const;
 }
 
-export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number; db?: Database } = {}): {
+export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number; db?: Database; live?: { active: number } } = {}): {
   plugin: Plugin<Context>;
   registry: Registry;
 } {
@@ -126,6 +126,17 @@ export function useMetrics(options: { endpoint?: string; processMetrics?: boolea
   // Process metrics (memory, event-loop lag) belong to the process: collected once, by the server.
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   if (options.db) registerDatabaseGauges(registry, options.db);
+  const live = options.live;
+  if (live) {
+    new Gauge({
+      name: "lineage_subscriptions_active",
+      help: "Subscriptions open on this instance (each holds one listener for live events)",
+      registers: [registry],
+      collect() {
+        this.set(live.active);
+      },
+    });
+  }
   const nameLabel = boundedNames(options.maxOperationNames ?? DEFAULT_LIMITS.metricsMaxOperationNames);
   // Requests that reached execution, with the label value of their operation; keyed by the
   // request object, so an entry lives only as long as its request.

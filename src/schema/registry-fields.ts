@@ -8,7 +8,7 @@ import type { PrismaClient } from "../db/database.ts";
 import { lookupWhere } from "../domain/lookups.ts";
 import { orderByOf, type FilterScope } from "../domain/filters.ts";
 import type { AnyRegistry } from "../domain/registries.ts";
-import { writeContext, type WriteContext } from "../domain/write-context.ts";
+import { writeAnnounced, writeContext, type WriteContext } from "../domain/write-context.ts";
 import type PrismaTypes from "../generated/pothos-types.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { writeRecord } from "./visibility.ts";
@@ -101,7 +101,9 @@ export function defineRegistryFields(registry: Filtered, options: RegistryFields
       args: { uid: t.arg.string({ required: true }), permanent: t.arg.boolean({ defaultValue: false }) },
       resolve: async (_root, args, ctx) => {
         const permanent = args.permanent ?? false;
-        const record = await ctx.db.write<{ uid: string }>((tx) => registry.remove(writeContext(ctx.db, tx, ctx.user), args.uid, permanent));
+        const record = await writeAnnounced<{ uid: string }>(ctx.db, (tx, changes) =>
+          registry.remove(writeContext(ctx.db, tx, ctx.user, tx, changes), args.uid, permanent),
+        );
         return { uid: record.uid, permanent };
       },
     }),

@@ -2,7 +2,7 @@
 // request's mutations wrote; every record type checks its parent against that set.
 import type { Context } from "../context.ts";
 import type { Tx } from "../db/database.ts";
-import { writeContext, type WriteContext } from "../domain/write-context.ts";
+import { writeAnnounced, writeContext, type WriteContext } from "../domain/write-context.ts";
 
 export type RecordModel = "Transform" | "Run" | "Artifact" | "Collection" | "Param" | "ParamValue" | "User" | "Storage";
 
@@ -32,9 +32,9 @@ export function markWritten(ctx: Context, model: RecordModel, id: number): void 
  * back is never shown.
  */
 export async function writeRecording<T>(ctx: Context, fn: (w: WriteContext) => Promise<T>): Promise<T> {
-  const { value, created } = await ctx.db.write(async (tx) => {
+  const { value, created } = await writeAnnounced(ctx.db, async (tx, changes) => {
     const created: string[] = [];
-    return { value: await fn(writeContext(ctx.db, tx, ctx.user, recordingCreates(tx, created))), created };
+    return { value: await fn(writeContext(ctx.db, tx, ctx.user, recordingCreates(tx, created), changes)), created };
   });
   for (const key of created) ctx.written.add(key);
   return value;

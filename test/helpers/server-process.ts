@@ -25,7 +25,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server.ts", "--host", "127.0.0.1", "--port", "0", ...args], {
     cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: "", AUTH: "", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", AUTH: "", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: Record<string, unknown>[] = [];
@@ -77,7 +77,7 @@ export async function startServerProcess(
 export async function runServerToExit(args: string[], env: Record<string, string | undefined> = {}) {
   const proc = spawn(process.execPath, ["--import", "tsx", "src/server.ts", ...args], {
     cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: "", AUTH: "", ...env },
+    env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", AUTH: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -40,6 +40,9 @@ describe("loadConfig", () => {
       allowedHosts: [],
       logLevel: "info",
       responseCacheTtlMs: 0,
+      redisUrl: undefined,
+      maxSubscriptionsPerConnection: 100,
+      maxSubscriptionsPerToken: 100,
       shutdownTimeoutMs: 10_000,
       limits: DEFAULT_LIMITS,
     });
@@ -98,6 +101,8 @@ describe("loadConfig", () => {
     expect(refusal([], { LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL: must be one of debug, info, warn, error, silent/);
     expect(refusal([], { DATABASE_URL: "mysql://db/x" })).toMatch(/^DATABASE_URL: must be a postgresql:\/\/ URL/);
     expect(refusal(["--shutdown-timeout=-1"])).toMatch(/^--shutdown-timeout: must be a whole number/);
+    expect(refusal(["--redis-url", "127.0.0.1:6379"])).toBe('--redis-url: must be a redis:// or rediss:// URL, got "127.0.0.1:6379"');
+    expect(refusal([], { MAX_SUBSCRIPTIONS_PER_TOKEN: "0" })).toMatch(/^MAX_SUBSCRIPTIONS_PER_TOKEN: must be a whole number from 1 to 1000000/);
     expect(refusal(["--cors-origin", "*"])).toMatch(/^--cors-origin: CORS origin "\*" would allow any page/);
     expect(refusal([], { ALLOWED_HOSTS: "registry.lan,registry.lan:8080" })).toMatch(
       /^ALLOWED_HOSTS: allowed host "registry.lan:8080" must be a name without a port/,

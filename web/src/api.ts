@@ -64,15 +64,11 @@ export interface QueryState<T> {
 }
 
 /**
- * Runs a query when its variables change (compared as JSON) and again after a token is entered;
- * with `pollMs`, again every so often while `poll(data)` holds (live status of running runs);
- * and again when `refreshKey` changes (the record it shows has changed).
+ * Runs a query when its variables change (compared as JSON) and again after a token is entered,
+ * when `refreshKey` changes (the record it shows has changed) and when `reload` is called
+ * (a live update said it changed: src/live.ts).
  */
-export function useQuery<T>(
-  query: string,
-  variables: Record<string, unknown>,
-  options: { pollMs?: number; poll?: (data: T) => boolean; refreshKey?: string } = {},
-): QueryState<T> {
+export function useQuery<T>(query: string, variables: Record<string, unknown>, options: { refreshKey?: string } = {}): QueryState<T> {
   const key = JSON.stringify(variables);
   const refreshKey = options.refreshKey;
   const version = authVersion.use();
@@ -87,12 +83,6 @@ export function useQuery<T>(
       (error: unknown) => call === latest.current && setState({ error: error instanceof ApiError ? error : new ApiError(String(error)), loading: false, key }),
     );
   }, [query, key, version, tick, refreshKey]);
-  const { pollMs, poll } = options;
   const data = state.key === key ? state.data : undefined;
-  useEffect(() => {
-    if (!pollMs || !data || !poll?.(data)) return undefined;
-    const timer = setTimeout(() => setTick((value) => value + 1), pollMs);
-    return () => clearTimeout(timer);
-  }, [data, pollMs, poll]);
   return { data, error: state.key === key ? state.error : undefined, loading: state.loading, reload: () => setTick((value) => value + 1) };
 }

@@ -1,6 +1,7 @@
-// A run: its fields, params, inputs and outputs with links, and its lineage graph. A run still
-// running is polled until it finishes.
+// A run: its fields, params, inputs and outputs with links, and its lineage graph. The page
+// reads the run again whenever a live update (runEvents) says it changed.
 import { useQuery } from "../api.ts";
+import { useRunEvents } from "../live.ts";
 import { formatDuration, formatTime, formatValue } from "../format.ts";
 import { Explorer } from "../graph/Explorer.tsx";
 import { StatusBadge } from "./RunsTable.tsx";
@@ -50,7 +51,6 @@ interface RunAnswer {
   } | null;
 }
 
-const ACTIVE = new Set(["STARTED", "SCHEDULED", "RESTARTED"]);
 const items = (list: Item[], kind: "artifacts" | "collections"): RecordLink[] =>
   list.map((item) => ({
     href: `/${kind}/${item.uid}`,
@@ -61,7 +61,11 @@ const items = (list: Item[], kind: "artifacts" | "collections"): RecordLink[] =>
   }));
 
 export function RunPage({ uid }: { uid: string }) {
-  const { data, error } = useQuery<RunAnswer>(RUN, { uid }, { pollMs: 2000, poll: (answer) => Boolean(answer.run && ACTIVE.has(answer.run.status)) });
+  const { data, error, reload } = useQuery<RunAnswer>(RUN, { uid });
+  // Events of the runs of this run's transform; those of this run read it again, as does every
+  // (re)opening of the stream (something may have changed while it was closed).
+  const transformUid = data?.run?.transform.uid;
+  useRunEvents<{ uid: string }>("uid", transformUid ? { transformUid } : null, (event) => event.run?.uid === uid && reload(), reload);
   if (error) return <main class="error">{error.message}</main>;
   if (!data) return <main aria-busy="true">Loading…</main>;
   const run = data.run;

@@ -1,8 +1,8 @@
-// The runs table shared by the runs page and the transform page, and the polling that keeps
-// the rows of running runs current.
-import { useEffect } from "preact/hooks";
+// The runs table shared by the runs page and the transform page, and the live updates
+// (runEvents) that keep the rows of running runs current.
 import { gql } from "../api.ts";
 import { formatDuration, formatTime, formatValue } from "../format.ts";
+import { useRunEvents } from "../live.ts";
 
 export interface RunRow {
   uid: string;
@@ -18,7 +18,6 @@ export interface RunRow {
 export const RUN_FIELDS = "uid status startedAt finishedAt reference params transform { uid name version } createdBy { handle }";
 export const STATUSES = ["STARTED", "COMPLETED", "ERRORED", "ABORTED", "SCHEDULED", "RESTARTED"];
 export const ACTIVE = new Set(["STARTED", "SCHEDULED", "RESTARTED"]);
-const POLL_MS = 2000;
 
 export function StatusBadge({ status }: { status: string }) {
   return <span class={`status status-${status.toLowerCase()}`}>{status.toLowerCase()}</span>;
@@ -37,7 +36,6 @@ export function ParamChips({ params }: { params: Record<string, unknown> }) {
 }
 
 /** The current rows of these runs, by uid: one aliased lookup per run, in groups within the service's alias limit. */
-/** The current rows of these runs, by uid: one aliased lookup per run, in groups within the service's alias limit. */
 async function fetchRuns(uids: string[]): Promise<RunRow[]> {
   const rows: RunRow[] = [];
   for (let start = 0; start < uids.length; start += 20) {
@@ -53,23 +51,23 @@ async function fetchRuns(uids: string[]): Promise<RunRow[]> {
   return rows;
 }
 
-/** Refreshes the rows of runs still running every POLL_MS. */
+/**
+ * Keeps the rows of runs still running current: each event of one of them replaces its row,
+ * and when the stream (re)opens they are read again (an event may have passed meanwhile).
+ */
 export function useLiveRows(rows: RunRow[], setRows: (update: (rows: RunRow[]) => RunRow[]) => void) {
-  useEffect(() => {
-    const active = rows.filter((row) => ACTIVE.has(row.status)).map((row) => row.uid);
-    if (!active.length) return undefined;
-    const timer = setTimeout(() => {
-      fetchRuns(active).then(
-        (fresh) => {
-          const byUid = new Map(fresh.map((row) => [row.uid, row]));
-          setRows((current) => current.map((row) => byUid.get(row.uid) ?? row));
-        },
-        // Try again at the next turn (a 401 has already brought the token prompt).
-        () => setRows((current) => [...current]),
-      );
-    }, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [rows, setRows]);
+  const replace = (fresh: RunRow[]) => {
+    const byUid = new Map(fresh.map((row) => [row.uid, row]));
+    setRows((current) => (fresh.some((row) => current.some((old) => old.uid === row.uid)) ? current.map((row) => byUid.get(row.uid) ?? row) : current));
+  };
+  const active = rows.filter((row) => ACTIVE.has(row.status)).map((row) => row.uid);
+  useRunEvents<RunRow>(
+    RUN_FIELDS,
+    active.length ? {} : null,
+    (event) => event.run && replace([event.run]),
+    // A failed read is left to the next event (a 401 has already brought the token prompt).
+    () => void fetchRuns(active).then(replace, () => undefined),
+  );
 }
 
 export function RunsTable({ rows, showTransform = true }: { rows: RunRow[]; showTransform?: boolean }) {
