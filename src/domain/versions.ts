@@ -55,6 +55,18 @@ export async function nextVersionUid(
   return { stem, uid: stem + (last ? incrementBase62(last) : FIRST_SUFFIX) };
 }
 
+/** The highest uid suffix of each family, for many artifact families in one statement (new families are absent). */
+export async function lastSuffixes(tx: Tx, stems: readonly string[]): Promise<Map<string, string>> {
+  const last = new Map<string, string>();
+  if (!stems.length) return last;
+  const members = await tx.artifact.findMany({ where: { stem: { in: [...stems] } }, select: { uid: true } });
+  for (const { uid } of members) {
+    const [stem, suffix] = [uid.slice(0, STEM_LENGTH.artifact), uid.slice(STEM_LENGTH.artifact)];
+    if (!last.has(stem) || compareBase62(suffix, last.get(stem)!) > 0) last.set(stem, suffix);
+  }
+  return last;
+}
+
 /**
  * Makes the newest record of the family that is not in the trash the latest one (the newest
  * overall when all are trashed), so that a stem lookup keeps answering after a delete.

@@ -4,7 +4,8 @@
 // all derived from stored facts, so the registry does not depend on the order events arrive in.
 import type { Database, Tx } from "../db/database.ts";
 import { insertRows, JsonValue } from "./sql.ts";
-import { compareBase62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "../domain/uid.ts";
+import { FIRST_SUFFIX, incrementBase62 } from "../domain/uid.ts";
+import { lastSuffixes } from "../domain/versions.ts";
 import type { Family } from "./families.ts";
 import { asJson, HASH_TYPE, isOriginHash, originHash, outputHash } from "./mapping.ts";
 import type { DatasetRef, Facets } from "./parse.ts";
@@ -30,13 +31,7 @@ export interface NewVersion {
 /** Creates versions with the next suffixes of their families (new families start at 0000). */
 export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number): Promise<void> {
   if (!versions.length) return;
-  const stems = [...new Set(versions.map((v) => v.family.stem))];
-  const members = await tx.artifact.findMany({ where: { stem: { in: stems } }, select: { uid: true } });
-  const last = new Map<string, string>();
-  for (const { uid } of members) {
-    const [stem, suffix] = [uid.slice(0, STEM_LENGTH.artifact), uid.slice(STEM_LENGTH.artifact)];
-    if (!last.has(stem) || compareBase62(suffix, last.get(stem)!) > 0) last.set(stem, suffix);
-  }
+  const last = await lastSuffixes(tx, [...new Set(versions.map((v) => v.family.stem))]);
   const now = new Date();
   await insertRows(
     db,

@@ -13,5 +13,6 @@ import "./Lineage.ts";
 import "./TransformLineage.ts";
 import "./Auth.ts";
 import "./OpenLineage.ts";
+import "./RecordRuns.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());
