@@ -5,6 +5,7 @@
 // in the same run, on SQLite and PostgreSQL. The service runs as `src/server.ts --auth token`.
 // Flags: --duration=S (per row, default 8), --connections=N (track + finishRun, default 10),
 // --batch-connections=N (recordRuns, default 4), --db=sqlite|postgres.
+import { createHash } from "node:crypto";
 import path from "node:path";
 import autocannon from "autocannon";
 import BetterSqlite3 from "better-sqlite3";
@@ -32,7 +33,7 @@ interface Row {
 }
 
 const flag = (args: string[], name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
-const hashOf = (text: string) => Buffer.from(`${text}----------------------`).toString("base64url").slice(0, 22);
+const hashOf = (text: string) => createHash("md5").update(text).digest("base64url").slice(0, 22);
 
 let sequence = 0;
 /** One call's items: runs of 10 transforms, reading 2 of 20 raw artifacts, writing 3 outputs (one a new version of a shared family). */
