@@ -51,7 +51,7 @@ async function createArtifacts(w: WriteContext, db: Pick<Database, "provider">, 
     w.tx,
     known.map((stem) => `artifact:stem:${stem}`),
   );
-  const last = await lastSuffixes(w.tx, known);
+  const last = await lastSuffixes(w.tx, db.provider, known);
   if (known.length) await w.tx.artifact.updateMany({ where: { stem: { in: known }, isLatest: true }, data: { isLatest: false } });
   const now = new Date();
   const rows = fresh.map(({ run, output, storageId }) => {

@@ -31,7 +31,7 @@ export interface NewVersion {
 /** Creates versions with the next suffixes of their families (new families start at 0000). */
 export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number): Promise<void> {
   if (!versions.length) return;
-  const last = await lastSuffixes(tx, [...new Set(versions.map((v) => v.family.stem))]);
+  const last = await lastSuffixes(tx, db.provider, [...new Set(versions.map((v) => v.family.stem))]);
   const now = new Date();
   await insertRows(
     db,
