@@ -3,6 +3,8 @@
 // through the bare driver (better-sqlite3 / node-postgres) in one transaction per 100 runs —
 // and the workflow pair track + finishRun in req/s next to a hello-world floor, all measured
 // in the same run, on SQLite and PostgreSQL. The service runs as `src/server.ts --auth token`.
+// One module on purpose (over 250 lines): the workload, the service rows and the bare-driver floor
+// must stay side by side to write the same rows.
 // Flags: --duration=S (per row, default 8), --connections=N (track + finishRun, default 10),
 // --batch-connections=N (recordRuns, default 4), --db=sqlite|postgres.
 import { createHash } from "node:crypto";

@@ -8,7 +8,7 @@ import { getOrCreateStorage, suffixOf } from "./artifacts.ts";
 import { notFound } from "./errors.ts";
 import { normaliseStorageRoot } from "./instance.ts";
 import { uidWhere } from "./lookups.ts";
-import type { Fresh, RecordRunItem, RecordRunOutput } from "./record-runs.ts";
+import type { Fresh, RecordRunItem, RecordRunOutput } from "./record-runs-input.ts";
 import { base62, FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "./uid.ts";
 import { lastSuffixes, untrash } from "./versions.ts";
 import type { WriteContext } from "./write-context.ts";

@@ -5,7 +5,7 @@ import type { Database } from "../db/database.ts";
 import { insertRows, JsonValue } from "../openlineage/sql.ts";
 import { conflict } from "./errors.ts";
 import { checkEntries, hashValue, projections, type Dtype, type Param } from "./params.ts";
-import type { Fresh } from "./record-runs.ts";
+import type { Fresh } from "./record-runs-input.ts";
 import type { WriteContext } from "./write-context.ts";
 
 type Entry = { run: Fresh; name: string; value: unknown; field: string };

@@ -2,7 +2,7 @@
 // names a run already recorded answers that run and writes nothing; the same name with other
 // content is a CONFLICT on the field that differs (README: "Which writes are safe to retry").
 import { conflict } from "./errors.ts";
-import type { RecordRunItem } from "./record-runs.ts";
+import type { RecordRunItem } from "./record-runs-input.ts";
 import { namesTransform } from "./run-retry.ts";
 import type { WriteContext } from "./write-context.ts";
 

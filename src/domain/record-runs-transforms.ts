@@ -3,7 +3,7 @@
 // call at once; only a new version costs statements of its own.
 import { invalid, notFound } from "./errors.ts";
 import { uidWhere } from "./lookups.ts";
-import type { RecordRunItem } from "./record-runs.ts";
+import type { RecordRunItem } from "./record-runs-input.ts";
 import { getOrCreateTransform, hashSourceCode, sourceHashOf, TRANSFORM_TYPES, type TransformInput } from "./transforms.ts";
 import { untrash } from "./versions.ts";
 import type { WriteContext } from "./write-context.ts";

@@ -10,56 +10,20 @@ import { invalid } from "./errors.ts";
 import { normaliseStorageRoot } from "./instance.ts";
 import { validateParamName } from "./params.ts";
 import { checkRunUid } from "./run-retry.ts";
-import { FINAL_STATUSES, RUN_STATUSES, type RunStatus } from "./runs.ts";
+import { FINAL_STATUSES, RUN_STATUSES } from "./runs.ts";
 import { findResent, type RecordedRun } from "./record-runs-resend.ts";
 import { resolveTransforms, transformLockKey } from "./record-runs-transforms.ts";
 import { writeInputs, writeOutputs, resolveStorages } from "./record-runs-artifacts.ts";
 import { writeParams } from "./record-runs-params.ts";
-import type { TransformInput } from "./transforms.ts";
+import type { Fresh, RecordRunItem } from "./record-runs-input.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
 import type { WriteContext } from "./write-context.ts";
 
 export type { RecordedRun } from "./record-runs-resend.ts";
+export type { Fresh, RecordRunItem, RecordRunOutput } from "./record-runs-input.ts";
 
 /** Most items one call takes: larger batches are split by the client. */
 export const MAX_RECORD_RUNS = 1_000;
-
-export interface RecordRunOutput {
-  hash: string;
-  key?: string | null;
-  description?: string | null;
-  storageRoot?: string | null;
-  suffix?: string | null;
-  size?: bigint | number | null;
-  hashType?: string | null;
-  type?: string | null;
-  otype?: string | null;
-  nObjects?: number | null;
-  nObservations?: bigint | number | null;
-}
-
-export interface RecordRunItem {
-  /** a uid the client chose (20 base62 characters): sending the item again answers this run */
-  uid?: string | null;
-  transform: TransformInput;
-  status?: RunStatus | null;
-  startedAt: Date;
-  finishedAt?: Date | null;
-  reference?: string | null;
-  referenceType?: string | null;
-  params?: readonly { name: string; value?: unknown }[] | null;
-  defineMissingParams?: boolean | null;
-  inputs?: readonly { uid?: string | null; hash?: string | null }[] | null;
-  outputs?: readonly RecordRunOutput[] | null;
-}
-
-/** An item to write, with its position in the call (its fields are named `input[index]…`). */
-export interface Fresh {
-  index: number;
-  item: RecordRunItem;
-  runId: number;
-  transformId: number;
-}
 
 const at = (i: number) => `input[${i}]`;
 
