@@ -30,7 +30,7 @@ const DASHBOARD = `query Dashboard($after: String) { runs(first: 20, after: $aft
 const TRACK = `mutation Track($name: String!, $params: JSON) { track(input: { transform: { name: $name }, params: $params }) { uid } }`;
 const FINISH = `mutation Finish($uid: String!) { finishRun(input: { uid: $uid }) { status } }`;
 
-interface Scenario {
+export interface Scenario {
   scenario: string;
   database: string;
   reqPerSec: number;
@@ -75,7 +75,7 @@ export async function stopProcess(proc: ChildProcess) {
   await exited;
 }
 
-async function graphql(port: number, headers: Record<string, string>, query: string, variables?: Record<string, unknown>) {
+export async function graphql(port: number, headers: Record<string, string>, query: string, variables?: Record<string, unknown>) {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -100,6 +100,63 @@ function summarise(scenario: string, database: string, result: autocannon.Result
 
 async function cannon(port: number, duration: number, connections: number, requests: autocannon.Request[]) {
   return autocannon({ url: `http://127.0.0.1:${port}/graphql`, duration, connections, requests });
+}
+
+/** The workflow pair: track (a transform of 20, one param) then finishRun of the run it started, each request counted. */
+export async function trackAndFinish(
+  port: number,
+  headers: Record<string, string>,
+  database: string,
+  duration: number,
+  connections: number,
+): Promise<Scenario> {
+  let failed = 0;
+  const countErrors = (status: number, body: string) => {
+    if (status !== 200 || body.includes('"errors"')) failed++;
+  };
+  let sequence = 0;
+  const workflow = await cannon(port, duration, connections, [
+    {
+      method: "POST",
+      headers,
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }),
+      }),
+      onResponse: (status, body, context) => {
+        countErrors(status, body);
+        (context as { uid?: string }).uid = (JSON.parse(body) as { data?: { track?: { uid: string } } }).data?.track?.uid;
+      },
+    },
+    {
+      method: "POST",
+      headers,
+      setupRequest: (request, context) => ({ ...request, body: JSON.stringify({ query: FINISH, variables: { uid: (context as { uid?: string }).uid } }) }),
+      onResponse: countErrors,
+    },
+  ]);
+  return summarise("track + finishRun (each request counted)", database, workflow, failed);
+}
+
+/** The floor of the stack: a hello-world Yoga server in a process of its own. */
+export async function measureHello(duration: number, connections: number): Promise<Scenario> {
+  const hello = await startProcess(["--input-type=module", "-e", HELLO_SERVER]);
+  try {
+    let failed = 0;
+    const result = await cannon(hello.port, duration, connections, [
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ hello }" }),
+        onResponse: (status, body) => {
+          if (status !== 200 || body.includes('"errors"')) failed++;
+        },
+      },
+    ]);
+    return summarise("hello-world Yoga (floor: same stack, no auth, no limits, no database)", "-", result, failed);
+  } finally {
+    await stopProcess(hello.proc);
+  }
 }
 
 async function measureService(database: "sqlite" | "postgres", duration: number, connections: number): Promise<Scenario[]> {
@@ -159,29 +216,7 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
     ]);
     scenarios.push(summarise("dashboard query (runs page of 20 with transform, params, user)", database, dashboard, graphqlErrors));
 
-    graphqlErrors = 0;
-    let sequence = 0;
-    const workflow = await cannon(port, duration, connections, [
-      {
-        method: "POST",
-        headers: writeHeaders,
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }),
-        }),
-        onResponse: (status, body, context) => {
-          countErrors(status, body);
-          (context as { uid?: string }).uid = (JSON.parse(body) as { data?: { track?: { uid: string } } }).data?.track?.uid;
-        },
-      },
-      {
-        method: "POST",
-        headers: writeHeaders,
-        setupRequest: (request, context) => ({ ...request, body: JSON.stringify({ query: FINISH, variables: { uid: (context as { uid?: string }).uid } }) }),
-        onResponse: countErrors,
-      },
-    ]);
-    scenarios.push(summarise("track + finishRun (each request counted)", database, workflow, graphqlErrors));
+    scenarios.push(await trackAndFinish(port, writeHeaders, database, duration, connections));
   } finally {
     await stopProcess(proc);
     removeDataDir();
@@ -197,23 +232,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   const databases = (["sqlite", "postgres"] as const).filter((name) => !only || only === name);
 
   const scenarios: Scenario[] = [];
-  const hello = await startProcess(["--input-type=module", "-e", HELLO_SERVER]);
-  try {
-    let failed = 0;
-    const result = await cannon(hello.port, duration, connections, [
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: "{ hello }" }),
-        onResponse: (status, body) => {
-          if (status !== 200 || body.includes('"errors"')) failed++;
-        },
-      },
-    ]);
-    scenarios.push(summarise("hello-world Yoga (floor: same stack, no auth, no limits, no database)", "-", result, failed));
-  } finally {
-    await stopProcess(hello.proc);
-  }
+  scenarios.push(await measureHello(duration, connections));
   for (const database of databases) {
     console.log(`load: ${database}…`);
     scenarios.push(...(await measureService(database, duration, connections)));

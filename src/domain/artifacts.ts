@@ -57,14 +57,14 @@ export function checkKey(key: string, field: string): void {
   }
 }
 
-function suffixOf(key: string | null | undefined): string {
+export function suffixOf(key: string | null | undefined): string {
   if (!key) return "";
   const base = key.split("/").at(-1) ?? "";
   const dot = base.indexOf(".", 1);
   return dot > 0 ? base.slice(dot) : "";
 }
 
-async function getOrCreateStorage({ tx, actor }: WriteContext, root: string) {
+export async function getOrCreateStorage({ tx, actor }: WriteContext, root: string) {
   const normalised = normaliseStorageRoot(root);
   const existing = await tx.storage.findUnique({ where: { root: normalised } });
   if (existing) return existing;
@@ -73,14 +73,15 @@ async function getOrCreateStorage({ tx, actor }: WriteContext, root: string) {
   });
 }
 
-function validate(input: RegisterArtifactInput) {
-  if (!HASH.test(input.hash)) throw invalid("hash", "expected 1–128 characters of a content hash (lamindb writes 22 base64url characters)");
-  if (input.size != null && BigInt(input.size) < 0n) throw invalid("size", "must not be negative");
-  if (input.nObjects != null && input.nObjects < 0) throw invalid("nObjects", "must not be negative");
-  if (input.nObservations != null && BigInt(input.nObservations) < 0n) throw invalid("nObservations", "must not be negative");
-  if (input.key != null) checkKey(input.key, "key");
-  if (input.storageRoot != null) checkStorageRoot(input.storageRoot, "storageRoot");
-  if (input.version != null && input.version.trim() === "") throw invalid("version", "must not be empty");
+/** Checks what a registration sends before anything is looked up; `prefix` names where the fields sit (`input[2].outputs[0].`). */
+export function validateArtifactInput(input: Omit<RegisterArtifactInput, "runUid" | "revisesUid">, prefix = "") {
+  if (!HASH.test(input.hash)) throw invalid(`${prefix}hash`, "expected 1–128 characters of a content hash (lamindb writes 22 base64url characters)");
+  if (input.size != null && BigInt(input.size) < 0n) throw invalid(`${prefix}size`, "must not be negative");
+  if (input.nObjects != null && input.nObjects < 0) throw invalid(`${prefix}nObjects`, "must not be negative");
+  if (input.nObservations != null && BigInt(input.nObservations) < 0n) throw invalid(`${prefix}nObservations`, "must not be negative");
+  if (input.key != null) checkKey(input.key, `${prefix}key`);
+  if (input.storageRoot != null) checkStorageRoot(input.storageRoot, `${prefix}storageRoot`);
+  if (input.version != null && input.version.trim() === "") throw invalid(`${prefix}version`, "must not be empty");
 }
 
 /** Known content: the existing artifact, restored from the trash if needed; a run registering it again re-created it. */
@@ -117,7 +118,7 @@ async function familyOf(w: WriteContext, input: RegisterArtifactInput, defaultSt
  * Without a storage root the artifact lands in `defaultStorageId`.
  */
 export async function registerArtifact(w: WriteContext, input: RegisterArtifactInput, options: { defaultStorageId: number }) {
-  validate(input);
+  validateArtifactInput(input);
   const { tx } = w;
   const run = input.runUid ? await findRun(tx, input.runUid, "runUid") : null;
   await w.lock(`artifact:hash:${input.hash}`);

@@ -34,11 +34,13 @@ export async function defineParam({ tx, actor }: WriteContext, input: { name: st
 export interface ParamTarget {
   runId?: number;
   artifactId?: number;
+  /** the target was created in this transaction: it has no values to replace */
+  isNew?: boolean;
 }
 
-type Param = { id: number; name: string; dtype: string };
-type Entry = [name: string, value: unknown];
-type UnknownParam = { name: string; inferredDtype: Dtype | null };
+export type Param = { id: number; name: string; dtype: string };
+export type Entry = [name: string, value: unknown];
+export type UnknownParam = { name: string; inferredDtype: Dtype | null };
 
 /** The entries of a values object, or VALIDATION_FAILED when it is none or names a param badly. */
 function entriesOf(values: unknown, field: string): Entry[] {
@@ -55,7 +57,7 @@ function entriesOf(values: unknown, field: string): Entry[] {
  * offender: inexact whole numbers, unknown names (unless they may be declared), values that
  * cannot be inferred or do not match their dtype. Returns the names to declare.
  */
-function checkEntries(entries: Entry[], declared: Map<string, Param>, defineMissing: boolean, field: string): UnknownParam[] {
+export function checkEntries(entries: Entry[], declared: Map<string, Param>, defineMissing: boolean, field: string): UnknownParam[] {
   const quoted = (names: string[]) => names.map((name) => JSON.stringify(name)).join(", ");
   // float params take any finite number; whole-number dtypes (and inferred ones) must be exact.
   const inexact = entries
@@ -98,29 +100,38 @@ function checkEntries(entries: Entry[], declared: Map<string, Param>, defineMiss
   return unknown;
 }
 
-/** Stores each value once per (param, value): an existing one is reused. Returns their ids, in entry order. */
+/** Stores each value once per (param, value): existing ones are reused. Returns their ids, in entry order (two statements at most). */
 async function storeValues({ tx, actor }: WriteContext, entries: Entry[], params: Map<string, Param>): Promise<number[]> {
-  const ids: number[] = [];
-  for (const [name, value] of entries) {
-    const param = params.get(name)!; // declared or defined by now
-    const hash = hashValue(value);
-    const existing = await tx.paramValue.findUnique({ where: { paramId_hash: { paramId: param.id, hash } } });
-    const stored =
-      existing ??
-      (await tx.paramValue.create({
-        data: { paramId: param.id, value: value as object, hash, ...projections(param.dtype as Dtype, value), createdById: actor.id },
-      }));
-    ids.push(stored.id);
+  const keyed = entries.map(([name, value]) => ({ param: params.get(name)!, value, hash: hashValue(value) })); // declared or defined by now
+  const key = (paramId: number, hash: string) => `${paramId}:${hash}`;
+  const found = await tx.paramValue.findMany({
+    where: { OR: keyed.map((k) => ({ paramId: k.param.id, hash: k.hash })) },
+    select: { id: true, paramId: true, hash: true },
+  });
+  const ids = new Map(found.map((row) => [key(row.paramId, row.hash), row.id]));
+  const missing = keyed.filter((k) => !ids.has(key(k.param.id, k.hash)));
+  if (missing.length) {
+    const created = await tx.paramValue.createManyAndReturn({
+      data: missing.map(({ param, value, hash }) => ({
+        paramId: param.id,
+        value: value as object,
+        hash,
+        ...projections(param.dtype as Dtype, value),
+        createdById: actor.id,
+      })),
+      select: { id: true, paramId: true, hash: true },
+    });
+    for (const row of created) ids.set(key(row.paramId, row.hash), row.id);
   }
-  return ids;
+  return keyed.map((k) => ids.get(key(k.param.id, k.hash))!);
 }
 
-/** Links the values to the target, replacing its earlier values of the same params. */
+/** Links the values to the target, replacing its earlier values of the same params (a new target has none). */
 async function relink({ tx }: WriteContext, target: ParamTarget, paramIds: number[], paramValueIds: number[]): Promise<void> {
   const ofParams = { paramValue: { paramId: { in: paramIds } } };
   if (target.runId != null) {
     const runId = target.runId;
-    await tx.runParamValue.deleteMany({ where: { runId, ...ofParams } });
+    if (!target.isNew) await tx.runParamValue.deleteMany({ where: { runId, ...ofParams } });
     await tx.runParamValue.createMany({ data: paramValueIds.map((paramValueId) => ({ runId, paramValueId })) });
   } else if (target.artifactId != null) {
     const artifactId = target.artifactId;
@@ -140,8 +151,11 @@ export async function addParamValues(w: WriteContext, target: ParamTarget, value
   if (entries.length === 0) return [];
   const declared = await w.tx.param.findMany({ where: { name: { in: entries.map(([name]) => name) } } });
   const params = new Map<string, Param>(declared.map((param) => [param.name, param]));
-  for (const missing of checkEntries(entries, params, options.defineMissing, field)) {
-    params.set(missing.name, await defineParam(w, { name: missing.name, dtype: missing.inferredDtype! }));
+  const missing = checkEntries(entries, params, options.defineMissing, field);
+  if (missing.length) {
+    // Undeclared in this transaction: declared together (a concurrent declaration is a race, retried).
+    const defined = await w.tx.param.createManyAndReturn({ data: missing.map((m) => ({ name: m.name, dtype: m.inferredDtype!, createdById: w.actor.id })) });
+    for (const param of defined) params.set(param.name, param);
   }
   const paramValueIds = await storeValues(w, entries, params);
   await relink(

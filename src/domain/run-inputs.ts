@@ -25,7 +25,14 @@ export async function linkRunInputs(
   tx: Tx,
   runId: number,
   { artifactIds = [], collectionIds = [] }: { artifactIds?: readonly number[]; collectionIds?: readonly number[] },
+  { isNewRun = false } = {},
 ) {
+  if (isNewRun) {
+    // A run created in this transaction has neither outputs nor links yet.
+    if (artifactIds.length) await tx.runInputArtifact.createMany({ data: [...new Set(artifactIds)].map((artifactId) => ({ runId, artifactId })) });
+    if (collectionIds.length) await tx.runInputCollection.createMany({ data: [...new Set(collectionIds)].map((collectionId) => ({ runId, collectionId })) });
+    return;
+  }
   await linkNew(
     artifactIds,
     async (ids) => (await tx.artifact.findMany({ where: { id: { in: ids }, runId }, select: { id: true } })).map((a) => a.id),

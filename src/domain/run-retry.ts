@@ -2,7 +2,7 @@
 // answer) return the run the first attempt created instead of starting a second one
 // (docs/design.md, "Runs"; README: "Which writes are safe to retry").
 import { conflict, invalid } from "./errors.ts";
-import { hashSourceCode, type TransformInput } from "./transforms.ts";
+import { sourceHashOf, type TransformInput } from "./transforms.ts";
 import { BASE62, UID_LENGTH } from "./uid.ts";
 import type { WriteContext } from "./write-context.ts";
 
@@ -23,12 +23,13 @@ interface StoredTransform {
 }
 
 /** Whether the transform named in a track input is the stored one (without creating anything). */
-function namesTransform(input: TransformInput, stored: StoredTransform): boolean {
+export function namesTransform(input: TransformInput, stored: StoredTransform): boolean {
   if (input.uid) return input.uid === stored.uid || input.uid === stored.stem;
   const name = input.name?.trim() || input.key?.split("/").at(-1) || null;
   const sameFamily = input.key ? input.key === stored.key : stored.key === null && name === stored.name;
   const sameVersion = input.version == null || input.version === stored.version;
-  const sameSource = input.sourceCode == null || hashSourceCode(input.sourceCode) === stored.hash;
+  const hash = sourceHashOf(input);
+  const sameSource = hash == null || hash === stored.hash;
   return sameFamily && sameVersion && sameSource;
 }
 

@@ -55,8 +55,10 @@ export async function track(w: WriteContext, input: TrackInput) {
       createdById: w.actor.id,
     },
   });
-  if (input.params != null) await addParamValues(w, { runId: run.id }, input.params, { defineMissing: input.defineMissingParams ?? false, field: "params" });
-  await linkRunInputs(tx, run.id, inputs);
+  if (input.params != null) {
+    await addParamValues(w, { runId: run.id, isNew: true }, input.params, { defineMissing: input.defineMissingParams ?? false, field: "params" });
+  }
+  await linkRunInputs(tx, run.id, inputs, { isNewRun: true });
   w.changed({ model: "Run", kind: "STARTED", uid: run.uid });
   return run;
 }
@@ -94,23 +96,21 @@ export async function finishRun({ tx, changed }: WriteContext, input: FinishRunI
   }
   const report = input.reportUid ? await findArtifact(tx, input.reportUid, "report") : null;
   const environment = input.environmentUid ? await findArtifact(tx, input.environmentUid, "environment") : null;
+  const data = {
+    status,
+    finishedAt: new Date(),
+    ...(report ? { reportId: report.id } : {}),
+    ...(environment ? { environmentId: environment.id } : {}),
+  };
   // Guard against a concurrent finish: only an unfinished row is updated.
-  const { count } = await tx.run.updateMany({
-    where: { id: run.id, finishedAt: null },
-    data: {
-      status,
-      finishedAt: new Date(),
-      ...(report ? { reportId: report.id } : {}),
-      ...(environment ? { environmentId: environment.id } : {}),
-    },
-  });
+  const { count } = await tx.run.updateMany({ where: { id: run.id, finishedAt: null }, data });
   if (count === 0) {
     const finished = await tx.run.findUniqueOrThrow({ where: { id: run.id } });
     if (finished.status === status) return finished; // a concurrent retry finished it first
     throw conflict(`run ${run.uid} already finished`, { field: "uid" });
   }
   changed({ model: "Run", kind: "FINISHED", uid: run.uid });
-  return tx.run.findUniqueOrThrow({ where: { id: run.id } });
+  return { ...run, ...data };
 }
 
 /** A run is removed for good only once no output points to it (its own report and environment aside). */

@@ -16,12 +16,19 @@ export interface TransformInput {
   type?: string | null;
   description?: string | null;
   sourceCode?: string | null;
+  /** hashSourceCode of the source, for a caller that does not send the source itself */
+  hash?: string | null;
   reference?: string | null;
   referenceType?: string | null;
 }
 
 export function hashSourceCode(sourceCode: string): string {
   return createHash("sha256").update(sourceCode).digest("base64url").slice(0, 22);
+}
+
+/** The source hash a transform input names: of its source code, else the hash it gives. */
+export function sourceHashOf(input: TransformInput): string | null {
+  return input.sourceCode != null ? hashSourceCode(input.sourceCode) : (input.hash ?? null);
 }
 
 /**
@@ -44,11 +51,11 @@ export async function getOrCreateTransform(w: WriteContext, input: TransformInpu
   const latest =
     (await tx.transform.findFirst({ where: { ...familyWhere, isLatest: true, trashedAt: null } })) ??
     (await tx.transform.findFirst({ where: familyWhere, orderBy: { id: "desc" } }));
-  const hash = input.sourceCode != null ? hashSourceCode(input.sourceCode) : null;
+  const hash = sourceHashOf(input);
 
   if (latest) {
     if (input.version != null) {
-      const tagged = await tx.transform.findFirst({ where: { stem: latest.stem, version: input.version } });
+      const tagged = latest.version === input.version ? latest : await tx.transform.findFirst({ where: { stem: latest.stem, version: input.version } });
       if (tagged) return untrash(tx, "transform", tagged);
     } else if (hash == null || hash === latest.hash) {
       return untrash(tx, "transform", latest);

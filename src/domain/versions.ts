@@ -1,6 +1,6 @@
 // Version families of transforms, artifacts and collections: the next uid of a family,
 // and the rule that exactly one record per family is the latest.
-import type { Tx } from "../db/database.ts";
+import type { Provider, Tx } from "../db/database.ts";
 import { conflict, notFound } from "./errors.ts";
 import { uidWhere } from "./lookups.ts";
 import { requireAdmin, requireOwnerOrAdmin } from "./permissions.ts";
@@ -53,6 +53,26 @@ export async function nextVersionUid(
   const suffixes = members.map((member) => member.uid.slice(STEM_LENGTH[registry])).sort(compareBase62);
   const last = suffixes.at(-1);
   return { stem, uid: stem + (last ? incrementBase62(last) : FIRST_SUFFIX) };
+}
+
+/**
+ * The highest uid suffix of each family, for many artifact families in one statement (new
+ * families are absent). Suffixes have a fixed length and base62 digits are in byte order, so
+ * the byte-wise maximum (COLLATE "C" on PostgreSQL) is the newest; the database reduces each
+ * family to one row, however many versions it has.
+ */
+export async function lastSuffixes(tx: Tx, provider: Provider, stems: readonly string[]): Promise<Map<string, string>> {
+  if (!stems.length) return new Map();
+  const rows =
+    provider === "postgresql"
+      ? await tx.$queryRawUnsafe<{ uid: string }[]>('SELECT MAX("uid" COLLATE "C") AS "uid" FROM "Artifact" WHERE "stem" = ANY($1::text[]) GROUP BY "stem"', [
+          ...stems,
+        ])
+      : await tx.$queryRawUnsafe<{ uid: string }[]>(
+          `SELECT MAX("uid") AS "uid" FROM "Artifact" WHERE "stem" IN (${stems.map(() => "?").join(", ")}) GROUP BY "stem"`,
+          ...stems,
+        );
+  return new Map(rows.map(({ uid }) => [uid.slice(0, STEM_LENGTH.artifact), uid.slice(STEM_LENGTH.artifact)]));
 }
 
 /**

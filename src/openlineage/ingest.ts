@@ -15,6 +15,7 @@ import { applyRunEvent, loadRuns, runChanges, TransformCache, writeRuns, type Ru
 import { createVersions, writeInputs, writeOutputs, type Written } from "./versions.ts";
 import { deriveLinks, flagLatest } from "./links.ts";
 import { writeAnnounced, writeContext, type Actor, type Change } from "../domain/write-context.ts";
+import { lockKeys } from "./sql.ts";
 
 export interface EventResult {
   index: number;
@@ -102,15 +103,6 @@ function failure(index: number, error: unknown): EventResult {
 
 const runLockKeys = (event: RunEventData) => [`ol:run:${event.runId}`, ...(event.parent ? [`ol:run:${event.parent.runId}`] : [])];
 
-/** Takes every lock of the batch in one statement, in one order (PostgreSQL; SQLite writes are serial). */
-async function lockAll(db: Database, tx: Tx, keys: string[]): Promise<void> {
-  if (db.provider !== "postgresql" || !keys.length) return;
-  await tx.$executeRawUnsafe(
-    "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS locks",
-    [...new Set(keys)],
-  );
-}
-
 /** Writes a batch of valid events in the caller's transaction; what they changed is queued in `changes`. */
 export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent[], actor: Actor, changes: Change[] = []): Promise<Placed[]> {
   const userId = actor.id;
@@ -120,7 +112,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
     event.kind === "run" ? [...event.inputs, ...event.outputs] : event.kind === "dataset" ? [event.dataset] : [],
   );
   const jobs = events.flatMap((event) => (event.kind === "dataset" ? [] : [event.job, ...(event.kind === "run" && event.parent ? [event.parent.job] : [])]));
-  await lockAll(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
+  await lockKeys(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
 
   const transforms = new TransformCache(w, db.provider);
   await transforms.preload(jobs);

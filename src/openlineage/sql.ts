@@ -22,15 +22,18 @@ function bind(provider: Database["provider"], value: Value): unknown {
   return value;
 }
 
-/** Inserts rows (all with the same columns) and returns the `returning` columns of each, in order. */
+/**
+ * Inserts rows (all with the same columns) and returns the `returning` columns of each, in order.
+ * With `ignoreConflicts`, a row that would break a unique key is skipped (and not returned).
+ */
 export async function insertRows<R = Record<string, unknown>>(
-  db: Database,
+  db: Pick<Database, "provider">,
   tx: Tx,
   table: string,
   rows: Record<string, Value>[],
   returning: string[] = [],
-  /** An ON CONFLICT clause, for an upsert. */
-  onConflict = "",
+  /** ignoreConflicts: ON CONFLICT DO NOTHING; onConflict: an ON CONFLICT clause of its own, for an upsert. */
+  options: { ignoreConflicts?: boolean; onConflict?: string } = {},
 ): Promise<R[]> {
   if (!rows.length) return [];
   const columns = Object.keys(rows[0]);
@@ -48,7 +51,8 @@ export async function insertRows<R = Record<string, unknown>>(
       });
       return `(${placeholders.join(", ")})`;
     });
-    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}${onConflict ? ` ${onConflict}` : ""}`;
+    const onConflict = options.onConflict ? ` ${options.onConflict}` : options.ignoreConflicts ? " ON CONFLICT DO NOTHING" : "";
+    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}${onConflict}`;
     if (returning.length) out.push(...(await tx.$queryRawUnsafe<R[]>(`${sql} RETURNING ${returning.map((c) => `"${c}"`).join(", ")}`, ...params)));
     else await tx.$executeRawUnsafe(sql, ...params);
   }
@@ -85,4 +89,16 @@ export async function updateRow(db: Database, tx: Tx, table: string, set: Record
   const assignments = Object.entries(set).map(([column, value]) => `"${column}" = ${place(value)}`);
   const conditions = Object.entries(where).map(([column, value]) => `"${column}" = ${place(value)}`);
   await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${conditions.join(" AND ")}`, ...params);
+}
+
+/**
+ * Takes the transaction-scoped locks of many logical keys in one statement, in one order
+ * (PostgreSQL; SQLite writes are serial): the set-based form of `Database.lock`.
+ */
+export async function lockKeys(db: Pick<Database, "provider">, tx: Tx, keys: string[]): Promise<void> {
+  if (db.provider !== "postgresql" || !keys.length) return;
+  await tx.$executeRawUnsafe(
+    "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS locks",
+    [...new Set(keys)],
+  );
 }

@@ -3,7 +3,8 @@
 // input links are derived (src/openlineage/links.ts).
 import type { Database, Tx } from "../db/database.ts";
 import { Binds, insertRows, JsonValue, updateRow } from "./sql.ts";
-import { FIRST_SUFFIX, incrementBase62, STEM_LENGTH } from "../domain/uid.ts";
+import { FIRST_SUFFIX, incrementBase62 } from "../domain/uid.ts";
+import { lastSuffixes } from "../domain/versions.ts";
 import type { Change } from "../domain/write-context.ts";
 import type { Family } from "./families.ts";
 import { HASH_TYPE, outputHash } from "./mapping.ts";
@@ -33,16 +34,7 @@ export interface NewVersion {
  */
 export async function createVersions(db: Database, tx: Tx, versions: NewVersion[], userId: number, changes: Change[] = []): Promise<void> {
   if (!versions.length) return;
-  const stems = [...new Set(versions.map((v) => v.family.stem))];
-  // Uids have one length and base62 digits in byte order: the greatest uid (compared bytewise,
-  // whatever the database's collation) holds the family's last suffix.
-  const b = new Binds(db.provider);
-  const uid = db.provider === "postgresql" ? `uid COLLATE "C"` : "uid";
-  const members = await tx.$queryRawUnsafe<{ uid: string }[]>(
-    `SELECT MAX(${uid}) AS uid FROM "Artifact" WHERE stem IN ${b.list(stems, "text")} GROUP BY stem`,
-    ...b.values,
-  );
-  const last = new Map(members.map(({ uid }) => [uid.slice(0, STEM_LENGTH.artifact), uid.slice(STEM_LENGTH.artifact)]));
+  const last = await lastSuffixes(tx, db.provider, [...new Set(versions.map((v) => v.family.stem))]);
   const now = new Date();
   await insertRows(
     db,
@@ -126,6 +118,6 @@ export async function writeInputs(db: Database, tx: Tx, inputs: Written[]): Prom
     "OpenLineageInput",
     [...earliest.values()],
     [],
-    `ON CONFLICT ("runId", "stem") DO UPDATE SET "readAt" = excluded."readAt" WHERE excluded."readAt" < "OpenLineageInput"."readAt"`,
+    { onConflict: `ON CONFLICT ("runId", "stem") DO UPDATE SET "readAt" = excluded."readAt" WHERE excluded."readAt" < "OpenLineageInput"."readAt"` },
   );
 }

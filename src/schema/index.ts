@@ -14,5 +14,6 @@ import "./TransformLineage.ts";
 import "./Auth.ts";
 import "./OpenLineage.ts";
 import "./Subscription.ts";
+import "./RecordRuns.ts";
 
 export const schema = lexicographicSortSchema(builder.toSchema());

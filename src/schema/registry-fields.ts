@@ -161,6 +161,12 @@ export function defineKeyedFields(list: KeyedListSpec, filter: InputObjectRef<Ty
 
 type MutationFieldBuilder = Parameters<Parameters<typeof builder.mutationFields>[0]>[0];
 
+/** Whether the written row itself answers the planned selection: columns only, all of them in the row. */
+function answersSelection(query: { select?: Record<string, unknown>; include?: unknown }, record: object): boolean {
+  if (query.include || !query.select) return false;
+  return Object.entries(query.select).every(([column, wanted]) => wanted === true && column in record);
+}
+
 /**
 /** The write of a mutation that takes one `input` object: what it writes, from that input. */
 type InputWrite<Input> = (w: WriteContext, input: Input, ctx: Context) => Promise<{ id: number }>;
@@ -182,7 +188,7 @@ export function inputMutation<Input extends object>(
 
 /**
  * A mutation that writes one record in a transaction and answers with it, read again with the
- * selection the query planned (the write's own result lacks the relations asked for). The
+ * selection the query planned when the write's own row lacks what was asked for (relations). The
  * record joins the request's written records, so a caller without read sees its answer.
  */
 export function recordMutation<Args extends InputFieldMap>(
@@ -196,6 +202,7 @@ export function recordMutation<Args extends InputFieldMap>(
     args: options.args,
     resolve: async (query, _root, args, ctx) => {
       const record = await writeRecord(ctx, registry.model, (w) => options.write(w, args, ctx));
+      if (answersSelection(query, record)) return record as Shape<Model>;
       return readerOf(ctx.db.reader, registry).findUniqueOrThrow({ ...query, where: { id: record.id } });
     },
   });

@@ -69,11 +69,11 @@ function recordingCreates(tx: Tx, created: string[]): Tx {
       return new Proxy(value as object, {
         get(delegate, method) {
           const call: unknown = Reflect.get(delegate, method, delegate);
-          if (method !== "create") return bound(delegate, call);
+          if (method !== "create" && method !== "createManyAndReturn") return bound(delegate, call);
           return async (args: unknown) => {
-            const row = await (call as (args: unknown) => Promise<{ id?: unknown } | null>).call(delegate, args);
-            if (typeof row?.id === "number") created.push(`${model}:${row.id}`);
-            return row;
+            const result = await (call as (args: unknown) => Promise<{ id?: unknown } | { id?: unknown }[] | null>).call(delegate, args);
+            for (const row of Array.isArray(result) ? result : [result]) if (typeof row?.id === "number") created.push(`${model}:${row.id}`);
+            return result;
           };
         },
       });

@@ -162,6 +162,23 @@ describe("scopes on mutation results", () => {
       }),
     },
     {
+      mutation: "recordRuns",
+      label: "an existing transform and input, a new output",
+      prepare: async () => ({
+        input: [
+          {
+            transform: { name: "base-pipeline" },
+            startedAt: "2024-01-01T00:00:00Z",
+            finishedAt: "2024-01-01T00:01:00Z",
+            params: [{ name: "genome", value: "GRCh38" }],
+            inputs: [{ uid: fixture.inputUid }],
+            outputs: [{ hash: contentHash(`scope-${next()}`), key: `mine/recorded-${next()}.txt` }],
+            reference: `ref-${next()}`,
+          },
+        ],
+      }),
+    },
+    {
       mutation: "addRunInputs",
       label: "existing inputs",
       prepare: async () => ({ input: { runUid: fixture.aliceRunUid, artifactUids: [fixture.inputUid], collectionUids: [fixture.collectionUid] } }),
@@ -284,6 +301,8 @@ describe("scopes on mutation results", () => {
     let current = data;
     for (const step of path) {
       if (current == null) return null;
+      // A list payload (recordRuns) is walked through its first record.
+      if (Array.isArray(current) && typeof step === "string") current = current[0];
       current = (current as Record<string | number, unknown>)[step];
     }
     return current;
@@ -351,7 +370,10 @@ describe("scopes on mutation results", () => {
           continue;
         }
         const error = expectError(refused, "FORBIDDEN");
-        expect(error.path, what).toEqual([testCase.mutation, ...walk.path]);
+        expect(
+          error.path?.filter((step) => typeof step === "string"),
+          what,
+        ).toEqual([testCase.mutation, ...walk.path]);
         expect(error.message, what).toMatch(/needs the read scope/);
         expect(refused.errors, what).toHaveLength(1);
       }

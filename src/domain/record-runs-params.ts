@@ -1,0 +1,71 @@
+// Params of a recordRuns call, set-based: every value checked against the declared dtypes
+// (or declared on the fly with defineMissingParams) as addParamValues does
+// (src/domain/params.ts), each value stored once per (param, value), then linked to its run.
+import type { Database } from "../db/database.ts";
+import { insertRows, JsonValue } from "../openlineage/sql.ts";
+import { conflict } from "./errors.ts";
+import { checkEntries, hashValue, projections, type Dtype, type Param } from "./params.ts";
+import type { Fresh } from "./record-runs-input.ts";
+import type { WriteContext } from "./write-context.ts";
+
+type Entry = { run: Fresh; name: string; value: unknown; field: string };
+
+/** Checks every entry in call order (a param declared by an earlier item binds later ones); returns the params to declare. */
+function checkAll(entries: Entry[], declared: Map<string, Param>): Map<string, Dtype> {
+  const toDeclare = new Map<string, Dtype>();
+  for (const { run, name, value, field } of entries) {
+    for (const missing of checkEntries([[name, value]], declared, run.item.defineMissingParams ?? false, field)) {
+      declared.set(name, { id: -1, name, dtype: missing.inferredDtype! });
+      toDeclare.set(name, missing.inferredDtype!);
+    }
+  }
+  return toDeclare;
+}
+
+/** Declares the new params (a concurrent declaration of the same name must agree on the dtype). */
+async function declare(w: WriteContext, db: Pick<Database, "provider">, toDeclare: Map<string, Dtype>, declared: Map<string, Param>): Promise<void> {
+  if (!toDeclare.size) return;
+  const now = new Date();
+  const rows = [...toDeclare].map(([name, dtype]) => ({ name, dtype, createdAt: now, createdById: w.actor.id }));
+  await insertRows(db, w.tx, "Param", rows, [], { ignoreConflicts: true });
+  for (const param of await w.tx.param.findMany({ where: { name: { in: [...toDeclare.keys()] } } })) {
+    if (param.dtype !== toDeclare.get(param.name)) {
+      throw conflict(`param ${JSON.stringify(param.name)} was just declared with dtype ${param.dtype}; send the call again`, { field: "input" });
+    }
+    declared.set(param.name, param);
+  }
+}
+
+/** Stores and links the params of every run of the call. */
+export async function writeParams(w: WriteContext, db: Pick<Database, "provider">, runs: Fresh[]): Promise<void> {
+  const entries: Entry[] = runs.flatMap((run) =>
+    (run.item.params ?? []).map((p, j) => ({ run, name: p.name, value: p.value, field: `input[${run.index}].params[${j}]` })),
+  );
+  if (!entries.length) return;
+  const names = [...new Set(entries.map((entry) => entry.name))];
+  const declared = new Map((await w.tx.param.findMany({ where: { name: { in: names } } })).map((param) => [param.name, param as Param]));
+  await declare(w, db, checkAll(entries, declared), declared);
+  const now = new Date();
+  const values = new Map<string, { paramId: number; hash: string; value: unknown; dtype: Dtype }>();
+  for (const { name, value } of entries) {
+    const param = declared.get(name)!;
+    const hash = hashValue(value);
+    values.set(`${param.id}:${hash}`, { paramId: param.id, hash, value, dtype: param.dtype as Dtype });
+  }
+  const rows = [...values.values()].map(({ paramId, hash, value, dtype }) => ({
+    paramId,
+    value: new JsonValue(value),
+    hash,
+    ...projections(dtype, value),
+    createdAt: now,
+    createdById: w.actor.id,
+  }));
+  await insertRows(db, w.tx, "ParamValue", rows, [], { ignoreConflicts: true });
+  const stored = await w.tx.paramValue.findMany({
+    where: { paramId: { in: [...new Set(rows.map((r) => r.paramId))] }, hash: { in: [...new Set(rows.map((r) => r.hash))] } },
+    select: { id: true, paramId: true, hash: true },
+  });
+  const idOf = new Map(stored.map((row) => [`${row.paramId}:${row.hash}`, row.id]));
+  const links = entries.map(({ run, name, value }) => ({ runId: run.runId, paramValueId: idOf.get(`${declared.get(name)!.id}:${hashValue(value)}`)! }));
+  await insertRows(db, w.tx, "RunParamValue", links);
+}
