@@ -112,12 +112,7 @@ export async function writeInputs(db: Database, tx: Tx, inputs: Written[]): Prom
     const seen = earliest.get(key);
     if (!seen || input.at < seen.readAt) earliest.set(key, { runId: input.run.id!, stem: input.family.stem, readAt: input.at });
   }
-  await insertRows(
-    db,
-    tx,
-    "OpenLineageInput",
-    [...earliest.values()],
-    [],
-    { onConflict: `ON CONFLICT ("runId", "stem") DO UPDATE SET "readAt" = excluded."readAt" WHERE excluded."readAt" < "OpenLineageInput"."readAt"` },
-  );
+  await insertRows(db, tx, "OpenLineageInput", [...earliest.values()], [], {
+    onConflict: `ON CONFLICT ("runId", "stem") DO UPDATE SET "readAt" = excluded."readAt" WHERE excluded."readAt" < "OpenLineageInput"."readAt"`,
+  });
 }

@@ -118,7 +118,9 @@ function metricDefinitions(registry: Registry, fill: ReturnType<typeof labelFill
   } as const;
 }
 
-export function useMetrics(options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number; db?: Database; live?: { active: number } } = {}): {
+export function useMetrics(
+  options: { endpoint?: string; processMetrics?: boolean; maxOperationNames?: number; db?: Database; live?: { active: number } } = {},
+): {
   plugin: Plugin<Context>;
   registry: Registry;
 } {
