@@ -99,12 +99,19 @@ async function openWriters(url: string) {
 }
 
 /** Streams the workload into the tables (their keys and indexes dropped); returns the picks and row counts. */
-async function copyRows(url: string, size: WorkloadSize, owner: { userId: number; storageId: number }) {
+async function copyRows(url: string, size: WorkloadSize, owner: { userId: number; storageId: number }, until: number) {
   const writers = await openWriters(url);
+  // the generator reads `runs` as it goes: lowering it ends the workload after the current project
+  const live = { ...size };
+  let cut = false;
+  const stop = () => {
+    cut = true;
+  };
+  process.once("SIGUSR2", stop);
   const byName = Object.fromEntries(writers.map((w) => [w.name, w])) as Record<TableName, (typeof writers)[number]>;
   let rows = 0;
   const draw = progressLine(size.runs);
-  const steps = workloadRows(size, owner, (table, row) => {
+  const steps = workloadRows(live, owner, (table, row) => {
     const writer = byName[table];
     writer.buffer += copyLine(row, TABLES[table]);
     writer.rows++;
@@ -122,10 +129,15 @@ async function copyRows(url: string, size: WorkloadSize, owner: { userId: number
   while (!step.done) {
     await flush(false);
     draw(step.value, rows);
+    if ((cut || Date.now() > until) && live.runs > step.value) {
+      live.runs = step.value;
+      process.stderr.write(`\n  copy: stopped at ${step.value.toLocaleString("en")} runs (SIGUSR2 or --copy-until)\n`);
+    }
     step = steps.next();
   }
+  process.off("SIGUSR2", stop);
   await flush(true);
-  draw(size.runs, rows, true);
+  draw(live.runs, rows, true);
   if (!process.stderr.isTTY) process.stderr.write("\n");
   for (const writer of writers) {
     writer.stream.end();
@@ -133,7 +145,7 @@ async function copyRows(url: string, size: WorkloadSize, owner: { userId: number
     await writer.client.query("COMMIT");
     await writer.client.end();
   }
-  return { picks: step.value as Picks, counts: Object.fromEntries(writers.map((w) => [w.name, w.rows])) as Record<TableName, number> };
+  return { picks: step.value as Picks, runs: live.runs, counts: Object.fromEntries(writers.map((w) => [w.name, w.rows])) as Record<TableName, number> };
 }
 
 /** Runs the rebuild statements, two connections at a time, the longest first; logs each one. */
@@ -167,13 +179,14 @@ export interface CopyLoadResult {
 /**
  * Loads a workload into an empty, migrated database. Foreign keys come back NOT VALID (the
  * service's writes are checked; the generated rows are consistent by construction) unless
- * `validate` is set, which checks every loaded row too.
+ * `validate` is set, which checks every loaded row too. The COPY stops early, with fewer runs
+ * than asked, at `until` (ms since the epoch) or on SIGUSR2; keys, indexes and ANALYZE follow.
  */
 export async function copyLoad(
   url: string,
   size: WorkloadSize,
   owner: { userId: number; storageId: number },
-  { validate = false, log = (line: string) => process.stderr.write(`${line}\n`) } = {},
+  { validate = false, until = Infinity, log = (line: string) => process.stderr.write(`${line}\n`) } = {},
 ): Promise<CopyLoadResult> {
   const t0 = performance.now();
   const admin = new pg.Client({ connectionString: url });
@@ -181,7 +194,7 @@ export async function copyLoad(
   const lap = (since: number) => (performance.now() - since) / 1000;
   try {
     const rebuild = await dropKeysAndIndexes(admin);
-    const { picks, counts } = await copyRows(url, size, owner);
+    const { picks, counts } = await copyRows(url, size, owner, until);
     const rows = Object.values(counts).reduce((sum, n) => sum + n, 0);
     const copySeconds = lap(t0);
     log(`  copied ${rows.toLocaleString("en")} rows in ${copySeconds.toFixed(0)} s; building ${rebuild.indexes.length} keys and indexes`);

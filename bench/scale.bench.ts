@@ -7,7 +7,8 @@
 // --transforms), generate.ts' other flags,
 // --database=NAME (lr_bench_scale), --load-only (load and keep), --reuse (measure a database
 // loaded before), --keep (do not drop it at the end), --validate-fks, --iterations=N (40),
-// --duration=S (10), --connections=N (10).
+// --duration=S (10), --connections=N (10); --copy-until=ISO-TIME (or SIGUSR2) ends the COPY early,
+// with fewer runs, and goes on to the indexes.
 import pg from "pg";
 import { createService } from "../src/service.ts";
 import { scratchDataDir, scratchPostgresDatabase } from "../test/helpers/scratch-database.ts";
@@ -45,7 +46,7 @@ function databaseUrl(name: string) {
   return url.toString();
 }
 
-async function load(name: string, size: WorkloadSize, validate: boolean): Promise<LoadRecord> {
+async function load(name: string, size: WorkloadSize, options: { validate: boolean; until: number }): Promise<LoadRecord> {
   const { url } = await scratchPostgresDatabase({ adminUrl: ADMIN_URL, name });
   const { dir, remove } = scratchDataDir("lr-scale-");
   // the service migrates the new database and creates its local user and default storage
@@ -55,8 +56,9 @@ async function load(name: string, size: WorkloadSize, validate: boolean): Promis
   await service.close();
   remove();
   process.stderr.write(`scale: loading ${size.runs.toLocaleString("en")} runs into ${name} (${new Date().toISOString()})\n`);
-  const { picks, ...result } = await copyLoad(url, size, owner, { validate });
-  const record: LoadRecord = { loadedAt: new Date().toISOString(), size, picks, load: result, handle };
+  const { picks, ...result } = await copyLoad(url, size, owner, options);
+  const loadedSize = { ...size, runs: result.counts.Run };
+  const record: LoadRecord = { loadedAt: new Date().toISOString(), size: loadedSize, picks, load: result, handle };
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query("CREATE TABLE bench_scale (record jsonb NOT NULL)");
@@ -105,7 +107,9 @@ export async function run(args: string[]): Promise<BenchReport> {
   const name = flag(args, "database") ?? "lr_bench_scale";
   const url = databaseUrl(name);
   const reuse = args.includes("--reuse");
-  const record = reuse ? await loaded(url) : await load(name, scaleSize(args), args.includes("--validate-fks"));
+  const until = flag(args, "copy-until");
+  const options = { validate: args.includes("--validate-fks"), until: until ? Date.parse(until) : Infinity };
+  const record = reuse ? await loaded(url) : await load(name, scaleSize(args), options);
   if (args.includes("--load-only")) {
     return { name: "scale-load", table: `loaded ${name}: ${JSON.stringify(record.load)}`, results: { database: name, ...record } };
   }
