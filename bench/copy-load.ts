@@ -13,7 +13,7 @@ const quoted = (name: string) => `"${name}"`;
 const FLUSH_BYTES = 1 << 18;
 
 /** One row in COPY's text format: tab-separated, \N for NULL, t/f for booleans. */
-function copyLine(row: unknown[], columns: Columns): string {
+function copyLine(row: (string | number | boolean | null)[], columns: Columns): string {
   let line = "";
   for (let i = 0; i < row.length; i++) {
     const value = row[i];
@@ -113,7 +113,7 @@ async function copyRows(url: string, size: WorkloadSize, owner: { userId: number
   const draw = progressLine(size.runs);
   const steps = workloadRows(live, owner, (table, row) => {
     const writer = byName[table];
-    writer.buffer += copyLine(row, TABLES[table]);
+    writer.buffer += copyLine(row as (string | number | boolean | null)[], TABLES[table]);
     writer.rows++;
     rows++;
   });
@@ -145,7 +145,7 @@ async function copyRows(url: string, size: WorkloadSize, owner: { userId: number
     await writer.client.query("COMMIT");
     await writer.client.end();
   }
-  return { picks: step.value as Picks, runs: live.runs, counts: Object.fromEntries(writers.map((w) => [w.name, w.rows])) as Record<TableName, number> };
+  return { picks: step.value, runs: live.runs, counts: Object.fromEntries(writers.map((w) => [w.name, w.rows])) as Record<TableName, number> };
 }
 
 /** Runs the rebuild statements, two connections at a time, the longest first; logs each one. */

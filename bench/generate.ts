@@ -254,7 +254,21 @@ export function* workloadRows(size: WorkloadSize, owner: { userId: number; stora
     const suffix = SUFFIXES[id % SUFFIXES.length];
     const hash = createHash("sha256").update(`${size.seed}:${id}`).digest("base64url").slice(0, 22);
     const type = runId ? "dataset" : "upload";
-    emit("Artifact", [id, `${stem}0000`, stem, `${key}${suffix}`, storageId, suffix, type, random.int(1_000, 5_000_000_000), hash, runId, iso(at), iso(at), userId]);
+    emit("Artifact", [
+      id,
+      `${stem}0000`,
+      stem,
+      `${key}${suffix}`,
+      storageId,
+      suffix,
+      type,
+      random.int(1_000, 5_000_000_000),
+      hash,
+      runId,
+      iso(at),
+      iso(at),
+      userId,
+    ]);
     uids.set(id, `${stem}0000`);
     return id;
   };

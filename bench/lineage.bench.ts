@@ -37,10 +37,6 @@ const FRESH_DATABASE = "lr_bench_fresh";
 
 type Provider = "sqlite" | "postgresql";
 
-
-
-
-
 /**
  * Times several alternatives in turns (a, b, c, a, b, c, …) so that a change of load on this
  * shared machine during the measurement weighs on all of them alike.
@@ -57,7 +53,6 @@ async function timeInTurns(iterations: number, fns: ((i: number) => Promise<unkn
   }
   return samples.map(stats);
 }
-
 
 /** A bare driver on the same database, for the raw-SQL floor. */
 interface Driver {

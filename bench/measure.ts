@@ -64,4 +64,3 @@ export function graphqlClient(url: string) {
       return once(query, variables);
     });
 }
-

@@ -61,7 +61,13 @@ async function measureLineage(gql: ReturnType<typeof graphqlClient>, picks: Pick
     cases.push({ name: `downstream depth ${depth}`, direction: "DOWNSTREAM", depth, starts: picks.deepInputs, iterations });
   }
   const hub = picks.sharedReference;
-  cases.push({ name: `downstream of a shared reference (${hub.readers.toLocaleString("en")} readers) depth 5, maxNodes 10,000`, direction: "DOWNSTREAM", depth: 5, starts: [hub.uid], iterations: 5 });
+  cases.push({
+    name: `downstream of a shared reference (${hub.readers.toLocaleString("en")} readers) depth 5, maxNodes 10,000`,
+    direction: "DOWNSTREAM",
+    depth: 5,
+    starts: [hub.uid],
+    iterations: 5,
+  });
   for (const c of cases) {
     const variables = (i: number) => ({ uid: c.starts[i % c.starts.length], direction: c.direction, depth: c.depth, maxNodes: 10_000 });
     const first = (await gql(LINEAGE, variables(0))).data.lineage;
@@ -75,7 +81,9 @@ async function measureLineage(gql: ReturnType<typeof graphqlClient>, picks: Pick
 /** Lineage, the dashboard page under each filter, and the three counts under each filter. */
 export async function measureQueries(url: string, picks: Picks, databaseUrl: string, options: { iterations: number; handle: string }): Promise<QueryResult[]> {
   const gql = graphqlClient(url);
-  const results: QueryResult[] = [{ group: "dashboard", name: "hello-world { __typename }", size: "-", stats: await time(options.iterations, () => gql("{ __typename }")) }];
+  const results: QueryResult[] = [
+    { group: "dashboard", name: "hello-world { __typename }", size: "-", stats: await time(options.iterations, () => gql("{ __typename }")) },
+  ];
   results.push(...(await measureLineage(gql, picks, options.iterations)));
   const filters = await dashboardFilters(databaseUrl, options.handle);
   for (const [name, filter] of Object.entries(filters)) {
@@ -101,8 +109,19 @@ export async function measureWrites(port: number, duration: number, connections:
     if (status !== 200 || body.includes('"errors"')) failed++;
   };
   const headers = { "content-type": "application/json" };
+  // the param the workflow sends (an answer of CONFLICT means an earlier run declared it)
+  const define = `mutation { defineParam(input: { name: "n", dtype: "int" }) { name } }`;
+  await fetch(`http://127.0.0.1:${port}/graphql`, { method: "POST", headers, body: JSON.stringify({ query: define }) });
   const result = await autocannon({ url: `http://127.0.0.1:${port}/graphql`, duration, connections, requests: workflowRequests(headers, countErrors) });
-  const writes = { connections, duration, reqPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, requests: result.requests.total, failed };
+  const writes = {
+    connections,
+    duration,
+    reqPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failed,
+  };
   process.stderr.write(`scale: track + finishRun ${JSON.stringify(writes)}\n`);
   return writes;
 }

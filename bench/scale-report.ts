@@ -31,7 +31,9 @@ function loadTable(r: ScaleResults): string[] {
 function sizeTable(r: ScaleResults): string[] {
   const lines = ["| table | rows | total MB | heap MB | indexes MB | bytes/row (total) | bytes/row (indexes) |", "|---|--:|--:|--:|--:|--:|--:|"];
   for (const s of r.sizes.filter((row) => row.total > 1_000_000)) {
-    lines.push(`| ${s.table} | ${s.rows.toLocaleString("en")} | ${mb(s.total)} | ${mb(s.heap)} | ${mb(s.indexes)} | ${per(s.total, s.rows)} | ${per(s.indexes, s.rows)} |`);
+    lines.push(
+      `| ${s.table} | ${s.rows.toLocaleString("en")} | ${mb(s.total)} | ${mb(s.heap)} | ${mb(s.indexes)} | ${per(s.total, s.rows)} | ${per(s.indexes, s.rows)} |`,
+    );
   }
   const all = r.sizes.reduce((sum, s) => sum + s.total, 0);
   lines.push(`| all tables | | ${mb(all)} | | | ${per(all, r.load.counts.Run)} per run | |`);

@@ -11,12 +11,18 @@ beforeAll(async () => {
     if (i % 3 === 0) ok(await svc.gql(`mutation($u: String!) { finishRun(input: { uid: $u, status: ERRORED }) { uid } }`, { u: run.uid }));
   }
   for (let i = 0; i < 4; i++) {
-    ok(await svc.gql(`mutation($h: String!, $k: String!) { registerArtifact(input: { key: $k, hash: $h }) { uid } }`, { h: contentHash(`cap${i}`), k: `cap/${i}.csv` }));
+    ok(
+      await svc.gql(`mutation($h: String!, $k: String!) { registerArtifact(input: { key: $k, hash: $h }) { uid } }`, {
+        h: contentHash(`cap${i}`),
+        k: `cap/${i}.csv`,
+      }),
+    );
   }
 });
 afterAll(async () => svc?.stop());
 
-const capped = async (query: string) => ok(await svc.gql(query)) as Record<string, { totalCount: number; totalCountCapped: { count: number; more: boolean } }>;
+type Counts = Record<string, { totalCount: number; totalCountCapped: { count: number; more: boolean } }>;
+const capped = async (query: string) => ok<Counts>(await svc.gql(query));
 
 describe("totalCountCapped", () => {
   it("counts up to the cap and says whether more records match", async () => {
