@@ -36,7 +36,7 @@ describe("totalCountCapped", () => {
     expect(above.runs.totalCount).toBe(7); // the exact count is unchanged
   });
 
-  it("applies the list's filter, on every registry list", async () => {
+  it("applies the list's filter, on the other lists too", async () => {
     const errored = await capped(`{ runs(filter: { status: [ERRORED] }) { totalCount totalCountCapped(max: 2) { count more } } }`);
     expect(errored.runs).toMatchObject({ totalCount: 3, totalCountCapped: { count: 2, more: true } });
     const ingest = await capped(`{ runs(filter: { transformName: { equals: "ingest" } }) { totalCountCapped { count more } } }`);
