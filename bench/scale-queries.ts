@@ -1,8 +1,10 @@
 // The read and write measurements of the scale benchmark (bench/scale.bench.ts), all over
 // loopback HTTP against the running server: sequential requests for p50/p95, autocannon for
 // track + finishRun throughput.
+import { createHash } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
+import { buildLineageSql } from "../src/lineage/sql.ts";
 import type { Picks } from "./generate.ts";
 import { workflowRequests } from "./load.bench.ts";
 import { graphqlClient, time, type Stats } from "./measure.ts";
@@ -13,6 +15,8 @@ export interface QueryResult {
   /** nodes of a lineage graph, rows of a page, or the count returned */
   size: number | string;
   stats: Stats;
+  /** lineage: the same walk's SQL alone, through the bare driver (prepared, JIT off, as the service runs it) */
+  sql?: Stats;
 }
 
 const LINEAGE = `query($uid: String!, $direction: LineageDirection!, $depth: Int!, $maxNodes: Int!) {
@@ -53,7 +57,7 @@ async function dashboardFilters(databaseUrl: string, handle: string) {
   }
 }
 
-async function measureLineage(gql: ReturnType<typeof graphqlClient>, picks: Picks, iterations: number): Promise<QueryResult[]> {
+async function measureLineage(gql: ReturnType<typeof graphqlClient>, picks: Picks, iterations: number, driver: pg.Client): Promise<QueryResult[]> {
   const results: QueryResult[] = [];
   const cases: { name: string; direction: string; depth: number; starts: string[]; iterations: number }[] = [];
   for (const depth of [5, 20, 50]) {
@@ -72,8 +76,13 @@ async function measureLineage(gql: ReturnType<typeof graphqlClient>, picks: Pick
     const variables = (i: number) => ({ uid: c.starts[i % c.starts.length], direction: c.direction, depth: c.depth, maxNodes: 10_000 });
     const first = (await gql(LINEAGE, variables(0))).data.lineage;
     const stats = await time(c.iterations, (i) => gql(LINEAGE, variables(i)), 2);
-    results.push({ group: "lineage", name: c.name, size: `${first.nodes.length}${first.truncated ? " (cut)" : ""}`, stats });
-    process.stderr.write(`scale: lineage ${c.name}: p50 ${stats.p50} ms\n`);
+    const sql = await time(c.iterations, (i) => {
+      const start = { uid: c.starts[i % c.starts.length] };
+      const { sql: text, params } = buildLineageSql("postgresql", { start, directions: [c.direction === "UPSTREAM" ? "U" : "D"], depth: c.depth, maxNodes: 10_000, includeTrashed: false });
+      return driver.query({ name: `walk_${createHash("sha1").update(text).digest("hex")}`, text, values: params });
+    });
+    results.push({ group: "lineage", name: c.name, size: `${first.nodes.length}${first.truncated ? " (cut)" : ""}`, stats, sql });
+    process.stderr.write(`scale: lineage ${c.name}: p50 ${stats.p50} ms (SQL ${sql.p50} ms)\n`);
   }
   return results;
 }
@@ -84,7 +93,13 @@ export async function measureQueries(url: string, picks: Picks, databaseUrl: str
   const results: QueryResult[] = [
     { group: "dashboard", name: "hello-world { __typename }", size: "-", stats: await time(options.iterations, () => gql("{ __typename }")) },
   ];
-  results.push(...(await measureLineage(gql, picks, options.iterations)));
+  const driver = new pg.Client({ connectionString: databaseUrl, options: "-c jit=off" });
+  await driver.connect();
+  try {
+    results.push(...(await measureLineage(gql, picks, options.iterations, driver)));
+  } finally {
+    await driver.end();
+  }
   const filters = await dashboardFilters(databaseUrl, options.handle);
   for (const [name, filter] of Object.entries(filters)) {
     const page = (await gql(DASHBOARD, { filter })).data.runs.edges.length;

@@ -42,8 +42,11 @@ function sizeTable(r: ScaleResults): string[] {
 
 export function scaleReport(r: ScaleResults): string {
   const lines = [...loadTable(r), "", ...sizeTable(r), ""];
-  lines.push("| query | nodes / rows / count | p50 ms | p95 ms | n |", "|---|--:|--:|--:|--:|");
-  for (const q of r.queries) lines.push(`| ${q.group}: ${q.name} | ${q.size} | ${q.stats.p50} | ${q.stats.p95} | ${q.stats.n} |`);
+  lines.push("| query | nodes / rows / count | p50 ms | p95 ms | n | SQL alone p50 ms (p95) |", "|---|--:|--:|--:|--:|--:|");
+  for (const q of r.queries) {
+    const sql = q.sql ? `${q.sql.p50} (${q.sql.p95})` : "–";
+    lines.push(`| ${q.group}: ${q.name} | ${q.size} | ${q.stats.p50} | ${q.stats.p95} | ${q.stats.n} | ${sql} |`);
+  }
   const w = r.writes;
   lines.push(
     "",
