@@ -2,6 +2,9 @@
 // versions, pipelines up to 50 runs deep with fan-in and fan-out, shared references read by
 // thousands of runs, collections, five params per run — bulk-loaded straight through the
 // provider's driver (better-sqlite3 or pg) with a progress bar and its own rows/s figure.
+// `workloadRows` emits the rows one by one for a streaming loader (bench/copy-load.ts);
+// `generateWorkload` collects them in memory. Over 250 lines: the table layout (TABLES) is
+// one long literal, and the generator reads best in one place.
 import { createHash } from "node:crypto";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
