@@ -93,7 +93,7 @@ async function tableSizes(url: string): Promise<SizeRow[]> {
   try {
     const result = await client.query<SizeRow>(
       `SELECT relname AS "table", reltuples::bigint AS rows, pg_total_relation_size(oid) AS total,
-              pg_relation_size(oid) + pg_relation_size(reltoastrelid) AS heap, pg_indexes_size(oid) AS indexes
+              pg_relation_size(oid) + COALESCE(pg_relation_size(NULLIF(reltoastrelid, 0)), 0) AS heap, pg_indexes_size(oid) AS indexes
        FROM pg_class WHERE relkind = 'r' AND relnamespace = current_schema()::regnamespace AND relname <> 'bench_scale'
        ORDER BY pg_total_relation_size(oid) DESC`,
     );
