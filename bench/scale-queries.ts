@@ -78,7 +78,13 @@ async function measureLineage(gql: ReturnType<typeof graphqlClient>, picks: Pick
     const stats = await time(c.iterations, (i) => gql(LINEAGE, variables(i)), 2);
     const sql = await time(c.iterations, (i) => {
       const start = { uid: c.starts[i % c.starts.length] };
-      const { sql: text, params } = buildLineageSql("postgresql", { start, directions: [c.direction === "UPSTREAM" ? "U" : "D"], depth: c.depth, maxNodes: 10_000, includeTrashed: false });
+      const { sql: text, params } = buildLineageSql("postgresql", {
+        start,
+        directions: [c.direction === "UPSTREAM" ? "U" : "D"],
+        depth: c.depth,
+        maxNodes: 10_000,
+        includeTrashed: false,
+      });
       return driver.query({ name: `walk_${createHash("sha1").update(text).digest("hex")}`, text, values: params });
     });
     results.push({ group: "lineage", name: c.name, size: `${first.nodes.length}${first.truncated ? " (cut)" : ""}`, stats, sql });
