@@ -2,6 +2,9 @@
 // versions, pipelines up to 50 runs deep with fan-in and fan-out, shared references read by
 // thousands of runs, collections, five params per run — bulk-loaded straight through the
 // provider's driver (better-sqlite3 or pg) with a progress bar and its own rows/s figure.
+// `workloadRows` emits the rows one by one for a streaming loader (bench/copy-load.ts);
+// `generateWorkload` collects them in memory. Over 250 lines: the table layout (TABLES) is
+// one long literal, and the generator reads best in one place.
 import { createHash } from "node:crypto";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
@@ -17,12 +20,14 @@ export interface WorkloadSize {
   /** shared reference artifacts (genomes, indexes) read across pipelines */
   references: number;
   seed: number;
+  /** most outputs of the layer before that a run reads (default 3) */
+  fanIn?: number;
 }
 
 export const FULL_SIZE: WorkloadSize = { transforms: 1000, runs: 100_000, artifacts: 300_000, maxDepth: 50, references: 20, seed: 42 };
 export const SMALL_SIZE: WorkloadSize = { transforms: 1000, runs: 10_000, artifacts: 30_000, maxDepth: 50, references: 20, seed: 42 };
 
-/** --small, --runs=N, --artifacts=N, --transforms=N, --max-depth=N, --seed=N */
+/** --small, --runs=N, --artifacts=N, --transforms=N, --max-depth=N, --references=N, --seed=N, --fan-in=N */
 export function sizeFromArgs(args: string[]): WorkloadSize {
   const size = { ...(args.includes("--small") ? SMALL_SIZE : FULL_SIZE) };
   const flag = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
@@ -33,6 +38,7 @@ export function sizeFromArgs(args: string[]): WorkloadSize {
     ["maxDepth", "max-depth"],
     ["references", "references"],
     ["seed", "seed"],
+    ["fanIn", "fan-in"],
   ];
   for (const [key, name] of keys) {
     const value = flag(name);
@@ -61,23 +67,117 @@ function rng(seed: number) {
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 type ColumnType = "int" | "text" | "timestamp" | "bool" | "float" | "jsonb" | "bigint";
+export type Columns = [string, ColumnType][];
 interface Table {
-  name: string;
-  columns: [string, ColumnType][];
+  name: TableName;
+  columns: Columns;
   rows: unknown[][];
+}
+
+/** The tables a workload fills, in an order that satisfies their foreign keys. */
+export const TABLES = {
+  Transform: [
+    ["id", "int"],
+    ["uid", "text"],
+    ["stem", "text"],
+    ["name", "text"],
+    ["key", "text"],
+    ["version", "text"],
+    ["isLatest", "bool"],
+    ["type", "text"],
+    ["createdAt", "timestamp"],
+    ["updatedAt", "timestamp"],
+    ["createdById", "int"],
+  ],
+  Param: [
+    ["id", "int"],
+    ["name", "text"],
+    ["dtype", "text"],
+    ["createdAt", "timestamp"],
+    ["createdById", "int"],
+  ],
+  ParamValue: [
+    ["id", "int"],
+    ["paramId", "int"],
+    ["value", "jsonb"],
+    ["hash", "text"],
+    ["valueNumber", "float"],
+    ["valueText", "text"],
+    ["createdAt", "timestamp"],
+    ["createdById", "int"],
+  ],
+  Run: [
+    ["id", "int"],
+    ["uid", "text"],
+    ["transformId", "int"],
+    ["startedAt", "timestamp"],
+    ["finishedAt", "timestamp"],
+    ["status", "text"],
+    ["createdAt", "timestamp"],
+    ["createdById", "int"],
+  ],
+  Artifact: [
+    ["id", "int"],
+    ["uid", "text"],
+    ["stem", "text"],
+    ["key", "text"],
+    ["storageId", "int"],
+    ["suffix", "text"],
+    ["type", "text"],
+    ["size", "bigint"],
+    ["hash", "text"],
+    ["runId", "int"],
+    ["createdAt", "timestamp"],
+    ["updatedAt", "timestamp"],
+    ["createdById", "int"],
+  ],
+  Collection: [
+    ["id", "int"],
+    ["uid", "text"],
+    ["stem", "text"],
+    ["key", "text"],
+    ["runId", "int"],
+    ["createdAt", "timestamp"],
+    ["updatedAt", "timestamp"],
+    ["createdById", "int"],
+  ],
+  CollectionArtifact: [
+    ["collectionId", "int"],
+    ["artifactId", "int"],
+    ["position", "int"],
+  ],
+  RunInputArtifact: [
+    ["runId", "int"],
+    ["artifactId", "int"],
+  ],
+  RunInputCollection: [
+    ["runId", "int"],
+    ["collectionId", "int"],
+  ],
+  RunParamValue: [
+    ["runId", "int"],
+    ["paramValueId", "int"],
+  ],
+} satisfies Record<string, Columns>;
+export type TableName = keyof typeof TABLES;
+export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
+
+/** Where generated rows go: one call per row, in id order within each table. */
+export type RowSink = (table: TableName, row: unknown[]) => void;
+
+export interface Picks {
+  /** final outputs of the deepest pipelines (upstream starts) */
+  deepOutputs: string[];
+  /** raw inputs of the deepest pipelines (downstream starts) */
+  deepInputs: string[];
+  /** the most-read shared reference and how many runs read it */
+  sharedReference: { uid: string; readers: number };
 }
 
 export interface Workload {
   tables: Table[];
   /** starting points for the benchmark */
-  picks: {
-    /** final outputs of the deepest pipelines (upstream starts) */
-    deepOutputs: string[];
-    /** raw inputs of the deepest pipelines (downstream starts) */
-    deepInputs: string[];
-    /** the most-read shared reference and how many runs read it */
-    sharedReference: { uid: string; readers: number };
-  };
+  picks: Picks;
   counts: Record<string, number>;
 }
 
@@ -91,81 +191,80 @@ const PARAMS: { name: string; dtype: Dtype; values: unknown[] }[] = [
 
 const TRANSFORM_TYPES = ["pipeline", "notebook", "script", "function"];
 const SUFFIXES = [".parquet", ".h5ad", ".bam", ".csv", ".zarr", ".pt"];
+const BASE = Date.UTC(2025, 0, 1);
+const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Builds every row in memory (deterministic for a seed); ids start at 1 in a fresh database. */
-export function generateWorkload(size: WorkloadSize, owner: { userId: number; storageId: number }): Workload {
+/** Transforms: families sharing a stem, 1–4 versions each, the last one latest. */
+function emitTransforms(size: WorkloadSize, userId: number, uid: (length: number) => string, random: ReturnType<typeof rng>, emit: RowSink) {
+  const families: number[][] = [];
+  let count = 0;
+  while (count < size.transforms) {
+    const family = families.length;
+    const stem = uid(12);
+    const versions = Math.min(random.int(1, 4), size.transforms - count);
+    const ids: number[] = [];
+    for (let v = 0; v < versions; v++) {
+      const id = ++count;
+      const at = iso(BASE + family * 60_000 + v * 1000);
+      const row = [id, `${stem}${BASE62[0]}${BASE62[0]}${BASE62[0]}${BASE62[v]}`, stem, `step-${family}`, `pipelines/step-${family}.py`];
+      emit("Transform", [...row, String(v + 1), v === versions - 1, TRANSFORM_TYPES[family % 4], at, at, userId]);
+      ids.push(id);
+    }
+    families.push(ids);
+  }
+  return families;
+}
+
+/** The five params and their values; returns the value ids of each param. */
+function emitParams(userId: number, emit: RowSink) {
+  PARAMS.forEach((param, i) => emit("Param", [i + 1, param.name, param.dtype, iso(BASE), userId]));
+  let id = 0;
+  return PARAMS.map((param, p) =>
+    param.values.map((value) => {
+      const projected = projections(param.dtype, value);
+      emit("ParamValue", [++id, p + 1, JSON.stringify(value), hashValue(value), projected.valueNumber, projected.valueText, iso(BASE), userId]);
+      return id;
+    }),
+  );
+}
+
+/**
+ * Emits every row of the workload (deterministic for a seed; ids start at 1 in a fresh
+ * database) and yields after each project, so that a streaming consumer can wait for its
+ * writers; returns the benchmark's starting points.
+ */
+export function* workloadRows(size: WorkloadSize, owner: { userId: number; storageId: number }, emit: RowSink): Generator<number, Picks> {
   const random = rng(size.seed);
   const uid = (length: number) => {
     let out = "";
     for (let i = 0; i < length; i++) out += BASE62[Math.floor(random.next() * 62)];
     return out;
   };
-  const base = Date.UTC(2025, 0, 1);
-  const iso = (ms: number) => new Date(ms).toISOString();
   const { userId, storageId } = owner;
-
-  // Transforms: families sharing a stem, 1–4 versions each, the last one latest.
-  const transforms: unknown[][] = [];
-  const families: number[][] = [];
-  while (transforms.length < size.transforms) {
-    const family = families.length;
-    const stem = uid(12);
-    const versions = Math.min(random.int(1, 4), size.transforms - transforms.length);
-    const ids: number[] = [];
-    for (let v = 0; v < versions; v++) {
-      const id = transforms.length + 1;
-      const at = iso(base + family * 60_000 + v * 1000);
-      transforms.push([
-        id,
-        `${stem}${BASE62[0]}${BASE62[0]}${BASE62[0]}${BASE62[v]}`,
-        stem,
-        `step-${family}`,
-        `pipelines/step-${family}.py`,
-        String(v + 1),
-        v === versions - 1,
-        TRANSFORM_TYPES[family % 4],
-        at,
-        at,
-        userId,
-      ]);
-      ids.push(id);
-    }
-    families.push(ids);
-  }
-
-  const params = PARAMS.map((param, i) => [i + 1, param.name, param.dtype, iso(base), userId]);
-  const paramValues: unknown[][] = [];
-  const valueIds: number[][] = PARAMS.map((param, p) =>
-    param.values.map((value) => {
-      const id = paramValues.length + 1;
-      const projected = projections(param.dtype, value);
-      paramValues.push([id, p + 1, JSON.stringify(value), hashValue(value), projected.valueNumber, projected.valueText, iso(base), userId]);
-      return id;
-    }),
-  );
-
-  const artifacts: unknown[][] = [];
-  const runs: unknown[][] = [];
-  const inputs: unknown[][] = [];
-  const runParams: unknown[][] = [];
-  const collections: unknown[][] = [];
-  const members: unknown[][] = [];
-  const collectionInputs: unknown[][] = [];
+  const families = emitTransforms(size, userId, uid, random, emit);
+  const valueIds = emitParams(userId, emit);
+  const fanIn = size.fanIn ?? 3;
   const readers = new Array(size.references).fill(0);
+  let artifactCount = 0;
+  let runCount = 0;
+  let collectionCount = 0;
+  /** uids of the current project's artifacts (and of the references), for the picks */
+  const uids = new Map<number, string>();
 
   const newArtifact = (key: string, runId: number | null, at: number) => {
-    const id = artifacts.length + 1;
+    const id = ++artifactCount;
     const stem = uid(16);
     const suffix = SUFFIXES[id % SUFFIXES.length];
     const hash = createHash("sha256").update(`${size.seed}:${id}`).digest("base64url").slice(0, 22);
-    artifacts.push([
+    const type = runId ? "dataset" : "upload";
+    emit("Artifact", [
       id,
       `${stem}0000`,
       stem,
       `${key}${suffix}`,
       storageId,
       suffix,
-      runId ? "dataset" : "upload",
+      type,
       random.int(1_000, 5_000_000_000),
       hash,
       runId,
@@ -173,10 +272,12 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
       iso(at),
       userId,
     ]);
+    uids.set(id, `${stem}0000`);
     return id;
   };
 
-  const references = Array.from({ length: size.references }, (_, i) => newArtifact(`references/ref-${i}`, null, base));
+  const references = Array.from({ length: size.references }, (_, i) => newArtifact(`references/ref-${i}`, null, BASE));
+  const referenceUids = references.map((id) => uids.get(id) as string);
 
   // Pipeline templates: a depth (most shallow, some deep, a few at the maximum), a width, and
   // one transform family per step.
@@ -188,33 +289,27 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
   });
 
   const outputsPerRun = Math.max(1, size.artifacts / size.runs - 0.1);
-  const deepProjects: { inputs: number[]; outputs: number[] }[] = [];
-  for (let project = 0; runs.length < size.runs; project++) {
+  const deepProjects: { inputs: string[]; outputs: string[] }[] = [];
+  for (let project = 0; runCount < size.runs; project++) {
+    uids.clear();
     const template = templates[project % templates.length];
     const raw: number[] = [];
     let previous: { outputs: number[]; collection: number | null }[] = [];
     let last: number[] = [];
-    for (let layer = 0; layer < template.depth && runs.length < size.runs; layer++) {
+    for (let layer = 0; layer < template.depth && runCount < size.runs; layer++) {
       const current: { outputs: number[]; collection: number | null }[] = [];
       const width = Math.max(1, template.width + random.int(-1, 1));
-      for (let w = 0; w < width && runs.length < size.runs; w++) {
-        const runId = runs.length + 1;
-        const started = base + runId * 30_000;
+      for (let w = 0; w < width && runCount < size.runs; w++) {
+        const runId = ++runCount;
+        const started = BASE + runId * 30_000;
         const family = template.steps[layer];
         // mostly the latest version of the step's transform, sometimes an older one
         const transformId = random.next() < 0.8 ? family[family.length - 1] : random.pick(family);
         const roll = random.next();
         const status = roll < 0.9 ? "COMPLETED" : roll < 0.97 ? "ERRORED" : "STARTED";
-        runs.push([
-          runId,
-          uid(20),
-          transformId,
-          iso(started),
-          status === "STARTED" ? null : iso(started + random.int(5_000, 3_600_000)),
-          status,
-          iso(started),
-          userId,
-        ]);
+        const runUid = uid(20);
+        const finished = status === "STARTED" ? null : iso(started + random.int(5_000, 3_600_000));
+        emit("Run", [runId, runUid, transformId, iso(started), finished, status, iso(started), userId]);
         const read = new Set<number>();
         const readCollections = new Set<number>();
         if (layer === 0) {
@@ -224,8 +319,8 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
             read.add(id);
           }
         } else {
-          // fan-in: one to three outputs of the layer before; a collection read as a whole
-          for (let i = random.int(1, 3); i > 0; i--) {
+          // fan-in: one to `fanIn` outputs of the layer before; a collection read as a whole
+          for (let i = random.int(1, fanIn); i > 0; i--) {
             const source = random.pick(previous);
             if (source.collection && random.next() < 0.5) readCollections.add(source.collection);
             else read.add(random.pick(source.outputs));
@@ -237,171 +332,47 @@ export function generateWorkload(size: WorkloadSize, owner: { userId: number; st
           read.add(references[ref]);
           readers[ref]++;
         }
-        for (const artifactId of read) inputs.push([runId, artifactId]);
-        for (const collectionId of readCollections) collectionInputs.push([runId, collectionId]);
-        for (let p = 0; p < PARAMS.length; p++) runParams.push([runId, random.pick(valueIds[p])]);
+        for (const artifactId of read) emit("RunInputArtifact", [runId, artifactId]);
+        for (const collectionId of readCollections) emit("RunInputCollection", [runId, collectionId]);
+        for (let p = 0; p < PARAMS.length; p++) emit("RunParamValue", [runId, random.pick(valueIds[p])]);
         // fan-out: outputs average artifacts / runs
         const count = Math.max(1, Math.floor(outputsPerRun) + (random.next() < outputsPerRun % 1 ? 1 : 0));
         const outputs = Array.from({ length: count }, (_, i) => newArtifact(`results/p${project}/l${layer}/w${w}/out-${i}`, runId, started + 60_000));
         let collection: number | null = null;
         if (random.next() < 0.03) {
-          collection = collections.length + 1;
+          collection = ++collectionCount;
           const stem = uid(16);
-          collections.push([
-            collection,
-            `${stem}0000`,
-            stem,
-            `bundles/p${project}/l${layer}/w${w}`,
-            runId,
-            iso(started + 60_000),
-            iso(started + 60_000),
-            userId,
-          ]);
-          outputs.forEach((artifactId, position) => members.push([collection, artifactId, position]));
+          const at = iso(started + 60_000);
+          emit("Collection", [collection, `${stem}0000`, stem, `bundles/p${project}/l${layer}/w${w}`, runId, at, at, userId]);
+          outputs.forEach((artifactId, position) => emit("CollectionArtifact", [collection, artifactId, position]));
         }
         current.push({ outputs, collection });
       }
       previous = current;
       last = current.flatMap((run) => run.outputs);
     }
-    if (template.depth === size.maxDepth && deepProjects.length < 10 && last.length) deepProjects.push({ inputs: raw, outputs: last });
+    if (template.depth === size.maxDepth && deepProjects.length < 10 && last.length) {
+      deepProjects.push({ inputs: raw.map((id) => uids.get(id) as string), outputs: last.map((id) => uids.get(id) as string) });
+    }
+    yield runCount;
   }
 
-  const uidOf = (id: number) => artifacts[id - 1][1] as string;
   const mostRead = readers.indexOf(Math.max(...readers));
-  const tables: Table[] = [
-    {
-      name: "Transform",
-      columns: [
-        ["id", "int"],
-        ["uid", "text"],
-        ["stem", "text"],
-        ["name", "text"],
-        ["key", "text"],
-        ["version", "text"],
-        ["isLatest", "bool"],
-        ["type", "text"],
-        ["createdAt", "timestamp"],
-        ["updatedAt", "timestamp"],
-        ["createdById", "int"],
-      ],
-      rows: transforms,
-    },
-    {
-      name: "Param",
-      columns: [
-        ["id", "int"],
-        ["name", "text"],
-        ["dtype", "text"],
-        ["createdAt", "timestamp"],
-        ["createdById", "int"],
-      ],
-      rows: params,
-    },
-    {
-      name: "ParamValue",
-      columns: [
-        ["id", "int"],
-        ["paramId", "int"],
-        ["value", "jsonb"],
-        ["hash", "text"],
-        ["valueNumber", "float"],
-        ["valueText", "text"],
-        ["createdAt", "timestamp"],
-        ["createdById", "int"],
-      ],
-      rows: paramValues,
-    },
-    {
-      name: "Run",
-      columns: [
-        ["id", "int"],
-        ["uid", "text"],
-        ["transformId", "int"],
-        ["startedAt", "timestamp"],
-        ["finishedAt", "timestamp"],
-        ["status", "text"],
-        ["createdAt", "timestamp"],
-        ["createdById", "int"],
-      ],
-      rows: runs,
-    },
-    {
-      name: "Artifact",
-      columns: [
-        ["id", "int"],
-        ["uid", "text"],
-        ["stem", "text"],
-        ["key", "text"],
-        ["storageId", "int"],
-        ["suffix", "text"],
-        ["type", "text"],
-        ["size", "bigint"],
-        ["hash", "text"],
-        ["runId", "int"],
-        ["createdAt", "timestamp"],
-        ["updatedAt", "timestamp"],
-        ["createdById", "int"],
-      ],
-      rows: artifacts,
-    },
-    {
-      name: "Collection",
-      columns: [
-        ["id", "int"],
-        ["uid", "text"],
-        ["stem", "text"],
-        ["key", "text"],
-        ["runId", "int"],
-        ["createdAt", "timestamp"],
-        ["updatedAt", "timestamp"],
-        ["createdById", "int"],
-      ],
-      rows: collections,
-    },
-    {
-      name: "CollectionArtifact",
-      columns: [
-        ["collectionId", "int"],
-        ["artifactId", "int"],
-        ["position", "int"],
-      ],
-      rows: members,
-    },
-    {
-      name: "RunInputArtifact",
-      columns: [
-        ["runId", "int"],
-        ["artifactId", "int"],
-      ],
-      rows: inputs,
-    },
-    {
-      name: "RunInputCollection",
-      columns: [
-        ["runId", "int"],
-        ["collectionId", "int"],
-      ],
-      rows: collectionInputs,
-    },
-    {
-      name: "RunParamValue",
-      columns: [
-        ["runId", "int"],
-        ["paramValueId", "int"],
-      ],
-      rows: runParams,
-    },
-  ];
   return {
-    tables,
-    picks: {
-      deepOutputs: deepProjects.map((p) => uidOf(p.outputs[0])),
-      deepInputs: deepProjects.map((p) => uidOf(p.inputs[0])),
-      sharedReference: { uid: uidOf(references[mostRead]), readers: readers[mostRead] },
-    },
-    counts: Object.fromEntries(tables.map((table) => [table.name, table.rows.length])),
+    deepOutputs: deepProjects.map((p) => p.outputs[0]),
+    deepInputs: deepProjects.map((p) => p.inputs[0]),
+    sharedReference: { uid: referenceUids[mostRead], readers: readers[mostRead] },
   };
+}
+
+/** Builds every row in memory (deterministic for a seed); ids start at 1 in a fresh database. */
+export function generateWorkload(size: WorkloadSize, owner: { userId: number; storageId: number }): Workload {
+  const rows = Object.fromEntries(TABLE_NAMES.map((name) => [name, [] as unknown[][]])) as Record<TableName, unknown[][]>;
+  const steps = workloadRows(size, owner, (table, row) => rows[table].push(row));
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  const tables: Table[] = TABLE_NAMES.map((name) => ({ name, columns: TABLES[name], rows: rows[name] }));
+  return { tables, picks: step.value, counts: Object.fromEntries(tables.map((table) => [table.name, table.rows.length])) };
 }
 
 /** A one-line progress bar on stderr. */

@@ -28,6 +28,7 @@ import { scratchDataDir, scratchPostgresDatabase } from "../test/helpers/scratch
 import { createApp } from "../src/yoga.ts";
 import { generateWorkload, loadWorkload, sizeFromArgs, type Workload, type WorkloadSize } from "./generate.ts";
 import type { BenchReport } from "./index.ts";
+import { flag, graphqlClient, round, stats, time, type Stats } from "./measure.ts";
 import type { postgraphile as Postgraphile } from "postgraphile";
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -35,31 +36,6 @@ const BENCH_DATABASE = "lr_bench";
 const FRESH_DATABASE = "lr_bench_fresh";
 
 type Provider = "sqlite" | "postgresql";
-
-interface Stats {
-  p50: number;
-  p95: number;
-  n: number;
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50: round(at(0.5)), p95: round(at(0.95)), n: samples.length };
-}
-
-const round = (value: number, digits = 2) => Number(value.toFixed(digits));
-
-async function time(iterations: number, fn: (i: number) => Promise<unknown>, warmup = 3): Promise<Stats> {
-  for (let i = 0; i < warmup; i++) await fn(i);
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const started = performance.now();
-    await fn(i);
-    samples.push(performance.now() - started);
-  }
-  return stats(samples);
-}
 
 /**
  * Times several alternatives in turns (a, b, c, a, b, c, …) so that a change of load on this
@@ -76,10 +52,6 @@ async function timeInTurns(iterations: number, fns: ((i: number) => Promise<unkn
     }
   }
   return samples.map(stats);
-}
-
-function flag(args: string[], name: string): string | undefined {
-  return args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
 }
 
 /** A bare driver on the same database, for the raw-SQL floor. */
@@ -145,39 +117,6 @@ async function genericPlanSeqScans(location: string, sql: string, params: unknow
 }
 
 /** GraphQL over HTTP on loopback, keep-alive, the way a client would call it. */
-function graphqlClient(url: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const once = (query: string, variables: Record<string, unknown>) =>
-    new Promise<{ data?: any; errors?: unknown[] }>((resolve, reject) => {
-      const body = JSON.stringify({ query, variables });
-      const request = http.request(
-        url,
-        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk) => chunks.push(chunk));
-          response.on("end", () => {
-            try {
-              const result = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-              if (result.errors) reject(new Error(JSON.stringify(result.errors).slice(0, 500)));
-              else resolve(result);
-            } catch (error) {
-              reject(error instanceof Error ? error : new Error(String(error)));
-            }
-          });
-        },
-      );
-      request.on("error", reject);
-      request.end(body);
-    });
-  // A keep-alive socket the server closed while the client sat idle (the naive baseline can
-  // take a while) fails once with ECONNRESET; the request is then sent on a fresh socket.
-  return (query: string, variables: Record<string, unknown> = {}) =>
-    once(query, variables).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ECONNRESET") throw error;
-      return once(query, variables);
-    });
-}
 
 async function listen(
   handler: (request: http.IncomingMessage, response: http.ServerResponse) => unknown,

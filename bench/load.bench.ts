@@ -98,6 +98,31 @@ function summarise(scenario: string, database: string, result: autocannon.Result
   };
 }
 
+/** track, then finishRun of the run it started: the pair a workflow sends, for autocannon. */
+export function workflowRequests(headers: Record<string, string>, countErrors: (status: number, body: string) => void): autocannon.Request[] {
+  let sequence = 0;
+  return [
+    {
+      method: "POST",
+      headers,
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }),
+      }),
+      onResponse: (status, body, context) => {
+        countErrors(status, body);
+        (context as { uid?: string }).uid = (JSON.parse(body) as { data?: { track?: { uid: string } } }).data?.track?.uid;
+      },
+    },
+    {
+      method: "POST",
+      headers,
+      setupRequest: (request, context) => ({ ...request, body: JSON.stringify({ query: FINISH, variables: { uid: (context as { uid?: string }).uid } }) }),
+      onResponse: countErrors,
+    },
+  ];
+}
+
 async function cannon(port: number, duration: number, connections: number, requests: autocannon.Request[]) {
   return autocannon({ url: `http://127.0.0.1:${port}/graphql`, duration, connections, requests });
 }

@@ -5,6 +5,7 @@ import type { InputFieldMap, InputObjectRef, InputShapeFromFields } from "@potho
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import type { PrismaClient } from "../db/database.ts";
+import { invalid } from "../domain/errors.ts";
 import { lookupWhere } from "../domain/lookups.ts";
 import { orderByOf, type FilterScope } from "../domain/filters.ts";
 import type { AnyRegistry } from "../domain/registries.ts";
@@ -25,7 +26,7 @@ interface RecordReader<M extends Model> {
   findUnique(args: { where: object }): Promise<Shape<M> | null>;
   findMany(args: { where: object; orderBy?: object[] }): Promise<Shape<M>[]>;
   findUniqueOrThrow(args: { where: { id: number } }): Promise<Shape<M>>;
-  count(args: { where: object }): Promise<number>;
+  count(args: { where: object; take?: number }): Promise<number>;
 }
 
 export function readerOf<M extends Model>(db: PrismaClient, registry: { name: Delegate; model: M }): RecordReader<M> {
@@ -122,23 +123,53 @@ interface ListSpec {
   where(filter: FilterInput | null | undefined, scope: FilterScope): object | Promise<object>;
 }
 
-/** A list as a Relay connection: `<Model>OrderBy`, the filter given, the per-request page cap and totalCount. */
+/** The largest `max` of totalCountCapped: the count reads at most this many rows plus one. */
+export const MAX_COUNT_CAP = 100_000;
+
+/** A count that stops at a cap: cheap on large tables, where an exact totalCount reads every match (docs/SCALE.md). */
+const CappedCount = builder.objectRef<{ count: number; more: boolean }>("CappedCount").implement({
+  description: "a count that stops at a cap: `count` is exact when `more` is false, otherwise the cap",
+  fields: (t) => ({
+    count: t.exposeInt("count", { description: "the number of matches, at most the cap" }),
+    more: t.exposeBoolean("more", { description: "true when more records match than the cap" }),
+  }),
+});
+
+/** A list as a Relay connection: `<Model>OrderBy`, the filter given, the per-request page cap, totalCount and totalCountCapped. */
 export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: InputObjectRef<Types, FilterInput>) {
   const OrderBy = orderInput(`${list.model}OrderBy`, Object.keys(list.orderColumns));
   const where = (ctx: Context, value: FilterInput | null | undefined) => list.where(value, { provider: ctx.db.provider, reader: ctx.db.reader });
-  return t.prismaConnection({
-    type: list.model,
-    cursor: "id",
-    ...pageSize,
-    args: { filter: t.arg({ type: filter }), orderBy: t.arg({ type: OrderBy }) },
-    resolve: async (query, _root, args, ctx) =>
-      readerOf(ctx.db.reader, list).findMany({
-        ...query,
-        where: await where(ctx, args.filter),
-        orderBy: orderByOf(list.orderColumns, args.orderBy, list.defaultOrder),
+  return t.prismaConnection(
+    {
+      type: list.model,
+      cursor: "id",
+      ...pageSize,
+      args: { filter: t.arg({ type: filter }), orderBy: t.arg({ type: OrderBy }) },
+      resolve: async (query, _root, args, ctx) =>
+        readerOf(ctx.db.reader, list).findMany({
+          ...query,
+          where: await where(ctx, args.filter),
+          orderBy: orderByOf(list.orderColumns, args.orderBy, list.defaultOrder),
+        }),
+      totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args.filter) }),
+    },
+    {
+      fields: (c) => ({
+        totalCountCapped: c.field({
+          type: CappedCount,
+          description: `totalCount up to \`max\` (1–${MAX_COUNT_CAP.toLocaleString("en")}): reads at most max + 1 matches, for large lists`,
+          args: { max: c.arg.int({ required: true, defaultValue: 1000 }) },
+          resolve: async (connection, { max }, ctx) => {
+            if (!Number.isInteger(max) || max < 1 || max > MAX_COUNT_CAP) throw invalid("max", `must be between 1 and ${MAX_COUNT_CAP}, got ${max}`);
+            // the connection's own arguments: Pothos keeps them on the connection it builds
+            const { args } = connection as unknown as { args: { filter?: FilterInput | null } };
+            const count = await readerOf(ctx.db.reader, list).count({ where: await where(ctx, args.filter), take: max + 1 });
+            return { count: Math.min(count, max), more: count > max };
+          },
+        }),
       }),
-    totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args.filter) }),
-  });
+    },
+  );
 }
 
 /** A list of records a unique key names (params by name, users by handle), and the lookup by that key. */
