@@ -22,6 +22,17 @@ interface RequestInfo {
 
 const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The distinct codes of a result's errors (UNKNOWN for an error without one). */
+function errorCodesOf(result: unknown): string[] {
+  const results: unknown[] = Array.isArray(result) ? result : [result];
+  const codes = results.flatMap((item) =>
+    item && typeof item === "object" && "errors" in item && Array.isArray(item.errors)
+      ? (item.errors as GraphQLError[]).map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN"))
+      : [],
+  );
+  return [...new Set(codes)];
+}
+
 /** `errorLoggers` receives each error of a result with the logger of its request. */
 export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logger> = new WeakMap()): Plugin<Context> {
   const requests = new WeakMap<Request, RequestInfo>();
@@ -59,13 +70,8 @@ export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logg
       };
     },
     onResultProcess({ request, result }) {
-      const results = Array.isArray(result) ? result : [result];
-      const codes = results.flatMap((item) =>
-        "errors" in item && Array.isArray(item.errors)
-          ? (item.errors as GraphQLError[]).map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN"))
-          : [],
-      );
-      if (codes.length) infoOf(request).errorCodes = [...new Set(codes)];
+      const codes = errorCodesOf(result);
+      if (codes.length) infoOf(request).errorCodes = codes;
     },
     onResponse({ request, response, serverContext }) {
       const info = infoOf(request);
