@@ -33,6 +33,21 @@ function errorCodesOf(result: unknown): string[] {
   return [...new Set(codes)];
 }
 
+/** What the log says of a request once it is answered. */
+function responseLine(request: Request, url: URL, response: Response, info: RequestInfo, serverContext: unknown) {
+  return {
+    method: request.method,
+    path: requestedPaths.get(request) ?? url.pathname,
+    status: response.status,
+    durationMs: Math.round((performance.now() - info.started) * 10) / 10,
+    operationName: info.operationName,
+    operationType: info.operationType,
+    user: info.user,
+    errorCodes: info.errorCodes,
+    remote: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
+  };
+}
+
 /** `errorLoggers` receives each error of a result with the logger of its request. */
 export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logger> = new WeakMap()): Plugin<Context> {
   const requests = new WeakMap<Request, RequestInfo>();
@@ -80,20 +95,7 @@ export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logg
       // Probes and scrapes would drown the log: they are logged only at debug level.
       const routine = url.pathname === "/health" || url.pathname === "/ready" || url.pathname === "/metrics";
       const level = routine ? "debug" : response.status >= 500 ? "error" : "info";
-      info.log[level](
-        {
-          method: request.method,
-          path: requestedPaths.get(request) ?? url.pathname,
-          status: response.status,
-          durationMs: Math.round((performance.now() - info.started) * 10) / 10,
-          operationName: info.operationName,
-          operationType: info.operationType,
-          user: info.user,
-          errorCodes: info.errorCodes,
-          remote: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
-        },
-        "request",
-      );
+      info.log[level](responseLine(request, url, response, info, serverContext), "request");
     },
   };
 }
