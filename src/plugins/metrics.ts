@@ -94,36 +94,19 @@ function metricDefinitions(registry: Registry, fill: ReturnType<typeof labelFill
   } as const;
 }
 
-/** The durations of each phase of a GraphQL request. */
+/** The durations of each phase of a GraphQL request: `graphql_envelop_phase_<phase>`. */
 function phaseMetrics(registry: Registry, fill: ReturnType<typeof labelFillers>) {
   const { histogram } = metricMakers(registry);
+  const phase = <Phase extends string>(name: Phase, help: string, labelNames: string[], filler: Filler) =>
+    histogram(`graphql_envelop_phase_${name}`, help, labelNames, [name], filler);
   return {
-    graphql_envelop_phase_parse: histogram(
-      "graphql_envelop_phase_parse",
-      'Time spent on running GraphQL "parse" function',
-      ["operationType"],
-      ["parse"],
-      fill.byType,
-    ),
-    graphql_envelop_phase_validate: histogram(
-      "graphql_envelop_phase_validate",
-      'Time spent on running GraphQL "validate" function',
-      ["operationType"],
-      ["validate"],
-      fill.byType,
-    ),
-    graphql_envelop_phase_context: histogram(
-      "graphql_envelop_phase_context",
-      "Time spent on building the GraphQL context",
-      ["operationType"],
-      ["context"],
-      fill.byType,
-    ),
-    graphql_envelop_phase_execute: histogram(
-      "graphql_envelop_phase_execute",
+    graphql_envelop_phase_parse: phase("parse", 'Time spent on running GraphQL "parse" function', ["operationType"], fill.byType),
+    graphql_envelop_phase_validate: phase("validate", 'Time spent on running GraphQL "validate" function', ["operationType"], fill.byType),
+    graphql_envelop_phase_context: phase("context", "Time spent on building the GraphQL context", ["operationType"], fill.byType),
+    graphql_envelop_phase_execute: phase(
+      "execute",
       'Time spent on running the GraphQL "execute" function',
       ["operationName", "operationType"],
-      ["execute"],
       fill.byTypeAndName,
     ),
   } as const;
