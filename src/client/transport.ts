@@ -106,8 +106,9 @@ export class Transport {
     for (let attempt = 0; ; attempt++) {
       try {
         // graphql-request types `variables` with a conditional type that a generic V cannot
-        // resolve; the document's own type ties V to the operation for every caller.
-        return await this.client.request<T, V>({ document, variables, signal: AbortSignal.timeout(this.timeoutMs) } as never);
+        // resolve: the document goes as a plain document with plain variables, and this method's
+        // signature ties V to the operation for every caller.
+        return await this.client.request<T, object>({ document, variables, signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (thrown) {
         const error = toLineageError(thrown, operation, this.url, this.timeoutMs);
         if (!error.retryable || attempt >= this.retry.retries) throw error;

@@ -46,14 +46,31 @@ function labelFillers(executed: WeakMap<Request, string>) {
   };
 }
 
-/** The metrics kept (the plugin's default names and help texts) and those turned off. */
+/** The plugin's metrics this service does not keep. */
+const OFF = {
+  graphql_envelop_request_time_summary: false,
+  graphql_envelop_phase_subscribe: false,
+  graphql_envelop_deprecated_field: false,
+  graphql_envelop_schema_change: false,
+  graphql_envelop_execute_resolver: false,
+} as const;
+
+/** Histograms and counters of one registry, by name, help text, labels, phases and labelling. */
+function metricMakers(registry: Registry) {
+  return {
+    histogram: <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fillLabelsFn: Filler) =>
+      createHistogram<Phase, string>({ registry, histogram: { name, help, labelNames }, fillLabelsFn, phases }),
+    counter: <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fillLabelsFn: Filler) =>
+      createCounter<Phase, string>({ registry, counter: { name, help, labelNames }, fillLabelsFn, phases }),
+  };
+}
+
+/** The metrics of whole requests, with the plugin's default names and help texts (as every metric here). */
 function metricDefinitions(registry: Registry, fill: ReturnType<typeof labelFillers>) {
-  const histogram = <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fillLabelsFn: Filler) =>
-    createHistogram<Phase, string>({ registry, histogram: { name, help, labelNames }, fillLabelsFn, phases });
-  const counter = <Phase extends string>(name: string, help: string, labelNames: string[], phases: [Phase, ...Phase[]], fillLabelsFn: Filler) =>
-    createCounter<Phase, string>({ registry, counter: { name, help, labelNames }, fillLabelsFn, phases });
+  const { histogram, counter } = metricMakers(registry);
   const named = ["operationName", "operationType"];
   return {
+    ...OFF,
     graphql_yoga_http_duration: histogram(
       "graphql_yoga_http_duration",
       "Time spent on HTTP connection",
@@ -75,46 +92,38 @@ function metricDefinitions(registry: Registry, fill: ReturnType<typeof labelFill
       ["execute", "subscribe"],
       fill.byTypeAndName,
     ),
-    graphql_envelop_request_time_summary: false,
-    graphql_envelop_phase_parse: histogram(
-      "graphql_envelop_phase_parse",
-      'Time spent on running GraphQL "parse" function',
-      ["operationType"],
-      ["parse"],
-      fill.byType,
-    ),
-    graphql_envelop_phase_validate: histogram(
-      "graphql_envelop_phase_validate",
-      'Time spent on running GraphQL "validate" function',
-      ["operationType"],
-      ["validate"],
-      fill.byType,
-    ),
-    graphql_envelop_phase_context: histogram(
-      "graphql_envelop_phase_context",
-      "Time spent on building the GraphQL context",
-      ["operationType"],
-      ["context"],
-      fill.byType,
-    ),
-    graphql_envelop_phase_execute: histogram(
-      "graphql_envelop_phase_execute",
+  } as const;
+}
+
+/** The durations of each phase of a GraphQL request: `graphql_envelop_phase_<phase>`. */
+function phaseMetrics(registry: Registry, fill: ReturnType<typeof labelFillers>) {
+  const { histogram } = metricMakers(registry);
+  const phase = <Phase extends string>(name: Phase, help: string, labelNames: string[], filler: Filler) =>
+    histogram(`graphql_envelop_phase_${name}`, help, labelNames, [name], filler);
+  return {
+    graphql_envelop_phase_parse: phase("parse", 'Time spent on running GraphQL "parse" function', ["operationType"], fill.byType),
+    graphql_envelop_phase_validate: phase("validate", 'Time spent on running GraphQL "validate" function', ["operationType"], fill.byType),
+    graphql_envelop_phase_context: phase("context", "Time spent on building the GraphQL context", ["operationType"], fill.byType),
+    graphql_envelop_phase_execute: phase(
+      "execute",
       'Time spent on running the GraphQL "execute" function',
-      named,
-      ["execute"],
+      ["operationName", "operationType"],
       fill.byTypeAndName,
     ),
-    graphql_envelop_phase_subscribe: false,
+  } as const;
+}
+
+/** The errors of every phase. */
+function errorMetrics(registry: Registry, fill: ReturnType<typeof labelFillers>) {
+  const { counter } = metricMakers(registry);
+  return {
     graphql_envelop_error_result: counter(
       "graphql_envelop_error_result",
       "Counts the amount of errors reported from all phases",
-      [...named, "phase"],
+      ["operationName", "operationType", "phase"],
       ["parse", "validate", "context", "execute"],
       fill.errors,
     ),
-    graphql_envelop_deprecated_field: false,
-    graphql_envelop_schema_change: false,
-    graphql_envelop_execute_resolver: false,
   } as const;
 }
 
@@ -143,11 +152,12 @@ export function useMetrics(
   // Requests that reached execution, with the label value of their operation; keyed by the
   // request object, so an entry lives only as long as its request.
   const executed = new WeakMap<Request, string>();
+  const fill = labelFillers(executed);
   const prometheus = usePrometheus({
     endpoint: options.endpoint ?? "/metrics",
     registry,
     labels: { operationName: true, operationType: true, method: true, statusCode: true, url: false, phase: true, path: false },
-    metrics: metricDefinitions(registry, labelFillers(executed)),
+    metrics: { ...metricDefinitions(registry, fill), ...phaseMetrics(registry, fill), ...errorMetrics(registry, fill) },
   }) as Plugin<Context>;
 
   const plugin: Plugin<Context> = {

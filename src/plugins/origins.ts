@@ -27,6 +27,20 @@ function ownOrigin(request: Request): string | undefined {
   }
 }
 
+/** What an allowed origin's page may send and read. */
+const CORS_HEADERS = {
+  methods: ["GET", "POST"],
+  // x-graphql-yoga-csrf: the CSRF-prevention header (CSRF_HEADER in yoga.ts), for GET requests.
+  allowedHeaders: ["content-type", "accept", "authorization", "x-graphql-yoga-csrf", "x-request-id"],
+  exposedHeaders: ["x-request-id"],
+  // No Access-Control-Allow-Credentials: the service authenticates with bearer tokens, which
+  // a page sends explicitly in the Authorization header (allowed above), never with cookies,
+  // HTTP authentication or client certificates. Without it, a page cannot read an answer to
+  // a request the browser sent with such ambient credentials (fetch credentials: "include").
+  credentials: false,
+  maxAge: 600,
+};
+
 export function useOriginCheck(options: OriginOptions = {}): { plugin: Plugin; cors: CorsOption } {
   const allowed = new Set((options.corsOrigins ?? []).map(normalizeOrigin));
   /** undefined: no Origin header (curl, server-to-server), nothing to decide. */
@@ -53,20 +67,7 @@ export function useOriginCheck(options: OriginOptions = {}): { plugin: Plugin; c
   // others, so nothing is echoed to a page that is refused).
   const cors: CorsOption = (request: Request) => {
     const found = verdict(request);
-    if (!found?.allowed) return false;
-    return {
-      origin: [found.origin],
-      methods: ["GET", "POST"],
-      // x-graphql-yoga-csrf: the CSRF-prevention header (CSRF_HEADER in yoga.ts), for GET requests.
-      allowedHeaders: ["content-type", "accept", "authorization", "x-graphql-yoga-csrf", "x-request-id"],
-      exposedHeaders: ["x-request-id"],
-      // No Access-Control-Allow-Credentials: the service authenticates with bearer tokens, which
-      // a page sends explicitly in the Authorization header (allowed above), never with cookies,
-      // HTTP authentication or client certificates. Without it, a page cannot read an answer to
-      // a request the browser sent with such ambient credentials (fetch credentials: "include").
-      credentials: false,
-      maxAge: 600,
-    };
+    return found?.allowed ? { origin: [found.origin], ...CORS_HEADERS } : false;
   };
   const plugin: Plugin = {
     onRequest({ request, fetchAPI, endResponse }) {

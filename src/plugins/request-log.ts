@@ -21,6 +21,32 @@ interface RequestInfo {
 
 const ACCEPTED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The distinct codes of a result's errors (UNKNOWN for an error without one). */
+function errorCodesOf(result: unknown): string[] {
+  const results: unknown[] = Array.isArray(result) ? result : [result];
+  const codes = results.flatMap((item) =>
+    item && typeof item === "object" && "errors" in item && Array.isArray(item.errors)
+      ? (item.errors as GraphQLError[]).map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN"))
+      : [],
+  );
+  return [...new Set(codes)];
+}
+
+/** What the log says of a request once it is answered. */
+function responseLine(request: Request, url: URL, response: Response, info: RequestInfo, serverContext: unknown) {
+  return {
+    method: request.method,
+    path: url.pathname,
+    status: response.status,
+    durationMs: Math.round((performance.now() - info.started) * 10) / 10,
+    operationName: info.operationName,
+    operationType: info.operationType,
+    user: info.user,
+    errorCodes: info.errorCodes,
+    remote: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
+  };
+}
+
 /** `errorLoggers` receives each error of a result with the logger of its request. */
 export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logger> = new WeakMap()): Plugin<Context> {
   const requests = new WeakMap<Request, RequestInfo>();
@@ -58,13 +84,8 @@ export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logg
       };
     },
     onResultProcess({ request, result }) {
-      const results = Array.isArray(result) ? result : [result];
-      const codes = results.flatMap((item) =>
-        "errors" in item && Array.isArray(item.errors)
-          ? (item.errors as GraphQLError[]).map((error) => (typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN"))
-          : [],
-      );
-      if (codes.length) infoOf(request).errorCodes = [...new Set(codes)];
+      const codes = errorCodesOf(result);
+      if (codes.length) infoOf(request).errorCodes = codes;
     },
     onResponse({ request, response, serverContext }) {
       const info = infoOf(request);
@@ -81,20 +102,7 @@ export function useRequestLog(logger: Logger, errorLoggers: WeakMap<object, Logg
       // Probes and scrapes would drown the log: they are logged only at debug level.
       const routine = url.pathname === "/health" || url.pathname === "/ready" || url.pathname === "/metrics";
       const level = routine ? "debug" : response.status >= 500 ? "error" : "info";
-      info.log[level](
-        {
-          method: request.method,
-          path: url.pathname,
-          status: response.status,
-          durationMs: Math.round((performance.now() - info.started) * 10) / 10,
-          operationName: info.operationName,
-          operationType: info.operationType,
-          user: info.user,
-          errorCodes: info.errorCodes,
-          remote: (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress,
-        },
-        "request",
-      );
+      info.log[level](responseLine(request, url, response, info, serverContext), "request");
     },
   };
 }
