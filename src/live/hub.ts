@@ -56,26 +56,10 @@ export interface Holder {
   token: string;
 }
 
-export type LiveHub = ReturnType<typeof createLiveHub>;
-
-export function createLiveHub(options: LiveOptions) {
-  const { db, databaseId, channel } = options;
-  let closed: Promise<void> | undefined;
-  const pubsub: PubSub<Topics> = createPubSub<Topics>({ eventTarget: channel.target });
+/** The per-connection and per-token subscription counts, and the check of a new one against the limits. */
+function subscriptionLimits(options: Pick<LiveOptions, "maxPerConnection" | "maxPerToken">) {
   const perConnection = new WeakMap<object, number>();
   const perToken = new Map<string, number>();
-  const stops = new Set<() => void>();
-  let announced: Promise<void> = Promise.resolve();
-
-  const publish = async (changes: Change[]) => {
-    for (const event of await runEvents(db, changes)) pubsub.publish("runs", databaseId, event);
-    for (const event of await artifactEvents(db, changes)) pubsub.publish("artifacts", databaseId, event);
-  };
-  // In the order the writes committed, one batch after the other.
-  const stopListening = onChanges(db, (changes) => {
-    announced = announced.then(() => publish(changes)).catch((error: unknown) => options.logger?.error({ err: error }, "live update not published"));
-  });
-
   /** Refuses a subscription over a limit; the count is taken when its stream starts. */
   const check = (holder: Holder) => {
     const onConnection = holder.connection ? (perConnection.get(holder.connection) ?? 0) : 0;
@@ -93,6 +77,28 @@ export function createLiveHub(options: LiveOptions) {
     if (left > 0) perToken.set(holder.token, left);
     else perToken.delete(holder.token);
   };
+  const active = () => [...perToken.values()].reduce((sum, n) => sum + n, 0);
+  return { check, count, active };
+}
+
+export type LiveHub = ReturnType<typeof createLiveHub>;
+
+export function createLiveHub(options: LiveOptions) {
+  const { db, databaseId, channel } = options;
+  let closed: Promise<void> | undefined;
+  const pubsub: PubSub<Topics> = createPubSub<Topics>({ eventTarget: channel.target });
+  const { check, count, active } = subscriptionLimits(options);
+  const stops = new Set<() => void>();
+  let announced: Promise<void> = Promise.resolve();
+
+  const publish = async (changes: Change[]) => {
+    for (const event of await runEvents(db, changes)) pubsub.publish("runs", databaseId, event);
+    for (const event of await artifactEvents(db, changes)) pubsub.publish("artifacts", databaseId, event);
+  };
+  // In the order the writes committed, one batch after the other.
+  const stopListening = onChanges(db, (changes) => {
+    announced = announced.then(() => publish(changes)).catch((error: unknown) => options.logger?.error({ err: error }, "live update not published"));
+  });
 
   /** The events of a topic that pass `matches`, until the subscriber leaves (or the hub closes). */
   function subscribe<T extends keyof Topics>(topic: T, holder: Holder, matches: (event: EventOf<T>) => boolean): AsyncIterable<EventOf<T>> {
@@ -116,7 +122,7 @@ export function createLiveHub(options: LiveOptions) {
     subscribe,
     /** Subscriptions open on this instance: each holds one listener on the event target. */
     get active() {
-      return [...perToken.values()].reduce((sum, n) => sum + n, 0);
+      return active();
     },
     /** Ends every subscription (their streams complete) and closes the event target. */
     close(): Promise<void> {
