@@ -37,13 +37,17 @@ export function writeContext(db: Pick<Database, "lock">, tx: Tx, actor: Actor, c
   return { tx: client, lock: (...keys) => db.lock(tx, ...keys), actor, changed: (change) => changes.push(change) };
 }
 
-/** Who hears the changes of a database's committed writes: the live-update hubs of the apps serving it. */
-const listeners = new WeakMap<Database, Set<(changes: Change[]) => void>>();
+/**
+ * Who hears the changes of a database's committed writes: the live-update hubs of the apps
+ * serving it. Keyed by the writer client, which every view of the database shares (a request
+ * routed to the primary holds another Database object over the same writer).
+ */
+const listeners = new WeakMap<Database["prisma"], Set<(changes: Change[]) => void>>();
 
 /** Registers a listener of the changes committed on db; returns the function that removes it. */
 export function onChanges(db: Database, listener: (changes: Change[]) => void): () => void {
-  let set = listeners.get(db);
-  if (!set) listeners.set(db, (set = new Set()));
+  let set = listeners.get(db.prisma);
+  if (!set) listeners.set(db.prisma, (set = new Set()));
   set.add(listener);
   return () => set.delete(listener);
 }
@@ -59,6 +63,6 @@ export async function writeAnnounced<T>(db: Database, fn: (tx: Tx, changes: Chan
     changes = [];
     return fn(tx, changes);
   });
-  if (changes.length) for (const listener of listeners.get(db) ?? []) listener(changes);
+  if (changes.length) for (const listener of listeners.get(db.prisma) ?? []) listener(changes);
   return value;
 }

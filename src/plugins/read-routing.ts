@@ -2,7 +2,7 @@
 // mutation runs all its reads on the primary, and so does a query that asks for it with
 // `x-lineage-consistency: primary`. After a caller's mutation, that caller's queries read from
 // the primary for a short window (read-your-writes on this instance); other queries read from
-// a fit replica, falling back to the primary when none is.
+// a fit replica, falling back to the primary when none is. Subscriptions read the primary.
 import { OperationTypeNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
@@ -43,6 +43,11 @@ export function useReadRouting(options: { windowMs: number; now?: () => number }
       if (mutation || asked || wroteLately) extendContext({ db: context.db.onPrimary() });
       if (!mutation || options.windowMs === 0) return;
       return { onExecuteDone: () => remember(context.user.id) };
+    },
+    // An event is announced once its write committed on the primary, and its record is read
+    // at once: a replica may not have it yet, so a subscription reads from the primary.
+    onSubscribe({ args, extendContext }) {
+      extendContext({ db: args.contextValue.db.onPrimary() });
     },
   };
 }

@@ -5,25 +5,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "graphql-sse";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_DB } from "../harness.ts";
+import { redisReachable, REDIS_URL } from "../helpers/redis.ts";
 import { scratchPostgresDatabase, startServerProcess, type ServerProcess } from "../helpers/server-process.ts";
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function redisReachable(): Promise<boolean> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 const reachable = TEST_DB === "postgres" && (await redisReachable());
 if (TEST_DB === "postgres" && !reachable) console.warn(`skipped: Redis is not reachable at ${REDIS_URL} (set TEST_REDIS_URL, or start redis-server)`);
