@@ -54,7 +54,7 @@ export async function revokeToken(db: Database, uid: string) {
     return tx.apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() }, include: { user: true } });
   });
   // Committed: every authenticator of this process forgets the tokens it trusted.
-  revisions.set(db, tokenRevision(db) + 1);
+  revisions.set(db.prisma, tokenRevision(db) + 1);
   return revoked;
 }
 
@@ -81,9 +81,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 export const TRUSTED_FOR_MS = 5_000;
 
-/** Per database, a number that every revocation changes: a trusted token of an older revision is read again. */
-const revisions = new WeakMap<Database, number>();
-const tokenRevision = (db: Database) => revisions.get(db) ?? 0;
+/**
+ * Per database, a number that every revocation changes: a trusted token of an older revision is
+ * read again. Keyed by the writer client, which every view of the database shares (a mutation
+ * holds the primary's view, the authentication the service's).
+ */
+const revisions = new WeakMap<Database["prisma"], number>();
+const tokenRevision = (db: Database) => revisions.get(db.prisma) ?? 0;
 
 interface Trusted {
   actor: Actor;

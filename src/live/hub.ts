@@ -124,6 +124,8 @@ export function createLiveHub(options: LiveOptions) {
     get active() {
       return active();
     },
+    /** Resolves once every change committed so far has been announced (for tests and shutdown). */
+    settled: (): Promise<void> => announced,
     /** Ends every subscription (their streams complete) and closes the event target. */
     close(): Promise<void> {
       closed ??= (async () => {
@@ -145,7 +147,8 @@ export function tokenKey(authorization: string | null, userId: number): string {
 async function runEvents(db: Database, changes: Change[]): Promise<RunEvent[]> {
   const wanted = changes.filter((change) => change.model === "Run");
   if (!wanted.length) return [];
-  const rows = await db.reader.run.findMany({
+  // The primary's reader: a replica may not have the write that was just committed.
+  const rows = await db.onPrimary().reader.run.findMany({
     where: { uid: { in: [...new Set(wanted.map((change) => change.uid))] } },
     select: { id: true, uid: true, status: true, transform: { select: { uid: true } }, createdBy: { select: { handle: true } } },
   });
@@ -160,7 +163,7 @@ async function runEvents(db: Database, changes: Change[]): Promise<RunEvent[]> {
 async function artifactEvents(db: Database, changes: Change[]): Promise<ArtifactEvent[]> {
   const wanted = changes.filter((change) => change.model === "Artifact");
   if (!wanted.length) return [];
-  const rows = await db.reader.artifact.findMany({
+  const rows = await db.onPrimary().reader.artifact.findMany({
     where: { uid: { in: [...new Set(wanted.map((change) => change.uid))] } },
     select: { id: true, uid: true, key: true, storage: { select: { root: true } } },
   });

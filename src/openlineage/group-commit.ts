@@ -23,12 +23,13 @@ const MAX_GROUP = 1_000;
 /** Writes events in the transaction given; what they changed goes to `changes`, announced after the commit. */
 type Writer<E, P> = (db: Database, tx: Tx, events: E[], actor: Actor, changes: Change[]) => Promise<P[]>;
 
-const queues = new WeakMap<Database, { waiting: Waiting<unknown, unknown>[]; running: boolean }>();
+// Keyed by the writer client, which every view of the database shares.
+const queues = new WeakMap<Database["prisma"], { waiting: Waiting<unknown, unknown>[]; running: boolean }>();
 
 export function writeGrouped<E, P>(db: Database, events: E[], actor: Actor, write: Writer<E, P>): Promise<P[]> {
   if (db.provider !== "sqlite") return writeAnnounced(db, (tx, changes) => write(db, tx, events, actor, changes));
-  let queue = queues.get(db);
-  if (!queue) queues.set(db, (queue = { waiting: [], running: false }));
+  let queue = queues.get(db.prisma);
+  if (!queue) queues.set(db.prisma, (queue = { waiting: [], running: false }));
   const state = queue;
   return new Promise<P[]>((resolve, reject) => {
     state.waiting.push({ events, actor, resolve, reject } as Waiting<unknown, unknown>);

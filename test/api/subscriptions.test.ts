@@ -23,8 +23,12 @@ afterAll(async () => {
   await svc?.stop();
 });
 
-/** Subscribes and waits until the subscription listens, so that no later write is missed. */
+/**
+ * Subscribes once the writes before have been announced (so that none of them reaches the new
+ * subscription), and waits until it listens, so that no later write is missed.
+ */
 async function subscribe(target: TestService, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  await target.live.settled();
   const before = target.live.active;
   const subscription = await subscribeSse((url, init) => target.yoga.fetch(url, init), "http://localhost/graphql", query, variables, headers);
   open.push(subscription);
