@@ -1,6 +1,7 @@
 // Every operator setting, defined once: its flag, environment variable, default, help line and
 // zod schema. The parser (load.ts), `--help` and the README's tables (docs.ts) all read these
-// definitions, so the three cannot drift apart.
+// definitions, so the three cannot drift apart. The file is long because it is a list: one
+// entry per setting, kept in one place on purpose.
 import { z } from "zod";
 import { DEFAULT_LIMITS, LIMIT_ENV, type Limits } from "./limits.ts";
 import { normalizeHostName, normalizeOrigin } from "./network.ts";

@@ -50,20 +50,11 @@ export async function storagesFor(tx: Tx, namespaces: string[], userId: number):
 }
 
 /**
- * The family of each dataset of the batch, by its own identifier. New aliases are recorded; a
- * RENAME moves the family's key (and storage) to the new name and keeps the old one as alias.
+ * The stem of every identifier of the batch: the family an identifier (or one of its dataset's
+ * symlinks) already names, else a new one; records the aliases not stored yet, and which
+ * families a RENAME moves.
  */
-export async function resolveFamilies(db: Database, tx: Tx, datasets: DatasetRef[], userId: number): Promise<Map<string, Family>> {
-  const families = new Map<string, Family>();
-  if (!datasets.length) return families;
-  const all = datasets.flatMap(identifiersOf);
-  // Every known identifier with its family's latest version (key and storage), in one statement.
-  const b = new Binds(db.provider);
-  const rows = await tx.$queryRawUnsafe<AliasRow[]>(
-    `SELECT al.namespace, al.name, al.stem, a.key, a."storageId" FROM "ArtifactAlias" al LEFT JOIN "Artifact" a ON a.stem = al.stem AND a."isLatest" = TRUE
-     WHERE al.namespace IN ${b.list([...new Set(all.map((id) => id.namespace))], "text")} AND al.name IN ${b.list([...new Set(all.map((id) => id.name))], "text")}`,
-    ...b.values,
-  );
+async function placeAliases(tx: Tx, datasets: DatasetRef[], rows: AliasRow[]) {
   const aliases = new Map(rows.map((row) => [idKey(row), row.stem]));
   const stemOf = new Map<string, string>();
   const newStems = new Set<string>();
@@ -93,6 +84,25 @@ export async function resolveFamilies(db: Database, tx: Tx, datasets: DatasetRef
       }),
     });
   }
+  return { stemOf, newStems, renamed };
+}
+
+/**
+ * The family of each dataset of the batch, by its own identifier. New aliases are recorded; a
+ * RENAME moves the family's key (and storage) to the new name and keeps the old one as alias.
+ */
+export async function resolveFamilies(db: Database, tx: Tx, datasets: DatasetRef[], userId: number): Promise<Map<string, Family>> {
+  const families = new Map<string, Family>();
+  if (!datasets.length) return families;
+  const all = datasets.flatMap(identifiersOf);
+  // Every known identifier with its family's latest version (key and storage), in one statement.
+  const b = new Binds(db.provider);
+  const rows = await tx.$queryRawUnsafe<AliasRow[]>(
+    `SELECT al.namespace, al.name, al.stem, a.key, a."storageId" FROM "ArtifactAlias" al LEFT JOIN "Artifact" a ON a.stem = al.stem AND a."isLatest" = TRUE
+     WHERE al.namespace IN ${b.list([...new Set(all.map((id) => id.namespace))], "text")} AND al.name IN ${b.list([...new Set(all.map((id) => id.name))], "text")}`,
+    ...b.values,
+  );
+  const { stemOf, newStems, renamed } = await placeAliases(tx, datasets, rows);
   const existing = rows.filter((row) => row.storageId != null).map((row) => ({ stem: row.stem, key: row.key, storageId: Number(row.storageId) }));
   const latestOf = new Set(existing.map((row) => row.stem));
   // Storages are needed for new families, moved ones and families without a version yet.
