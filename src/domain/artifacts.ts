@@ -57,6 +57,27 @@ export function checkKey(key: string, field: string): void {
   }
 }
 
+/** What a client describes of an artifact it registers, beside its key, storage, run and version. */
+export type ArtifactDescription = Pick<
+  RegisterArtifactInput,
+  "description" | "suffix" | "size" | "hash" | "hashType" | "type" | "otype" | "nObjects" | "nObservations"
+>;
+
+/** The columns of a new artifact taken from its description (registerArtifact and recordRuns alike). */
+export function describedColumns(input: ArtifactDescription, key: string | null | undefined) {
+  return {
+    description: input.description ?? null,
+    suffix: input.suffix ?? suffixOf(key),
+    type: input.type ?? null,
+    otype: input.otype ?? null,
+    size: input.size != null ? BigInt(input.size) : null,
+    hash: input.hash,
+    hashType: input.hashType ?? null,
+    nObjects: input.nObjects ?? null,
+    nObservations: input.nObservations != null ? BigInt(input.nObservations) : null,
+  };
+}
+
 export function suffixOf(key: string | null | undefined): string {
   if (!key) return "";
   const base = key.split("/").at(-1) ?? "";
@@ -139,16 +160,8 @@ export async function registerArtifact(w: WriteContext, input: RegisterArtifactI
       uid,
       stem: uid.slice(0, STEM_LENGTH.artifact),
       key,
-      description: input.description ?? null,
       storageId,
-      suffix: input.suffix ?? suffixOf(key),
-      type: input.type ?? null,
-      otype: input.otype ?? null,
-      size: input.size != null ? BigInt(input.size) : null,
-      hash: input.hash,
-      hashType: input.hashType ?? null,
-      nObjects: input.nObjects ?? null,
-      nObservations: input.nObservations != null ? BigInt(input.nObservations) : null,
+      ...describedColumns(input, key),
       version: input.version ?? null,
       isLatest: true,
       runId: run?.id ?? null,

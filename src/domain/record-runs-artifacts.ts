@@ -4,7 +4,7 @@
 // version. Inputs name artifacts by uid or by hash, outputs of the same call included.
 import type { Database } from "../db/database.ts";
 import { insertRows, lockKeys } from "../openlineage/sql.ts";
-import { getOrCreateStorage, suffixOf } from "./artifacts.ts";
+import { describedColumns, getOrCreateStorage } from "./artifacts.ts";
 import { notFound } from "./errors.ts";
 import { normaliseStorageRoot } from "./instance.ts";
 import { uidWhere } from "./lookups.ts";
@@ -65,16 +65,8 @@ async function createArtifacts(w: WriteContext, db: Pick<Database, "provider">, 
       uid: stem + suffix,
       stem,
       key: output.key ?? null,
-      description: output.description ?? null,
       storageId,
-      suffix: output.suffix ?? suffixOf(output.key),
-      type: output.type ?? null,
-      otype: output.otype ?? null,
-      size: output.size != null ? BigInt(output.size) : null,
-      hash: output.hash,
-      hashType: output.hashType ?? null,
-      nObjects: output.nObjects ?? null,
-      nObservations: output.nObservations != null ? BigInt(output.nObservations) : null,
+      ...describedColumns(output, output.key),
       isLatest: false,
       runId: run.runId,
       createdAt: now,

@@ -1,21 +1,11 @@
 // What one item of a recordRuns call carries (src/domain/record-runs.ts), and an item on its
 // way to being written.
+import type { ArtifactDescription } from "./artifacts.ts";
 import type { RunStatus } from "./runs.ts";
 import type { TransformInput } from "./transforms.ts";
 
-export interface RecordRunOutput {
-  hash: string;
-  key?: string | null;
-  description?: string | null;
-  storageRoot?: string | null;
-  suffix?: string | null;
-  size?: bigint | number | null;
-  hashType?: string | null;
-  type?: string | null;
-  otype?: string | null;
-  nObjects?: number | null;
-  nObservations?: bigint | number | null;
-}
+/** An output of a recorded run: described as registerArtifact's input is, with its key and storage. */
+export type RecordRunOutput = ArtifactDescription & { key?: string | null; storageRoot?: string | null };
 
 export interface RecordRunItem {
   /** a uid the client chose (20 base62 characters): sending the item again answers this run */

@@ -2,23 +2,15 @@
 // (src/domain/record-runs.ts; README: "Recording many runs at once").
 import { builder } from "../builder.ts";
 import { recordRuns } from "../domain/record-runs.ts";
-import { RunStatus } from "./Run.ts";
+import { RunStatus, transformInputFields } from "./Run.ts";
 import { RunRef } from "./refs.ts";
 import { markWritten, writeRecording } from "./visibility.ts";
 
 const RecordRunTransformInput = builder.inputType("RecordRunTransformInput", {
   description: "The run's transform: its uid, or key (or name) with version and source, found or created as track does.",
   fields: (t) => ({
-    uid: t.string({ required: false }),
-    name: t.string({ required: false }),
-    key: t.string({ required: false }),
-    version: t.string({ required: false }),
-    type: t.string({ required: false, description: "pipeline (default), notebook, script, function, upload, glue" }),
-    description: t.string({ required: false }),
-    sourceCode: t.string({ required: false }),
+    ...transformInputFields(t),
     hash: t.string({ required: false, description: "the source's hash instead of the source: SHA-256, base64url, first 22 characters (Transform.hash)" }),
-    reference: t.string({ required: false }),
-    referenceType: t.string({ required: false }),
   }),
 });
 

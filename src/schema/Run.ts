@@ -7,7 +7,7 @@ import { STEM_LENGTH } from "../domain/uid.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { linkList, trashableRelation } from "./links.ts";
-import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
+import { defineRegistryFields, inputMutation, type InputFieldBuilder } from "./registry-fields.ts";
 
 export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
 
@@ -89,19 +89,22 @@ defineRegistryFields(runs, {
   remove: "moves a run to the trash, or removes it for good (refused while outputs point to it)",
 });
 
+/** The fields that name a run's transform, to find it or get or create it (track and recordRuns). */
+export const transformInputFields = (t: InputFieldBuilder) => ({
+  uid: t.string({ required: false }),
+  name: t.string({ required: false }),
+  key: t.string({ required: false }),
+  version: t.string({ required: false }),
+  type: t.string({ required: false, description: "pipeline (default), notebook, script, function, upload, glue" }),
+  description: t.string({ required: false }),
+  sourceCode: t.string({ required: false }),
+  reference: t.string({ required: false }),
+  referenceType: t.string({ required: false }),
+});
+
 const TransformInput = builder.inputType("TransformInput", {
   description: "Names the run's transform: its uid, or name (+ key, version) to get or create it.",
-  fields: (t) => ({
-    uid: t.string({ required: false }),
-    name: t.string({ required: false }),
-    key: t.string({ required: false }),
-    version: t.string({ required: false }),
-    type: t.string({ required: false, description: "pipeline (default), notebook, script, function, upload, glue" }),
-    description: t.string({ required: false }),
-    sourceCode: t.string({ required: false }),
-    reference: t.string({ required: false }),
-    referenceType: t.string({ required: false }),
-  }),
+  fields: transformInputFields,
 });
 
 const TrackInput = builder.inputType("TrackInput", {

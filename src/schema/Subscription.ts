@@ -89,7 +89,7 @@ builder.subscriptionFields((t) => ({
       const stem = filter?.transformUid?.length === STEM_LENGTH.transform ? filter.transformUid : null;
       return ctx.live.subscribe("runs", holderOf(ctx), (event) => {
         if (filter?.transformUid && event.transformUid !== filter.transformUid && !(stem && event.transformUid.startsWith(stem))) return false;
-        if (filter?.status?.length && !filter.status.includes(event.status as never)) return false;
+        if (filter?.status?.length && !filter.status.some((status) => status === event.status)) return false;
         return !filter?.createdBy || event.createdBy === filter.createdBy;
       });
     },

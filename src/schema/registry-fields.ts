@@ -41,11 +41,20 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 /** A list filter as GraphQL hands it over; each registry's `where` reads its own fields. */
 type FilterInput = Record<string, unknown>;
 
-type FilterFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, "InputObject">;
+/** The filter of a list, from the connection's own arguments, which Pothos keeps on the connection it builds. */
+function connectionFilter(connection: object): FilterInput | null | undefined {
+  const args: unknown = "args" in connection ? connection.args : undefined;
+  if (!args || typeof args !== "object" || !("filter" in args)) return undefined;
+  const filter: unknown = args.filter;
+  return filter && typeof filter === "object" ? { ...filter } : null;
+}
+
+/** The field builder of an input type, for helpers that declare fields several inputs share. */
+export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, "InputObject">;
 
 export interface RegistryFieldsOptions {
   /** the fields of the list's filter particular to the registry (creator, creation time and trash visibility are added) */
-  filter: (t: FilterFieldBuilder) => InputFieldMap;
+  filter: (t: InputFieldBuilder) => InputFieldMap;
   /** the delete mutation's description (what a permanent delete refuses) */
   remove?: string;
 }
@@ -54,7 +63,7 @@ export interface RegistryFieldsOptions {
 type Filtered = AnyRegistry & { where(filter: FilterInput | null | undefined, scope: FilterScope): object | Promise<object> };
 
 /** The filter fields of a versioned registry: its key, a version tag, latest versions only. */
-function familyFilter(registry: AnyRegistry, t: FilterFieldBuilder): InputFieldMap {
+function familyFilter(registry: AnyRegistry, t: InputFieldBuilder): InputFieldMap {
   if (registry.stemLength == null) return {};
   return {
     key: t.field({ type: StringMatch, required: false }),
@@ -161,9 +170,7 @@ export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: Inp
           args: { max: c.arg.int({ required: true, defaultValue: 1000 }) },
           resolve: async (connection, { max }, ctx) => {
             if (!Number.isInteger(max) || max < 1 || max > MAX_COUNT_CAP) throw invalid("max", `must be between 1 and ${MAX_COUNT_CAP}, got ${max}`);
-            // the connection's own arguments: Pothos keeps them on the connection it builds
-            const { args } = connection as unknown as { args: { filter?: FilterInput | null } };
-            const count = await readerOf(ctx.db.reader, list).count({ where: await where(ctx, args.filter), take: max + 1 });
+            const count = await readerOf(ctx.db.reader, list).count({ where: await where(ctx, connectionFilter(connection)), take: max + 1 });
             return { count: Math.min(count, max), more: count > max };
           },
         }),
