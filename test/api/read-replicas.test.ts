@@ -60,6 +60,9 @@ describe.skipIf(TEST_DB !== "postgres")("read replicas: routing", () => {
 
   it("serves queries, lineage walks included, on the replica", async () => {
     const { uid } = ok(await svc.gql(TRACK, { name: "seed" }, as("writer"))).track;
+    // The track's live-update announcement reads the new run from the primary (a replica may
+    // not have it yet); it is not part of the reader's queries.
+    await svc.live.settled();
     const counts = await servedBy(svc, async () => {
       expect(ok(await svc.gql(RUNS, {}, as("reader"))).runs.totalCount).toBe(1);
       expect(ok(await svc.gql(LINEAGE, { uid }, as("reader"))).lineage.nodes.length).toBeGreaterThan(0);
