@@ -8,6 +8,8 @@ import type { Logger } from "../log.ts";
 
 export interface EventChannel {
   target: EventTarget;
+  /** Whether other instances hear what is published (Redis): then every change is announced. */
+  shared: boolean;
   close(): Promise<void>;
 }
 
@@ -16,7 +18,7 @@ export function inProcessChannel(): EventChannel {
   const target = new EventTarget();
   // One listener per subscription on one event type: many are expected, none is a leak.
   setMaxListeners(0, target);
-  return { target, close: () => Promise.resolve() };
+  return { target, shared: false, close: () => Promise.resolve() };
 }
 
 /** Connects to Redis when a URL is given (a start fails if it cannot be reached); otherwise stays in-process. */
@@ -38,6 +40,7 @@ export async function openEventChannel(redisUrl: string | undefined, logger?: Lo
   }
   return {
     target: createRedisEventTarget({ publishClient, subscribeClient }),
+    shared: true,
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },

@@ -97,6 +97,8 @@ export function createLiveHub(options: LiveOptions) {
   };
   // In the order the writes committed, one batch after the other.
   const stopListening = onChanges(db, (changes) => {
+    // Nobody to tell: no subscription here, and no other instance listening through the channel.
+    if (!channel.shared && active() === 0) return;
     announced = announced.then(() => publish(changes)).catch((error: unknown) => options.logger?.error({ err: error }, "live update not published"));
   });
 
