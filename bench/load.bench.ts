@@ -139,27 +139,7 @@ export async function trackAndFinish(
   const countErrors = (status: number, body: string) => {
     if (status !== 200 || body.includes('"errors"')) failed++;
   };
-  let sequence = 0;
-  const workflow = await cannon(port, duration, connections, [
-    {
-      method: "POST",
-      headers,
-      setupRequest: (request) => ({
-        ...request,
-        body: JSON.stringify({ query: TRACK, variables: { name: `load-${sequence % 20}`, params: { n: sequence++ } } }),
-      }),
-      onResponse: (status, body, context) => {
-        countErrors(status, body);
-        (context as { uid?: string }).uid = (JSON.parse(body) as { data?: { track?: { uid: string } } }).data?.track?.uid;
-      },
-    },
-    {
-      method: "POST",
-      headers,
-      setupRequest: (request, context) => ({ ...request, body: JSON.stringify({ query: FINISH, variables: { uid: (context as { uid?: string }).uid } }) }),
-      onResponse: countErrors,
-    },
-  ]);
+  const workflow = await cannon(port, duration, connections, workflowRequests(headers, countErrors));
   return summarise("track + finishRun (each request counted)", database, workflow, failed);
 }
 
