@@ -5,7 +5,7 @@
 // (docs/openlineage.md, "Delivery order does not matter").
 import type { Database, Tx } from "../db/database.ts";
 import type { Family } from "./families.ts";
-import { HASH_TYPE, originHash } from "./mapping.ts";
+import { HASH_TYPE, ORIGIN_PREFIX, originHash } from "./mapping.ts";
 import type { Facets } from "./parse.ts";
 import { Binds, insertRows } from "./sql.ts";
 import { createVersions } from "./versions.ts";
@@ -44,13 +44,15 @@ function readersSql(db: Database, runIds: number[], inputStems: string[]) {
       SELECT i."runId", i.stem, i."readAt" FROM "OpenLineageInput" i
       WHERE i."runId" IN ${b.list(runIds, "int")} AND i.stem IN (SELECT stem FROM touched)
       UNION
-      SELECT i."runId", i.stem, i."readAt" FROM "OpenLineageInput" i JOIN since s ON i.stem = s.stem AND i."readAt" >= s.at
+      -- CROSS JOIN: SQLite then walks the few families and looks their readers up by stem,
+      -- instead of scanning every read ever recorded (PostgreSQL plans it as an inner join).
+      SELECT i."runId", i.stem, i."readAt" FROM since s CROSS JOIN "OpenLineageInput" i WHERE i.stem = s.stem AND i."readAt" >= s.at
     )
     SELECT t.stem, rd."runId",
       (SELECT a.id FROM "Artifact" a JOIN "Run" r ON r.id = a."runId"
         WHERE a.stem = rd.stem AND a."trashedAt" IS NULL AND a."runId" <> rd."runId" AND r."startedAt" <= rd."readAt"
         ORDER BY r."startedAt" DESC, a.id DESC LIMIT 1) AS picked,
-      (SELECT MIN(a.id) FROM "Artifact" a WHERE a.stem = t.stem AND a."trashedAt" IS NULL AND a."runId" IS NULL AND a.hash LIKE '~ol:origin:%') AS origin,
+      (SELECT MIN(a.id) FROM "Artifact" a WHERE a.stem = t.stem AND a."trashedAt" IS NULL AND a."runId" IS NULL AND substr(a.hash, 1, ${ORIGIN_PREFIX.length}) = ${b.add(ORIGIN_PREFIX)}) AS origin,
       (SELECT ${agg('l."artifactId"')} FROM "RunInputArtifact" l JOIN "Artifact" a ON a.id = l."artifactId" WHERE l."runId" = rd."runId" AND a.stem = rd.stem) AS linked,
       EXISTS (SELECT 1 FROM "Artifact" a WHERE a.stem = t.stem AND a."trashedAt" IS NULL AND a."runId" IS NOT NULL) AS produced
     FROM touched t LEFT JOIN readers rd ON rd.stem = t.stem`;
@@ -144,8 +146,11 @@ export async function flagLatest(db: Database, tx: Tx, stems: string[]): Promise
   const best = `SELECT s.value AS stem, (SELECT x.id FROM "Artifact" x LEFT JOIN "Run" r ON r.id = x."runId"
       WHERE x.stem = s.value AND x."trashedAt" IS NULL ORDER BY r."startedAt" DESC NULLS LAST, x.id DESC LIMIT 1) AS id
     FROM ${b.list(stems, "text")} AS s`;
+  // MATERIALIZED: each family's best version is picked once, not once per version row (which
+  // SQLite does when it flattens the subquery into the UPDATE, quadratic in a family's size).
   await tx.$executeRawUnsafe(
-    `UPDATE "Artifact" AS a SET "isLatest" = (a.id = b.id) FROM (${best}) AS b
+    `WITH b AS MATERIALIZED (${best})
+     UPDATE "Artifact" AS a SET "isLatest" = (a.id = b.id) FROM b
      WHERE a.stem = b.stem AND a."trashedAt" IS NULL AND (a."isLatest" = TRUE OR a.id = b.id) AND a."isLatest" <> (a.id = b.id)`,
     ...b.values,
   );

@@ -48,9 +48,10 @@ const digest = (text: string) => createHash("sha256").update(text).digest("base6
 export const outputHash = (stem: string, runReference: string) => `~ol:run:${digest(`${stem}\n${runReference}`)}`;
 
 /** The version of a family read before any run is known to have written it. */
-export const originHash = (stem: string) => `~ol:origin:${digest(stem)}`;
+export const ORIGIN_PREFIX = "~ol:origin:";
+export const originHash = (stem: string) => `${ORIGIN_PREFIX}${digest(stem)}`;
 
-export const isOriginHash = (hash: string | null) => !!hash?.startsWith("~ol:origin:");
+export const isOriginHash = (hash: string | null) => !!hash?.startsWith(ORIGIN_PREFIX);
 
 /** Type of the storage a dataset namespace names: its URI scheme, or the namespace itself (bigquery). */
 export function storageTypeOf(namespace: string): string {
