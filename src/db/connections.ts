@@ -7,6 +7,7 @@ import { postgresAdapter, postgresClient, postgresSession, ReadPool, redactUrl, 
 import { readRouterFactory, routeRead, type StatementListener } from "./read-router.ts";
 import { ReplicaSet, type DatabaseState, type ReplicaOptions } from "./replicas.ts";
 import { openSqliteFile } from "./sqlite.ts";
+import { startCheckpointer } from "./sqlite-checkpoint.ts";
 
 export interface Connections {
   provider: "sqlite" | "postgresql";
@@ -26,6 +27,7 @@ export async function openSqlite(dataDir: string | undefined, busyTimeoutMs: num
   for (const client of [writer, reader]) await client.$connect();
   // The migration step already switched the file to WAL (a persistent setting).
   await writer.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  const checkpointer = startCheckpointer(file);
   return {
     provider: "sqlite",
     writer,
@@ -41,6 +43,7 @@ export async function openSqlite(dataDir: string | undefined, busyTimeoutMs: num
     async close() {
       for (const client of [reader, writer]) await client.$disconnect();
       closeRaw();
+      await checkpointer.stop();
     },
   };
 }
