@@ -68,11 +68,13 @@ export async function lastSuffixes(tx: Tx, provider: Provider, stems: readonly s
       ? await tx.$queryRawUnsafe<{ uid: string }[]>('SELECT MAX("uid" COLLATE "C") AS "uid" FROM "Artifact" WHERE "stem" = ANY($1::text[]) GROUP BY "stem"', [
           ...stems,
         ])
-      : await tx.$queryRawUnsafe<{ uid: string }[]>(
-          `SELECT MAX("uid") AS "uid" FROM "Artifact" WHERE "stem" IN (${stems.map(() => "?").join(", ")}) GROUP BY "stem"`,
-          ...stems,
+      : // A uid is its stem and a suffix of base62 digits, all below "{": each family's uids are
+        // one range of the uid index, whose last entry SQLite reads without visiting the family.
+        await tx.$queryRawUnsafe<{ uid: string | null }[]>(
+          `SELECT (SELECT "uid" FROM "Artifact" WHERE "uid" >= s.value AND "uid" < s.value || '{' ORDER BY "uid" DESC LIMIT 1) AS "uid" FROM json_each(?) AS s`,
+          JSON.stringify(stems),
         );
-  return new Map(rows.map(({ uid }) => [uid.slice(0, STEM_LENGTH.artifact), uid.slice(STEM_LENGTH.artifact)]));
+  return new Map(rows.flatMap(({ uid }) => (uid == null ? [] : [[uid.slice(0, STEM_LENGTH.artifact), uid.slice(STEM_LENGTH.artifact)]])));
 }
 
 /**

@@ -153,7 +153,9 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   const originFacets = new Map<string, Facets>(inputs.map((input) => [input.family.stem, input.dataset.facets]));
   const inputFamilies = new Map(inputs.map((input) => [input.family.stem, input.family]));
   const changedRuns = [...states.values()].filter((state) => state.changed).map((state) => state.id!);
-  await deriveLinks(db, tx, changedRuns, inputFamilies, originFacets, userId, changes);
+  const looked = await deriveLinks(db, tx, changedRuns, inputFamilies, originFacets, userId, changes);
+  const batchRuns = [...states.values()].flatMap((state) => (state.id == null ? [] : [state.id]));
+  await flagLatest(db, tx, [...new Set([...looked, ...outputs.map((output) => output.family.stem)])], batchRuns);
   await writeDatasetEvents(db, tx, events, families, userId, changes);
   changes.push(...runChanges(states.values(), statusBefore));
   return placed;

@@ -67,6 +67,7 @@ async function readers(db: Database, tx: Tx, runIds: number[], inputStems: strin
 /**
  * Derives again the input links of every reader the batch may have changed: the batch's own
  * runs, and readers of the families its runs write (their versions' start times may have moved).
+ * Returns the families it looked at, whose latest flags the caller settles (flagLatest).
  */
 export async function deriveLinks(
   db: Database,
@@ -76,8 +77,8 @@ export async function deriveLinks(
   originFacets: Map<string, Facets>,
   userId: number,
   changes?: Change[],
-) {
-  if (!runIds.length && !inputFamilies.size) return;
+): Promise<string[]> {
+  if (!runIds.length && !inputFamilies.size) return [];
   let rows = await readers(db, tx, runIds, [...inputFamilies.keys()]);
   const needOrigin = [...new Set(rows.filter((row) => row.runId != null && row.picked == null && row.origin == null).map((row) => row.stem))];
   if (needOrigin.length) {
@@ -98,7 +99,7 @@ export async function deriveLinks(
   await insertRows(db, tx, "RunInputArtifact", fresh);
   const origins = rows.filter((row) => row.origin != null && Boolean(Number(row.produced))).map((row) => id(row.origin)!);
   await dropUnreadOrigins(tx, [...new Set(origins)]);
-  await flagLatest(db, tx, [...new Set(rows.map((row) => row.stem))]);
+  return [...new Set(rows.map((row) => row.stem))];
 }
 
 /** Origin versions of families first read before any run is known to have written them. */
@@ -139,12 +140,29 @@ async function dropUnreadOrigins(tx: Tx, ids: number[]): Promise<void> {
 /**
  * Flags the latest version of each family — the one whose run started last (ties: the later
  * record; versions without a run come last) — in one statement that writes only wrong flags.
+ *
+ * `batchRuns`, the runs a batch wrote, keeps the work per family independent of its history: a
+ * run's start only ever moves earlier, so the latest is either the version flagged so far or one
+ * of the batch's runs' versions — unless the flagged one belongs to a batch run (its start may
+ * have moved back) or no run version is flagged yet; only those families are sorted whole.
  */
-export async function flagLatest(db: Database, tx: Tx, stems: string[]): Promise<void> {
+export async function flagLatest(db: Database, tx: Tx, stems: string[], batchRuns: number[] = []): Promise<void> {
   if (!stems.length) return;
   const b = new Binds(db.provider);
-  const best = `SELECT s.value AS stem, (SELECT x.id FROM "Artifact" x LEFT JOIN "Run" r ON r.id = x."runId"
-      WHERE x.stem = s.value AND x."trashedAt" IS NULL ORDER BY r."startedAt" DESC NULLS LAST, x.id DESC LIMIT 1) AS id
+  // Parameters are bound in the order they appear (SQLite's ? are positional).
+  const best = `SELECT s.value AS stem, CASE
+      WHEN EXISTS (SELECT 1 FROM "Artifact" y WHERE y.stem = s.value AND y."isLatest" = TRUE AND y."trashedAt" IS NULL
+                   AND y."runId" IS NOT NULL AND y."runId" NOT IN ${b.list(batchRuns, "int")})
+      THEN (SELECT c.id FROM (
+              SELECT x.id, r."startedAt" FROM "Artifact" x JOIN "Run" r ON r.id = x."runId"
+              WHERE x.stem = s.value AND x."isLatest" = TRUE AND x."trashedAt" IS NULL
+              UNION ALL
+              SELECT x.id, r."startedAt" FROM "Artifact" x JOIN "Run" r ON r.id = x."runId"
+              WHERE x."runId" IN ${b.list(batchRuns, "int")} AND x.stem = s.value AND x."trashedAt" IS NULL
+            ) AS c ORDER BY c."startedAt" DESC, c.id DESC LIMIT 1)
+      ELSE (SELECT x.id FROM "Artifact" x LEFT JOIN "Run" r ON r.id = x."runId"
+            WHERE x.stem = s.value AND x."trashedAt" IS NULL ORDER BY r."startedAt" DESC NULLS LAST, x.id DESC LIMIT 1)
+    END AS id
     FROM ${b.list(stems, "text")} AS s`;
   // MATERIALIZED: each family's best version is picked once, not once per version row (which
   // SQLite does when it flattens the subquery into the UPDATE, quadratic in a family's size).

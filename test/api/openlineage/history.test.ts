@@ -54,4 +54,18 @@ describe("OpenLineage ingestion into a family with a long history", () => {
     expect(latest.isLatest).toBe(true);
     expect((await runByReference(svc, "late-writer")).outputArtifacts[0].isLatest).toBe(false);
   });
+
+  it("moves the latest flag when the latest version's run turns out to have started earlier", async () => {
+    // A START delivered late moves "long" back before w-91: w-91's version is now the latest.
+    await postEvent(svc, run("long", 10, "START"));
+    expect((await runByReference(svc, "long")).outputArtifacts[0].isLatest).toBe(false);
+    expect((await runByReference(svc, "w-91")).outputArtifacts[0].isLatest).toBe(true);
+    // A new version whose run started before the latest's does not take the flag; a later one does.
+    await postEvent(svc, run("older", 90.5));
+    expect((await runByReference(svc, "older")).outputArtifacts[0].isLatest).toBe(false);
+    expect((await runByReference(svc, "w-91")).outputArtifacts[0].isLatest).toBe(true);
+    await postEvent(svc, run("newest", 95));
+    expect((await runByReference(svc, "newest")).outputArtifacts[0].isLatest).toBe(true);
+    expect((await runByReference(svc, "w-91")).outputArtifacts[0].isLatest).toBe(false);
+  });
 });
