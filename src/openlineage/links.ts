@@ -149,7 +149,10 @@ async function dropUnreadOrigins(tx: Tx, ids: number[]): Promise<void> {
 export async function flagLatest(db: Database, tx: Tx, stems: string[], batchRuns: number[] = []): Promise<void> {
   if (!stems.length) return;
   const b = new Binds(db.provider);
-  // Parameters are bound in the order they appear (SQLite's ? are positional).
+  // Parameters are bound in the order they appear (SQLite's ? are positional). The batch's
+  // versions are found through their runs first, so that no family is walked for them.
+  const produced = `SELECT x.id, x.stem, r."startedAt" FROM "Artifact" x JOIN "Run" r ON r.id = x."runId"
+    WHERE x."runId" IN ${b.list(batchRuns, "int")} AND x."trashedAt" IS NULL`;
   const best = `SELECT s.value AS stem, CASE
       WHEN EXISTS (SELECT 1 FROM "Artifact" y WHERE y.stem = s.value AND y."isLatest" = TRUE AND y."trashedAt" IS NULL
                    AND y."runId" IS NOT NULL AND y."runId" NOT IN ${b.list(batchRuns, "int")})
@@ -157,8 +160,7 @@ export async function flagLatest(db: Database, tx: Tx, stems: string[], batchRun
               SELECT x.id, r."startedAt" FROM "Artifact" x JOIN "Run" r ON r.id = x."runId"
               WHERE x.stem = s.value AND x."isLatest" = TRUE AND x."trashedAt" IS NULL
               UNION ALL
-              SELECT x.id, r."startedAt" FROM "Artifact" x JOIN "Run" r ON r.id = x."runId"
-              WHERE x."runId" IN ${b.list(batchRuns, "int")} AND x.stem = s.value AND x."trashedAt" IS NULL
+              SELECT p.id, p."startedAt" FROM produced p WHERE p.stem = s.value
             ) AS c ORDER BY c."startedAt" DESC, c.id DESC LIMIT 1)
       ELSE (SELECT x.id FROM "Artifact" x LEFT JOIN "Run" r ON r.id = x."runId"
             WHERE x.stem = s.value AND x."trashedAt" IS NULL ORDER BY r."startedAt" DESC NULLS LAST, x.id DESC LIMIT 1)
@@ -167,7 +169,7 @@ export async function flagLatest(db: Database, tx: Tx, stems: string[], batchRun
   // MATERIALIZED: each family's best version is picked once, not once per version row (which
   // SQLite does when it flattens the subquery into the UPDATE, quadratic in a family's size).
   await tx.$executeRawUnsafe(
-    `WITH b AS MATERIALIZED (${best})
+    `WITH produced AS MATERIALIZED (${produced}), b AS MATERIALIZED (${best})
      UPDATE "Artifact" AS a SET "isLatest" = (a.id = b.id) FROM b
      WHERE a.stem = b.stem AND a."trashedAt" IS NULL AND (a."isLatest" = TRUE OR a.id = b.id) AND a."isLatest" <> (a.id = b.id)`,
     ...b.values,
