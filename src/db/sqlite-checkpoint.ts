@@ -4,8 +4,8 @@
 // milliseconds. That copying was about two thirds of a small write transaction's time under
 // load. Here the writer's own threshold is raised to a backstop, and a worker thread with its
 // own connection checkpoints PASSIVE every 200 ms (never waiting for the writer or a reader,
-// copying what it may; an idle log costs nothing), on the machine's other core. See docs/architecture.md,
-// "SQLite".
+// copying what it may; an idle log costs nothing), on the machine's other core. See
+// docs/architecture.md, "Writes".
 import { Worker } from "node:worker_threads";
 import { createRequire } from "node:module";
 
