@@ -6,7 +6,7 @@ import { STEM_LENGTH } from "../domain/uid.ts";
 import { StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { linkList } from "./links.ts";
-import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
+import { defineInputMutation, defineRegistryFields } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
@@ -45,8 +45,10 @@ defineRegistryFields(artifacts, {
   remove: "moves an artifact to the trash, or removes it for good (refused while a collection holds it)",
 });
 
-const RegisterArtifactInput = builder.inputType("RegisterArtifactInput", {
-  description: "Only hash is required. No runUid: an upload. No storageRoot: the instance's default storage.",
+// Known content answers with the existing record: the call registered it again.
+defineInputMutation("registerArtifact", artifacts, {
+  description: "idempotent by hash; a known key in the same storage with new content becomes a new version",
+  inputDescription: "Only hash is required. No runUid: an upload. No storageRoot: the instance's default storage.",
   fields: (t) => ({
     key: t.string({ required: false, description: "virtual path, e.g. results/counts.parquet" }),
     description: t.string({ required: false }),
@@ -63,12 +65,5 @@ const RegisterArtifactInput = builder.inputType("RegisterArtifactInput", {
     revisesUid: t.string({ required: false, description: "register as a new version of this artifact" }),
     version: t.string({ required: false, description: "version tag, unique inside the family" }),
   }),
+  write: (w, input, ctx) => registerArtifact(w, input, { defaultStorageId: ctx.defaultStorageId }),
 });
-
-builder.mutationFields((t) => ({
-  // Known content answers with the existing record: the call registered it again.
-  registerArtifact: inputMutation(t, artifacts, RegisterArtifactInput, {
-    description: "idempotent by hash; a known key in the same storage with new content becomes a new version",
-    write: (w, input, ctx) => registerArtifact(w, input, { defaultStorageId: ctx.defaultStorageId }),
-  }),
-}));

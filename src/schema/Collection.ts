@@ -4,7 +4,8 @@ import { createCollection } from "../domain/collections.ts";
 import { collections } from "../domain/registries.ts";
 import { ArtifactRef, CollectionRef } from "./refs.ts";
 import { linkList } from "./links.ts";
-import { defineRegistryFields, inputMutation } from "./registry-fields.ts";
+import { referenceFields } from "./records.ts";
+import { defineInputMutation, defineRegistryFields } from "./registry-fields.ts";
 
 // Lists reach records beyond a mutation's own writes: they need read even on a record the
 // caller wrote (README: scopes on mutation results); to-one relations are checked by type.
@@ -27,7 +28,8 @@ defineRegistryFields(collections, {
   }),
 });
 
-const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
+defineInputMutation("createCollection", collections, {
+  description: "idempotent by its members; a known key with other members becomes a new version",
   fields: (t) => ({
     key: t.string({ required: true }),
     description: t.string({ required: false }),
@@ -36,14 +38,7 @@ const CreateCollectionInput = builder.inputType("CreateCollectionInput", {
     runUid: t.string({ required: false, description: "the run that builds it; members become its inputs" }),
     revisesUid: t.string({ required: false }),
     version: t.string({ required: false }),
-    reference: t.string({ required: false }),
-    referenceType: t.string({ required: false }),
+    ...referenceFields(t),
   }),
+  write: (w, input) => createCollection(w, input),
 });
-
-builder.mutationFields((t) => ({
-  createCollection: inputMutation(t, collections, CreateCollectionInput, {
-    description: "idempotent by its members; a known key with other members becomes a new version",
-    write: (w, input) => createCollection(w, input),
-  }),
-}));

@@ -10,7 +10,7 @@ import { LINEAGE_DEFAULTS } from "../lineage/limits.ts";
 import { toDot, toMermaid } from "../lineage/render.ts";
 import { lineageOf, lineageOfMany, type LineageEdge, type LineageGraph, type LineageNode } from "../lineage/traverse.ts";
 import { ArtifactRef, RunRef } from "./refs.ts";
-import { readerOf, type Shape } from "./registry-fields.ts";
+import { readerOf, type Shape } from "./records.ts";
 
 export const LineageDirection = builder.enumType("LineageDirection", {
   values: {

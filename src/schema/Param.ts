@@ -6,7 +6,7 @@ import { StringMatch } from "./filters.ts";
 import { loadParamMaps } from "../loaders/params.ts";
 import { linkList } from "./links.ts";
 import { ArtifactRef, ParamRef, ParamValueRef, RunRef } from "./refs.ts";
-import { defineKeyedFields, inputMutation } from "./registry-fields.ts";
+import { defineInputMutation, defineKeyedFields } from "./registry-fields.ts";
 import { markWritten, writeRecording } from "./visibility.ts";
 
 builder.prismaObjectFields(ParamRef, (t) => ({
@@ -49,16 +49,24 @@ const ParamFilter = builder.inputType("ParamFilter", {
   }),
 });
 
-defineKeyedFields(
-  { name: "param", model: "Param", key: "name", orderColumns: { NAME: "name", CREATED_AT: "createdAt", ID: "id" }, defaultOrder: "NAME", where: paramWhere },
-  ParamFilter,
-);
+/** Params as a list keyed by name: the lookup, the list and defineParam's answer read them through this. */
+const params = {
+  name: "param",
+  model: "Param",
+  key: "name",
+  orderColumns: { NAME: "name", CREATED_AT: "createdAt", ID: "id" },
+  defaultOrder: "NAME",
+  where: paramWhere,
+} as const;
 
-const DefineParamInput = builder.inputType("DefineParamInput", {
+defineKeyedFields(params, ParamFilter);
+
+defineInputMutation("defineParam", params, {
   fields: (t) => ({
     name: t.string({ required: true }),
     dtype: t.string({ required: true, description: `one of ${DTYPES.join(", ")}` }),
   }),
+  write: (w, input) => defineParam(w, input),
 });
 
 const AddParamValuesInput = builder.inputType("AddParamValuesInput", {
@@ -91,7 +99,6 @@ builder.objectField(AddParamValuesPayload, "artifact", (t) =>
 );
 
 builder.mutationFields((t) => ({
-  defineParam: inputMutation(t, { name: "param", model: "Param" }, DefineParamInput, { write: (w, input) => defineParam(w, input) }),
   addParamValues: t.field({
     type: AddParamValuesPayload,
     args: { input: t.arg({ type: AddParamValuesInput, required: true }) },

@@ -2,7 +2,8 @@
 // (src/domain/record-runs.ts; README: "Recording many runs at once").
 import { builder } from "../builder.ts";
 import { recordRuns } from "../domain/record-runs.ts";
-import { RunStatus, transformInputFields } from "./Run.ts";
+import { clientRunUid, RunStatus, transformInputFields } from "./Run.ts";
+import { referenceFields } from "./records.ts";
 import { RunRef } from "./refs.ts";
 import { markWritten, writeRecording } from "./visibility.ts";
 
@@ -49,19 +50,12 @@ const RecordRunOutputInput = builder.inputType("RecordRunOutputInput", {
 const RecordRunInput = builder.inputType("RecordRunInput", {
   description: "One whole run. A final status needs finishedAt; STARTED (and other open statuses) must leave it out.",
   fields: (t) => ({
-    uid: t.string({
-      required: false,
-      description: "the run's uid, chosen by the client (20 base62 characters): the item sent again answers this run (safe to retry)",
-    }),
+    uid: clientRunUid(t, "the item sent again answers this run"),
     transform: t.field({ type: RecordRunTransformInput, required: true }),
     status: t.field({ type: RunStatus, required: false, defaultValue: "COMPLETED" }),
     startedAt: t.field({ type: "DateTime", required: true }),
     finishedAt: t.field({ type: "DateTime", required: false }),
-    reference: t.string({
-      required: false,
-      description: "external id of the run; without uid, reference + referenceType + transform name the run for retries",
-    }),
-    referenceType: t.string({ required: false }),
+    ...referenceFields(t, "external id of the run; without uid, reference + referenceType + transform name the run for retries"),
     params: t.field({ type: [RecordRunParamInput], required: false }),
     defineMissingParams: t.boolean({ required: false, defaultValue: false }),
     inputs: t.field({ type: [RecordRunInputArtifact], required: false }),

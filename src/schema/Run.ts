@@ -3,11 +3,12 @@
 import { builder } from "../builder.ts";
 import { runs } from "../domain/registries.ts";
 import { addRunInputs, finishRun, RUN_STATUSES, track } from "../domain/runs.ts";
-import { STEM_LENGTH } from "../domain/uid.ts";
+import { STEM_LENGTH, UID_LENGTH } from "../domain/uid.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
 import { linkList, trashableRelation } from "./links.ts";
-import { defineRegistryFields, inputMutation, type InputFieldBuilder } from "./registry-fields.ts";
+import { referenceFields, type InputFieldBuilder } from "./records.ts";
+import { defineInputMutation, defineRegistryFields } from "./registry-fields.ts";
 
 export const RunStatus = builder.enumType("RunStatus", { values: RUN_STATUSES });
 
@@ -81,8 +82,7 @@ defineRegistryFields(runs, {
     status: t.field({ type: [RunStatus], required: false }),
     startedAt: t.field({ type: DateTimeRange, required: false }),
     finishedAt: t.field({ type: DateTimeRange, required: false }),
-    reference: t.string({ required: false }),
-    referenceType: t.string({ required: false }),
+    ...referenceFields(t),
     initiatedByRunUid: t.string({ required: false }),
     params: t.field({ type: [ParamPredicateInput], required: false }),
   }),
@@ -98,59 +98,49 @@ export const transformInputFields = (t: InputFieldBuilder) => ({
   type: t.string({ required: false, description: "pipeline (default), notebook, script, function, upload, glue" }),
   description: t.string({ required: false }),
   sourceCode: t.string({ required: false }),
-  reference: t.string({ required: false }),
-  referenceType: t.string({ required: false }),
+  ...referenceFields(t),
 });
+
+/** A run's uid as the client chooses it, so that sending the same run again is safe (track and recordRuns). */
+export const clientRunUid = (t: InputFieldBuilder, again: string) =>
+  t.string({ required: false, description: `the run's uid, chosen by the client (${UID_LENGTH.run} base62 characters): ${again} (safe to retry)` });
 
 const TransformInput = builder.inputType("TransformInput", {
   description: "Names the run's transform: its uid, or name (+ key, version) to get or create it.",
   fields: transformInputFields,
 });
 
-const TrackInput = builder.inputType("TrackInput", {
+defineInputMutation("track", runs, {
+  description: "get-or-create the transform, start a run, record its params and inputs: one transaction",
   fields: (t) => ({
-    uid: t.string({
-      required: false,
-      description: "the run's uid, chosen by the client (20 base62 characters): the same track sent again returns this run (safe to retry)",
-    }),
+    uid: clientRunUid(t, "the same track sent again returns this run"),
     transform: t.field({ type: TransformInput, required: true }),
-    reference: t.string({ required: false, description: "external id or URL of the run (e.g. a Nextflow run id)" }),
-    referenceType: t.string({ required: false }),
+    ...referenceFields(t, "external id or URL of the run (e.g. a Nextflow run id)"),
     params: t.field({ type: "JSON", required: false, description: "object mapping param names to values" }),
     defineMissingParams: t.boolean({ required: false, defaultValue: false }),
     inputArtifactUids: t.stringList({ required: false }),
     inputCollectionUids: t.stringList({ required: false }),
     initiatedByRunUid: t.string({ required: false }),
   }),
+  write: (w, input) => track(w, input),
 });
 
-const FinishRunInput = builder.inputType("FinishRunInput", {
+defineInputMutation("finishRun", runs, {
   fields: (t) => ({
     uid: t.string({ required: true }),
     status: t.field({ type: RunStatus, required: false, defaultValue: "COMPLETED" }),
     report: t.string({ required: false, description: "uid of the run's report artifact" }),
     environment: t.string({ required: false, description: "uid of the run's environment artifact" }),
   }),
+  write: (w, input) => finishRun(w, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
 });
 
-const AddRunInputsInput = builder.inputType("AddRunInputsInput", {
+defineInputMutation("addRunInputs", runs, {
+  description: "records artifacts and collections as inputs of a run (its own outputs are skipped)",
   fields: (t) => ({
     runUid: t.string({ required: true }),
     artifactUids: t.stringList({ required: false }),
     collectionUids: t.stringList({ required: false }),
   }),
+  write: (w, input) => addRunInputs(w, input),
 });
-
-builder.mutationFields((t) => ({
-  track: inputMutation(t, runs, TrackInput, {
-    description: "get-or-create the transform, start a run, record its params and inputs: one transaction",
-    write: (w, input) => track(w, input),
-  }),
-  finishRun: inputMutation(t, runs, FinishRunInput, {
-    write: (w, input) => finishRun(w, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
-  }),
-  addRunInputs: inputMutation(t, runs, AddRunInputsInput, {
-    description: "records artifacts and collections as inputs of a run (its own outputs are skipped)",
-    write: (w, input) => addRunInputs(w, input),
-  }),
-}));

@@ -2,57 +2,53 @@
 // run and artifact events of committed writes, filtered per subscription. Subscribing needs
 // the read scope; the run or artifact of an event resolves through the usual fields and
 // their rules.
+import type { EnumRef } from "@pothos/core";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { checkStorageRoot, normaliseStorageRoot } from "../domain/instance.ts";
+import { artifacts, runs } from "../domain/registries.ts";
 import { STEM_LENGTH } from "../domain/uid.ts";
 import { tokenKey, type ArtifactEvent, type Holder, type RunEvent } from "../live/hub.ts";
-import { ArtifactRef, RunRef } from "./refs.ts";
+import { readerOf, withArticle, type Types } from "./records.ts";
 import { RunStatus } from "./Run.ts";
 
-const RunEventKind = builder.enumType("RunEventKind", {
-  values: {
-    STARTED: { description: "a run was tracked (or its first OpenLineage event arrived)" },
-    FINISHED: { description: "a run reached a terminal status: COMPLETED, ERRORED or ABORTED" },
-    UPDATED: { description: "params, inputs or outputs were added to a run" },
-    TRASHED: { description: "a run went to the trash" },
-    RESTORED: { description: "a run came back from the trash" },
-  } as const,
-});
-
-const ArtifactEventKind = builder.enumType("ArtifactEventKind", {
-  values: {
-    CREATED: { description: "an artifact that starts a new family" },
-    VERSIONED: { description: "a new version of an existing family" },
-    TRASHED: { description: "an artifact went to the trash" },
-    RESTORED: { description: "an artifact came back from the trash (restored, or its content registered again)" },
-  } as const,
-});
-
-const RunEventRef = builder.objectRef<RunEvent>("RunEvent").implement({
-  description: "Something that happened to a run, after its transaction committed.",
-  fields: (t) => ({
-    kind: t.field({ type: RunEventKind, resolve: (event) => event.kind }),
-    run: t.prismaField({
-      type: RunRef,
-      nullable: true,
-      description: "the run as it is now; null once it was removed for good",
-      resolve: (query, event, _args, ctx) => ctx.db.reader.run.findUnique({ ...query, where: { id: event.id } }),
+/**
+ * An event type of a record type, with its kinds: what happened, and the record it happened to,
+ * read again as it is now (null once it was removed for good).
+ */
+function eventType<Event extends { kind: string; id: number }>(
+  registry: { name: "run" | "artifact"; model: "Run" | "Artifact" },
+  kinds: Record<Event["kind"], { description: string }>,
+) {
+  // Pothos types an enum from literal keys only; `kinds` has one key per kind of the event.
+  const Kind = builder.enumType(`${registry.model}EventKind`, { values: kinds }) as EnumRef<Types, string>;
+  return builder.objectRef<Event>(`${registry.model}Event`).implement({
+    description: `Something that happened to ${withArticle(registry.name)}, after its transaction committed.`,
+    fields: (t) => ({
+      kind: t.field({ type: Kind, resolve: (event) => event.kind }),
+      [registry.name]: t.prismaField({
+        type: registry.model,
+        nullable: true,
+        description: `the ${registry.name} as it is now; null once it was removed for good`,
+        resolve: (query, event, _args, ctx) => readerOf(ctx.db.reader, registry).findUnique({ ...query, where: { id: event.id } }),
+      }),
     }),
-  }),
+  });
+}
+
+const RunEventRef = eventType<RunEvent>(runs, {
+  STARTED: { description: "a run was tracked (or its first OpenLineage event arrived)" },
+  FINISHED: { description: "a run reached a terminal status: COMPLETED, ERRORED or ABORTED" },
+  UPDATED: { description: "params, inputs or outputs were added to a run" },
+  TRASHED: { description: "a run went to the trash" },
+  RESTORED: { description: "a run came back from the trash" },
 });
 
-const ArtifactEventRef = builder.objectRef<ArtifactEvent>("ArtifactEvent").implement({
-  description: "Something that happened to an artifact, after its transaction committed.",
-  fields: (t) => ({
-    kind: t.field({ type: ArtifactEventKind, resolve: (event) => event.kind }),
-    artifact: t.prismaField({
-      type: ArtifactRef,
-      nullable: true,
-      description: "the artifact as it is now; null once it was removed for good",
-      resolve: (query, event, _args, ctx) => ctx.db.reader.artifact.findUnique({ ...query, where: { id: event.id } }),
-    }),
-  }),
+const ArtifactEventRef = eventType<ArtifactEvent>(artifacts, {
+  CREATED: { description: "an artifact that starts a new family" },
+  VERSIONED: { description: "a new version of an existing family" },
+  TRASHED: { description: "an artifact went to the trash" },
+  RESTORED: { description: "an artifact came back from the trash (restored, or its content registered again)" },
 });
 
 const RunEventFilter = builder.inputType("RunEventFilter", {

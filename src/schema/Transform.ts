@@ -6,7 +6,7 @@ import { addTransformPredecessors } from "../domain/transforms.ts";
 import { StringMatch, Visibility } from "./filters.ts";
 import { RunRef, TransformRef } from "./refs.ts";
 import { linkList } from "./links.ts";
-import { defineRegistryFields, inputMutation, pageSize } from "./registry-fields.ts";
+import { defineInputMutation, defineRegistryFields, pageSize } from "./registry-fields.ts";
 
 // Lists and connections reach records beyond a mutation's own writes: they need read even on
 // a record the caller wrote (README: scopes on mutation results); latestRun is checked by type.
@@ -47,15 +47,10 @@ defineRegistryFields(transforms, {
   remove: "moves a transform to the trash, or removes it for good (refused while it has runs)",
 });
 
-const AddTransformPredecessorsInput = builder.inputType("AddTransformPredecessorsInput", {
+defineInputMutation("addTransformPredecessors", transforms, {
   fields: (t) => ({
     uid: t.string({ required: true }),
     predecessorUids: t.stringList({ required: true, description: "transforms that feed this one" }),
   }),
+  write: (w, input) => addTransformPredecessors(w, input.uid, input.predecessorUids),
 });
-
-builder.mutationFields((t) => ({
-  addTransformPredecessors: inputMutation(t, transforms, AddTransformPredecessorsInput, {
-    write: (w, input) => addTransformPredecessors(w, input.uid, input.predecessorUids),
-  }),
-}));

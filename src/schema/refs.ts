@@ -2,7 +2,7 @@
 // can name the others; each module adds its own fields with prismaObjectFields.
 import { builder } from "../builder.ts";
 import { artifacts, collections, transforms } from "../domain/registries.ts";
-import { readerOf } from "./registry-fields.ts";
+import { readerOf } from "./records.ts";
 import { readOrWritten } from "./visibility.ts";
 
 // Every record type: with read, any record; without it, only those this request's mutations wrote.

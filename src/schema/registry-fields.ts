@@ -1,42 +1,22 @@
 // The fields every registry has, built from its descriptor (src/domain/registries.ts): the
 // lookup by uid (a stem: the latest version), the list with filter and order, and the delete
-// and restore mutations. Each type module adds only what is particular to its type.
+// and restore mutations; and the mutations that take one `input`, each with its input type.
+// Each type module adds only what is particular to its type.
 import type { InputFieldMap, InputObjectRef, InputShapeFromFields } from "@pothos/core";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
-import type { PrismaClient } from "../db/database.ts";
 import { invalid } from "../domain/errors.ts";
 import { lookupWhere } from "../domain/lookups.ts";
 import { orderByOf, type FilterScope } from "../domain/filters.ts";
 import type { AnyRegistry } from "../domain/registries.ts";
 import { writeAnnounced, writeContext, type WriteContext } from "../domain/write-context.ts";
-import type PrismaTypes from "../generated/pothos-types.ts";
 import { DeletePayload } from "./Deletion.ts";
+import { readerOf, withArticle, type Delegate, type InputFieldBuilder, type Model, type Shape, type Types } from "./records.ts";
 import { writeRecord } from "./visibility.ts";
 import { DateTimeRange, orderInput, StringMatch, Visibility } from "./filters.ts";
 
-/** The records a mutation answers with: the registries' and declared params. */
-export type Model = AnyRegistry["model"] | "Param" | "User";
-type Delegate = AnyRegistry["name"] | "param" | "user";
-export type Shape<M extends Model> = PrismaTypes[M]["Shape"];
-
-// The calls a registry's fields make, shared by the four delegates (Prisma types each one separately).
-interface RecordReader<M extends Model> {
-  findFirst(args: { where: object }): Promise<Shape<M> | null>;
-  findUnique(args: { where: object }): Promise<Shape<M> | null>;
-  findMany(args: { where: object; orderBy?: object[] }): Promise<Shape<M>[]>;
-  findUniqueOrThrow(args: { where: { id: number } }): Promise<Shape<M>>;
-  count(args: { where: object; take?: number }): Promise<number>;
-}
-
-export function readerOf<M extends Model>(db: PrismaClient, registry: { name: Delegate; model: M }): RecordReader<M> {
-  return db[registry.name];
-}
-
 /** The per-request cap of a list's page (LIMIT_MAX_PAGE_SIZE): every connection takes it. */
 export const pageSize = { maxSize: (_args: unknown, ctx: Context) => ctx.limits.maxPageSize };
-
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 /** A list filter as GraphQL hands it over; each registry's `where` reads its own fields. */
 type FilterInput = Record<string, unknown>;
@@ -48,9 +28,6 @@ function connectionFilter(connection: object): FilterInput | null | undefined {
   const filter: unknown = args.filter;
   return filter && typeof filter === "object" ? { ...filter } : null;
 }
-
-/** The field builder of an input type, for helpers that declare fields several inputs share. */
-export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, "InputObject">;
 
 export interface RegistryFieldsOptions {
   /** the fields of the list's filter particular to the registry (creator, creation time and trash visibility are added) */
@@ -75,7 +52,7 @@ function familyFilter(registry: AnyRegistry, t: InputFieldBuilder): InputFieldMa
 /** What a versioned registry's lookup takes: a stem names the latest version. */
 function lookupDescription({ name, stemLength }: AnyRegistry): string | undefined {
   if (stemLength == null) return undefined;
-  return `${/^[aeiou]/.test(name) ? "an" : "a"} ${name} by uid; a ${stemLength}-character stem returns the latest version`;
+  return `${withArticle(name)} by uid; a ${stemLength}-character stem returns the latest version`;
 }
 
 /**
@@ -205,23 +182,27 @@ function answersSelection(query: { select?: Record<string, unknown>; include?: u
   return Object.entries(query.select).every(([column, wanted]) => wanted === true && column in record);
 }
 
-/**
-/** The write of a mutation that takes one `input` object: what it writes, from that input. */
-type InputWrite<Input> = (w: WriteContext, input: Input, ctx: Context) => Promise<{ id: number }>;
+/** A mutation `<name>(input: <Name>Input!)` and its input type: the shape of every registry's writes. */
+interface InputMutation<Fields extends InputFieldMap> {
+  description?: string;
+  inputDescription?: string;
+  /** the input type's fields */
+  fields: (t: InputFieldBuilder) => Fields;
+  /** what the mutation writes, from its input */
+  write: (w: WriteContext, input: InputShapeFromFields<Fields>, ctx: Context) => Promise<{ id: number }>;
+}
 
-/** A record mutation whose one argument is `input: <Input>!`, the shape of every registry's writes. */
-export function inputMutation<Input extends object>(
-  t: MutationFieldBuilder,
-  registry: { name: Delegate; model: Model },
-  input: InputObjectRef<Types, Input>,
-  options: { description?: string; write: InputWrite<Input> },
-) {
-  return recordMutation(t, registry, {
-    description: options.description,
-    args: { input: t.arg({ type: input, required: true }) },
-    // A required argument is always there; Pothos cannot resolve its shape for a generic Input.
-    write: (w, args, ctx) => options.write(w, (args as { input: Input }).input, ctx),
-  });
+/** Adds a record mutation whose one argument is `input`, and its input type, named after the mutation. */
+export function defineInputMutation<Fields extends InputFieldMap>(name: string, registry: { name: Delegate; model: Model }, options: InputMutation<Fields>) {
+  const input = builder.inputType(`${name.charAt(0).toUpperCase()}${name.slice(1)}Input`, { description: options.inputDescription, fields: options.fields });
+  builder.mutationFields((t) => ({
+    [name]: recordMutation(t, registry, {
+      description: options.description,
+      args: { input: t.arg({ type: input, required: true }) },
+      // A required argument is always there; Pothos cannot resolve its shape for generic fields.
+      write: (w, args, ctx) => options.write(w, (args as { input: InputShapeFromFields<Fields> }).input, ctx),
+    }),
+  }));
 }
 
 /**
