@@ -8,6 +8,7 @@ import { readRouterFactory, routeRead, type StatementListener } from "./read-rou
 import { ReplicaSet, type DatabaseState, type ReplicaOptions } from "./replicas.ts";
 import { openSqliteFile } from "./sqlite.ts";
 import { startCheckpointer } from "./sqlite-checkpoint.ts";
+import type { StatementRunner } from "./sqlite-statements.ts";
 
 export interface Connections {
   provider: "sqlite" | "postgresql";
@@ -18,12 +19,14 @@ export interface Connections {
   primaryReader: PrismaClient;
   location: string;
   readRows<T>(sql: string, params: readonly unknown[], onPrimary: boolean): Promise<T[]>;
+  /** SQLite: statements of an open write transaction on the writer's connection (Database.writerStatement). */
+  writerStatement: StatementRunner | null;
   states(): DatabaseState[];
   close(): Promise<void>;
 }
 
 export async function openSqlite(dataDir: string | undefined, busyTimeoutMs: number, emit: StatementListener): Promise<Connections> {
-  const { file, writer, reader, readRows, closeRaw } = openSqliteFile(dataDir, busyTimeoutMs, (sql) => emit(sql, "primary"));
+  const { file, writer, reader, readRows, writerStatement, closeRaw } = openSqliteFile(dataDir, busyTimeoutMs, (sql) => emit(sql, "primary"));
   for (const client of [writer, reader]) await client.$connect();
   // The migration step already switched the file to WAL (a persistent setting).
   await writer.$queryRawUnsafe("PRAGMA foreign_keys = ON");
@@ -34,6 +37,7 @@ export async function openSqlite(dataDir: string | undefined, busyTimeoutMs: num
     reader,
     primaryReader: reader,
     location: file,
+    writerStatement,
     async readRows<T>(sql: string, params: readonly unknown[]) {
       emit(sql, "primary");
       // The statement's columns are the caller's to know: rows are typed by the caller.
@@ -73,6 +77,7 @@ export async function openPostgres(
     reader,
     primaryReader: writer,
     location,
+    writerStatement: null,
     readRows: <T>(sql: string, params: readonly unknown[], onPrimary: boolean) =>
       routeRead(
         onPrimary ? undefined : replicas,

@@ -6,6 +6,7 @@ import { openPostgres, openSqlite, type Connections } from "./connections.ts";
 import { retryOnRace } from "./postgres.ts";
 import type { StatementListener } from "./read-router.ts";
 import type { DatabaseState } from "./replicas.ts";
+import type { StatementRunner } from "./sqlite-statements.ts";
 
 export type Provider = "sqlite" | "postgresql";
 export type { PrismaClient, DatabaseState };
@@ -54,6 +55,14 @@ export interface Database {
    * skip planning (a few ms for the lineage statement). Routed like `reader`.
    */
   queryRows<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
+  /**
+   * SQLite only (null on PostgreSQL): runs one statement of the open write transaction straight
+   * on the writer's connection, with a kept prepared statement and without a trip through
+   * Prisma's query engine (which cost more than the statements of a small OpenLineage batch).
+   * Rows come typed as Prisma types them by the columns' declared types (DATETIME → Date,
+   * BOOLEAN → boolean, JSONB → parsed JSON, BIGINT → bigint). Valid only inside `write`.
+   */
+  writerStatement: StatementRunner | null;
   /** The same database with every read (reader, queryRows) on the primary: mutations and read-your-writes. */
   onPrimary(): Database;
   /** The primary and each replica with its last measured state; the primary's is not measured here (see /ready). */
@@ -127,6 +136,7 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
       return result;
     },
     queryRows: <T>(sql: string, params: readonly unknown[]) => readRows<T>(false)(sql, params),
+    writerStatement: connections.writerStatement,
     onPrimary: () => primary,
     states: () => connections.states(),
     async lock(tx: Tx, ...keys: string[]) {

@@ -3,59 +3,25 @@
 // prepared statements; the writer leaves WAL checkpoints to a worker thread.
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type BetterSqlite3 from "better-sqlite3";
-import { LRUCache } from "lru-cache";
 import { WRITER_AUTOCHECKPOINT_PAGES } from "./sqlite-checkpoint.ts";
+import { keepPreparedStatements, type StatementRunner } from "./sqlite-statements.ts";
 
-/** Registers the service's SQL functions and keeps prepared statements on every connection the adapter opens. */
-export function withSqlFunctions(factory: PrismaBetterSqlite3): PrismaBetterSqlite3 {
+/**
+ * Registers the service's SQL functions and keeps prepared statements on every connection the
+ * adapter opens; `onStatements` receives each connection's runner of kept statements.
+ */
+export function withSqlFunctions(factory: PrismaBetterSqlite3, onStatements?: (run: StatementRunner) => void): PrismaBetterSqlite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
     // The adapter keeps its better-sqlite3 connection in a public field.
     const connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
-    keepPreparedStatements(registerSqlFunctions(connection));
+    onStatements?.(keepPreparedStatements(registerSqlFunctions(connection)));
     // The log is checkpointed on a worker thread (src/db/sqlite-checkpoint.ts); this is its backstop.
     if (!connection.readonly) connection.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
     return adapter;
   };
   return factory;
-}
-
-/** The part of a statement Prisma's adapter uses: `prepare(sql).bind(args)`, then these. */
-interface BoundStatement {
-  readonly reader: boolean;
-  run(): BetterSqlite3.RunResult;
-  columns(): BetterSqlite3.ColumnDefinition[];
-  raw(): { all(): unknown[] };
-}
-
-/**
- * Prisma's adapter prepares every statement anew (`prepare(sql).bind(args)`), which took about
- * a tenth of a write's CPU. Here `prepare` hands out a one-use binding of a statement kept per
- * SQL text (the most recently used 500): better-sqlite3 binds a statement once for good, so
- * the arguments are passed at each execution instead. Statements run synchronously and one at a
- * time on a connection, so a kept statement is never in use twice.
- */
-function keepPreparedStatements(connection: BetterSqlite3.Database): void {
-  const prepare = connection.prepare.bind(connection);
-  const kept = new LRUCache<string, BetterSqlite3.Statement<unknown[], unknown>>({ max: 500 });
-  const use = (sql: string) => {
-    let statement = kept.get(sql);
-    if (!statement) kept.set(sql, (statement = prepare<unknown[], unknown>(sql)));
-    return statement;
-  };
-  const bound = (statement: BetterSqlite3.Statement<unknown[], unknown>, args: unknown[]): BoundStatement => ({
-    reader: statement.reader,
-    run: () => statement.run(...args),
-    columns: () => statement.columns(),
-    raw: () => ({ all: () => statement.raw(true).all(...args) }),
-  });
-  Object.assign(connection, {
-    prepare: (sql: string) => {
-      const statement = use(sql);
-      return { bind: (args: unknown[]) => bound(statement, args), run: () => statement.run() };
-    },
-  });
 }
 
 /**

@@ -7,10 +7,17 @@ import BetterSqlite3 from "better-sqlite3";
 import { PrismaClient } from "../generated/sqlite/client.ts";
 import { migrateSqlite } from "./migrate.ts";
 import { registerSqlFunctions, withSqlFunctions } from "./sqlite-functions.ts";
+import type { StatementRunner } from "./sqlite-statements.ts";
 
 /** A client on the file whose statements onQuery hears. */
-function sqliteClient(file: string, busyTimeoutMs: number, readonly: boolean, onQuery: (sql: string) => void): PrismaClient {
-  const adapter = withSqlFunctions(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly }));
+function sqliteClient(
+  file: string,
+  busyTimeoutMs: number,
+  readonly: boolean,
+  onQuery: (sql: string) => void,
+  onStatements?: (run: StatementRunner) => void,
+): PrismaClient {
+  const adapter = withSqlFunctions(new PrismaBetterSqlite3({ url: `file:${file}`, timeout: busyTimeoutMs, readonly }), onStatements);
   const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
   client.$on("query", (event) => onQuery(event.query));
   return client;
@@ -21,7 +28,14 @@ export function openSqliteFile(dataDir: string | undefined, busyTimeoutMs: numbe
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "lineage.db");
   migrateSqlite(file);
-  const writer = sqliteClient(file, busyTimeoutMs, false, onQuery);
+  let writerRunner: StatementRunner | undefined;
+  const writer = sqliteClient(file, busyTimeoutMs, false, onQuery, (run) => (writerRunner = run));
+  // Statements of an open write transaction, on the writer's connection (Database.writerStatement).
+  const writerStatement: StatementRunner = (sql, params) => {
+    if (!writerRunner) throw new Error("the SQLite writer connection is not open");
+    onQuery(sql);
+    return writerRunner(sql, params);
+  };
   // In WAL mode a reader works on the last committed snapshot and never waits for the writer.
   const reader = sqliteClient(file, busyTimeoutMs, true, onQuery);
   const rawReader = registerSqlFunctions(new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs }));
@@ -38,5 +52,5 @@ export function openSqliteFile(dataDir: string | undefined, busyTimeoutMs: numbe
       }
       resolve(statement.all(...params));
     });
-  return { file, writer, reader, readRows, closeRaw: () => rawReader.close() };
+  return { file, writer, reader, readRows, writerStatement, closeRaw: () => rawReader.close() };
 }

@@ -43,7 +43,7 @@ async function familyStems(w: WriteContext, placed: Placed[]): Promise<Map<strin
 }
 
 /** Creates the artifacts of new content, each the next version of its family; returns hash → artifact. */
-async function createArtifacts(w: WriteContext, db: Pick<Database, "provider">, fresh: Placed[]): Promise<Map<string, Written>> {
+async function createArtifacts(w: WriteContext, db: Pick<Database, "provider" | "writerStatement">, fresh: Placed[]): Promise<Map<string, Written>> {
   const stems = await familyStems(w, fresh);
   const known = [...new Set(stems.values())];
   await lockKeys(
@@ -88,7 +88,7 @@ async function createArtifacts(w: WriteContext, db: Pick<Database, "provider">, 
  */
 export async function writeOutputs(
   w: WriteContext,
-  db: Pick<Database, "provider">,
+  db: Pick<Database, "provider" | "writerStatement">,
   runs: Fresh[],
   storages: { storageIds: Map<string, number>; defaultStorageId: number },
 ): Promise<{ byHash: Map<string, Written>; createdBy: Map<number, number[]> }> {
@@ -123,7 +123,12 @@ export async function writeOutputs(
 }
 
 /** Links each run to the artifacts it read (by uid, stem or hash), its own outputs skipped. */
-export async function writeInputs(w: WriteContext, db: Pick<Database, "provider">, runs: Fresh[], outputs: Map<string, Written>): Promise<void> {
+export async function writeInputs(
+  w: WriteContext,
+  db: Pick<Database, "provider" | "writerStatement">,
+  runs: Fresh[],
+  outputs: Map<string, Written>,
+): Promise<void> {
   const named = runs.flatMap((run) => (run.item.inputs ?? []).map((input, j) => ({ run, input, field: `input[${run.index}].inputs[${j}]` })));
   if (!named.length) return;
   const uids = named.flatMap(({ input, field }) => (input.uid != null ? [uidWhere("artifact", input.uid, `${field}.uid`)] : []));

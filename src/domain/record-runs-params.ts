@@ -23,7 +23,12 @@ function checkAll(entries: Entry[], declared: Map<string, Param>): Map<string, D
 }
 
 /** Declares the new params (a concurrent declaration of the same name must agree on the dtype). */
-async function declare(w: WriteContext, db: Pick<Database, "provider">, toDeclare: Map<string, Dtype>, declared: Map<string, Param>): Promise<void> {
+async function declare(
+  w: WriteContext,
+  db: Pick<Database, "provider" | "writerStatement">,
+  toDeclare: Map<string, Dtype>,
+  declared: Map<string, Param>,
+): Promise<void> {
   if (!toDeclare.size) return;
   const now = new Date();
   const rows = [...toDeclare].map(([name, dtype]) => ({ name, dtype, createdAt: now, createdById: w.actor.id }));
@@ -37,7 +42,7 @@ async function declare(w: WriteContext, db: Pick<Database, "provider">, toDeclar
 }
 
 /** Stores and links the params of every run of the call. */
-export async function writeParams(w: WriteContext, db: Pick<Database, "provider">, runs: Fresh[]): Promise<void> {
+export async function writeParams(w: WriteContext, db: Pick<Database, "provider" | "writerStatement">, runs: Fresh[]): Promise<void> {
   const entries: Entry[] = runs.flatMap((run) =>
     (run.item.params ?? []).map((p, j) => ({ run, name: p.name, value: p.value, field: `input[${run.index}].params[${j}]` })),
   );

@@ -88,7 +88,12 @@ function lockKeysOf(items: readonly RecordRunItem[], storageIds: Map<string, num
  * Records the items' runs in the caller's transaction and answers them in input order. Every
  * check runs before the first write of its kind; any error rolls the whole call back.
  */
-export async function recordRuns(w: WriteContext, db: Pick<Database, "provider">, items: readonly RecordRunItem[], options: { defaultStorageId: number }) {
+export async function recordRuns(
+  w: WriteContext,
+  db: Pick<Database, "provider" | "writerStatement">,
+  items: readonly RecordRunItem[],
+  options: { defaultStorageId: number },
+) {
   checkItems(items);
   if (!items.length) return [];
   const storageIds = await resolveStorages(w, items);

@@ -4,7 +4,7 @@
 import type { Database, Tx } from "../db/database.ts";
 import { base62, STEM_LENGTH, UID_LENGTH } from "../domain/uid.ts";
 import { storageTypeOf } from "./mapping.ts";
-import { Binds } from "./sql.ts";
+import { Binds, selectRows } from "./sql.ts";
 import type { DatasetRef, Identifier } from "./parse.ts";
 
 export interface Family {
@@ -97,10 +97,12 @@ export async function resolveFamilies(db: Database, tx: Tx, datasets: DatasetRef
   const all = datasets.flatMap(identifiersOf);
   // Every known identifier with its family's latest version (key and storage), in one statement.
   const b = new Binds(db.provider);
-  const rows = await tx.$queryRawUnsafe<AliasRow[]>(
+  const rows = await selectRows<AliasRow>(
+    db,
+    tx,
     `SELECT al.namespace, al.name, al.stem, a.key, a."storageId" FROM "ArtifactAlias" al LEFT JOIN "Artifact" a ON a.stem = al.stem AND a."isLatest" = TRUE
      WHERE al.namespace IN ${b.list([...new Set(all.map((id) => id.namespace))], "text")} AND al.name IN ${b.list([...new Set(all.map((id) => id.name))], "text")}`,
-    ...b.values,
+    b.values,
   );
   const { stemOf, newStems, renamed } = await placeAliases(tx, datasets, rows);
   const existing = rows.filter((row) => row.storageId != null).map((row) => ({ stem: row.stem, key: row.key, storageId: Number(row.storageId) }));

@@ -114,7 +114,7 @@ export async function writeEvents(db: Database, tx: Tx, events: OpenLineageEvent
   const jobs = events.flatMap((event) => (event.kind === "dataset" ? [] : [event.job, ...(event.kind === "run" && event.parent ? [event.parent.job] : [])]));
   await lockKeys(db, tx, [...runEvents.flatMap(runLockKeys), ...datasetLockKeys(datasets), ...jobs.map((job) => `transform:key:${job.key}`)]);
 
-  const transforms = new TransformCache(w, db.provider);
+  const transforms = new TransformCache(w, db);
   await transforms.preload(jobs);
   const states = await loadRuns(db, tx, [...new Set(runEvents.flatMap((event) => [event.runId, ...(event.parent ? [event.parent.runId] : [])]))]);
   const statusBefore = new Map([...states.values()].map((state) => [state.uid, state.status]));

@@ -7,7 +7,7 @@ import type { Database, Tx } from "../db/database.ts";
 import type { Family } from "./families.ts";
 import { HASH_TYPE, ORIGIN_PREFIX, originHash } from "./mapping.ts";
 import type { Facets } from "./parse.ts";
-import { Binds, insertRows } from "./sql.ts";
+import { Binds, insertRows, runStatement, selectRows } from "./sql.ts";
 import { createVersions } from "./versions.ts";
 import type { Change } from "../domain/write-context.ts";
 
@@ -61,7 +61,7 @@ function readersSql(db: Database, runIds: number[], inputStems: string[]) {
 
 async function readers(db: Database, tx: Tx, runIds: number[], inputStems: string[]): Promise<ReaderRow[]> {
   const { sql, values } = readersSql(db, runIds, inputStems);
-  return tx.$queryRawUnsafe<ReaderRow[]>(sql, ...values);
+  return selectRows<ReaderRow>(db, tx, sql, values);
 }
 
 /**
@@ -168,10 +168,12 @@ export async function flagLatest(db: Database, tx: Tx, stems: string[], batchRun
     FROM ${b.list(stems, "text")} AS s`;
   // MATERIALIZED: each family's best version is picked once, not once per version row (which
   // SQLite does when it flattens the subquery into the UPDATE, quadratic in a family's size).
-  await tx.$executeRawUnsafe(
+  await runStatement(
+    db,
+    tx,
     `WITH produced AS MATERIALIZED (${produced}), b AS MATERIALIZED (${best})
      UPDATE "Artifact" AS a SET "isLatest" = (a.id = b.id) FROM b
      WHERE a.stem = b.stem AND a."trashedAt" IS NULL AND (a."isLatest" = TRUE OR a.id = b.id) AND a."isLatest" <> (a.id = b.id)`,
-    ...b.values,
+    b.values,
   );
 }

@@ -8,7 +8,7 @@ import type { RunStatus } from "../domain/runs.ts";
 import { getOrCreateTransform, hashSourceCode } from "../domain/transforms.ts";
 import type { Change, WriteContext } from "../domain/write-context.ts";
 import { base62, UID_LENGTH } from "../domain/uid.ts";
-import { Binds, insertRows, JsonValue, updateRow } from "./sql.ts";
+import { Binds, insertRows, JsonValue, selectRows, updateRow } from "./sql.ts";
 import { asJson, isTerminal, mergeFacets, REFERENCE_TYPE, statusOf, transformOf } from "./mapping.ts";
 import type { Facets, JobRef, RunEventData } from "./parse.ts";
 
@@ -41,7 +41,7 @@ export class TransformCache {
   private readonly tx: Tx;
   constructor(
     private readonly w: WriteContext,
-    private readonly provider: Database["provider"],
+    private readonly db: Pick<Database, "provider" | "writerStatement">,
   ) {
     this.tx = w.tx;
   }
@@ -50,10 +50,12 @@ export class TransformCache {
   async preload(jobs: JobRef[]): Promise<void> {
     const keys = [...new Set(jobs.map((job) => job.key))];
     if (!keys.length) return;
-    const b = new Binds(this.provider);
-    const rows = await this.tx.$queryRawUnsafe<(Transform & { key: string; id: number | bigint })[]>(
+    const b = new Binds(this.db.provider);
+    const rows = await selectRows<Transform & { key: string; id: number | bigint }>(
+      this.db,
+      this.tx,
       `SELECT id, uid, facets, hash, key FROM "Transform" WHERE key IN ${b.list(keys, "text")} AND "isLatest" = TRUE AND "trashedAt" IS NULL`,
-      ...b.values,
+      b.values,
     );
     for (const row of rows) this.latest.set(row.key, { ...row, id: Number(row.id) });
   }
@@ -105,12 +107,14 @@ type RunRow = { reference: string; jobKey: string; firstEventAt: Date | null; te
 export async function loadRuns(db: Database, tx: Tx, references: string[]): Promise<Map<string, RunState>> {
   if (!references.length) return new Map();
   const b = new Binds(db.provider);
-  const rows = await tx.$queryRawUnsafe<RunRow[]>(
+  const rows = await selectRows<RunRow>(
+    db,
+    tx,
     `SELECT o.reference, o."jobKey", o."firstEventAt", o."terminalEventAt", o."facetTimes", r.id, r.uid, r.status, r."startedAt", r."finishedAt",
        r.facets, r."initiatedById", r."transformId", t.uid AS "transformUid"
      FROM "OpenLineageRun" o JOIN "Run" r ON r.id = o."runId" JOIN "Transform" t ON t.id = r."transformId"
      WHERE o.reference IN ${b.list(references, "text")}`,
-    ...b.values,
+    b.values,
   );
   return new Map(
     rows.map((row) => [

@@ -2,7 +2,24 @@
 // a third of a millisecond per row to build (bench/README.md, "OpenLineage"); these write the
 // same rows in the same formats Prisma writes and reads (DateTime as ISO text with an offset on
 // SQLite, JSON as text or jsonb, booleans as 0/1 on SQLite), in chunks under the parameter limits.
+// On SQLite every statement here runs on the writer's connection directly
+// (Database.writerStatement), on PostgreSQL through the transaction's client.
 import type { Database, Tx } from "../db/database.ts";
+
+/** What running a statement of the write transaction needs of the database. */
+type Statements = Pick<Database, "provider" | "writerStatement">;
+
+/** The rows of one statement of the write transaction. */
+export async function selectRows<R>(db: Statements, tx: Tx, sql: string, values: readonly unknown[]): Promise<R[]> {
+  if (db.writerStatement) return db.writerStatement(sql, values).rows as R[];
+  return tx.$queryRawUnsafe<R[]>(sql, ...values);
+}
+
+/** Runs one statement of the write transaction that returns no rows. */
+export async function runStatement(db: Statements, tx: Tx, sql: string, values: readonly unknown[]): Promise<void> {
+  if (db.writerStatement) db.writerStatement(sql, values);
+  else await tx.$executeRawUnsafe(sql, ...values);
+}
 
 /** A JSON column's value. */
 export class JsonValue {
@@ -27,7 +44,7 @@ function bind(provider: Database["provider"], value: Value): unknown {
  * With `ignoreConflicts`, a row that would break a unique key is skipped (and not returned).
  */
 export async function insertRows<R = Record<string, unknown>>(
-  db: Pick<Database, "provider">,
+  db: Statements,
   tx: Tx,
   table: string,
   rows: Record<string, Value>[],
@@ -53,8 +70,8 @@ export async function insertRows<R = Record<string, unknown>>(
     });
     const onConflict = options.onConflict ? ` ${options.onConflict}` : options.ignoreConflicts ? " ON CONFLICT DO NOTHING" : "";
     const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}${onConflict}`;
-    if (returning.length) out.push(...(await tx.$queryRawUnsafe<R[]>(`${sql} RETURNING ${returning.map((c) => `"${c}"`).join(", ")}`, ...params)));
-    else await tx.$executeRawUnsafe(sql, ...params);
+    if (returning.length) out.push(...(await selectRows<R>(db, tx, `${sql} RETURNING ${returning.map((c) => `"${c}"`).join(", ")}`, params)));
+    else await runStatement(db, tx, sql, params);
   }
   return out;
 }
@@ -79,7 +96,7 @@ export class Binds {
 }
 
 /** Updates the row(s) `where` names (columns equal to values) with `set`, in one statement, returning nothing. */
-export async function updateRow(db: Database, tx: Tx, table: string, set: Record<string, Value>, where: Record<string, Value>): Promise<void> {
+export async function updateRow(db: Statements, tx: Tx, table: string, set: Record<string, Value>, where: Record<string, Value>): Promise<void> {
   const params: unknown[] = [];
   const place = (value: Value) => {
     params.push(bind(db.provider, value));
@@ -88,7 +105,7 @@ export async function updateRow(db: Database, tx: Tx, table: string, set: Record
   };
   const assignments = Object.entries(set).map(([column, value]) => `"${column}" = ${place(value)}`);
   const conditions = Object.entries(where).map(([column, value]) => `"${column}" = ${place(value)}`);
-  await tx.$executeRawUnsafe(`UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${conditions.join(" AND ")}`, ...params);
+  await runStatement(db, tx, `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${conditions.join(" AND ")}`, params);
 }
 
 /**

@@ -2,7 +2,7 @@
 // its family, and the reads of each run (its earliest read of each family), from which the
 // input links are derived (src/openlineage/links.ts).
 import type { Database, Tx } from "../db/database.ts";
-import { Binds, insertRows, JsonValue, updateRow } from "./sql.ts";
+import { Binds, insertRows, JsonValue, selectRows, updateRow } from "./sql.ts";
 import { FIRST_SUFFIX, incrementBase62 } from "../domain/uid.ts";
 import { lastSuffixes } from "../domain/versions.ts";
 import type { Change } from "../domain/write-context.ts";
@@ -81,9 +81,11 @@ export async function writeOutputs(db: Database, tx: Tx, outputs: Written[], use
     byHash.set(hash, version);
   }
   const b = new Binds(db.provider);
-  const known = await tx.$queryRawUnsafe<{ id: number | bigint; hash: string; facets: unknown }[]>(
+  const known = await selectRows<{ id: number | bigint; hash: string; facets: unknown }>(
+    db,
+    tx,
     `SELECT id, hash, facets FROM "Artifact" WHERE hash IN ${b.list([...byHash.keys()], "text")}`,
-    ...b.values,
+    b.values,
   );
   for (const row of known) {
     const version = byHash.get(row.hash)!;
