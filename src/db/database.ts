@@ -60,8 +60,8 @@ export interface Database {
    * on the writer's connection, with a kept prepared statement and without a trip through
    * Prisma's query engine (which cost more than the statements of a small OpenLineage batch).
    * Rows come typed as Prisma types them by the columns' declared types (DATETIME → Date,
-   * BOOLEAN → boolean, JSONB → parsed JSON, BIGINT → bigint), except INTEGER columns, which
-   * come as numbers where Prisma gives bigints. Valid only inside `write`.
+   * BOOLEAN → boolean, JSONB → parsed JSON, INTEGER → number, BIGINT → bigint). Valid only
+   * inside `write`.
    */
   writerStatement: StatementRunner | null;
   /** The same database with every read (reader, queryRows) on the primary: mutations and read-your-writes. */

@@ -58,6 +58,10 @@ function toSqlite(value: unknown): unknown {
 function fromSqlite(declared: string | null, value: unknown): unknown {
   if (value == null || !declared) return value;
   switch (declared.toUpperCase()) {
+    case "INTEGER":
+    case "INT":
+      // The connection reads integers as bigints (safe integers); Prisma gives INTEGER as numbers.
+      return typeof value === "bigint" ? Number(value) : value;
     case "DATETIME":
       return new Date(value as string | number);
     case "BOOLEAN":
