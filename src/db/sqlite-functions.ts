@@ -16,7 +16,9 @@ export function withSqlFunctions(factory: PrismaBetterSqlite3, onStatements?: (r
     const adapter = await connect();
     // The adapter keeps its better-sqlite3 connection in a public field.
     const connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
-    onStatements?.(keepPreparedStatements(registerSqlFunctions(connection)));
+    // Set up first: an optional call skips evaluating its arguments when there is no callback.
+    const run = keepPreparedStatements(registerSqlFunctions(connection));
+    onStatements?.(run);
     // The log is checkpointed on a worker thread (src/db/sqlite-checkpoint.ts); this is its backstop.
     if (!connection.readonly) connection.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
     return adapter;
