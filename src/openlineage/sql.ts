@@ -30,13 +30,9 @@ type Value = string | number | bigint | boolean | Date | JsonValue | null;
 
 const MAX_PARAMS = 30_000;
 
-function bind(provider: Database["provider"], value: Value): unknown {
-  if (value instanceof JsonValue) return JSON.stringify(value.value);
-  if (provider === "sqlite") {
-    if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
-    if (typeof value === "boolean") return value ? 1 : 0;
-  }
-  return value;
+/** A JSON column's value as text; dates and booleans in SQLite's formats are the writer connection's to bind (src/db/sqlite-statements.ts). */
+function bind(value: Value): unknown {
+  return value instanceof JsonValue ? JSON.stringify(value.value) : value;
 }
 
 /**
@@ -62,7 +58,7 @@ export async function insertRows<R = Record<string, unknown>>(
     const tuples = chunk.map((row) => {
       const placeholders = columns.map((column) => {
         const value = row[column];
-        params.push(bind(db.provider, value));
+        params.push(bind(value));
         if (db.provider === "sqlite") return "?";
         return value instanceof JsonValue ? `$${params.length}::jsonb` : `$${params.length}`;
       });
@@ -99,7 +95,7 @@ export class Binds {
 export async function updateRow(db: Statements, tx: Tx, table: string, set: Record<string, Value>, where: Record<string, Value>): Promise<void> {
   const params: unknown[] = [];
   const place = (value: Value) => {
-    params.push(bind(db.provider, value));
+    params.push(bind(value));
     if (db.provider === "sqlite") return "?";
     return value instanceof JsonValue ? `$${params.length}::jsonb` : `$${params.length}`;
   };
