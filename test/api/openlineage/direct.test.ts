@@ -6,16 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, createUser, revokeToken } from "../../../src/auth/accounts.ts";
 import { createLogger } from "../../../src/log.ts";
 import { startTestService, type TestService } from "../../harness.ts";
-import { postEvent } from "./helpers.ts";
+import { postEvent, runEvent } from "./helpers.ts";
 
-const event = (runId: string) => ({
-  eventType: "COMPLETE",
-  eventTime: "2024-07-01T10:00:00Z",
-  producer: "https://example.com/test",
-  run: { runId },
-  job: { namespace: "direct", name: "job" },
-  outputs: [{ namespace: "s3://direct", name: "out" }],
-});
+const event = (runId: string) => runEvent("direct", runId);
 
 describe("OpenLineage routes without the GraphQL layer", () => {
   let svc: TestService;

@@ -55,6 +55,18 @@ export async function post(
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
+/** A small run event of job `<namespace>/job`, reading `s3://<namespace>/in` and writing `s3://<namespace>/out`. */
+export const runEvent = (namespace: string, runId: string, eventType = "COMPLETE") => ({
+  eventType,
+  eventTime: "2024-07-01T10:00:00Z",
+  producer: "https://example.com/test",
+  schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+  run: { runId },
+  job: { namespace, name: "job" },
+  inputs: [{ namespace: `s3://${namespace}`, name: "in" }],
+  outputs: [{ namespace: `s3://${namespace}`, name: "out" }],
+});
+
 export const postEvent = (svc: TestService, event: unknown, headers: Record<string, string> = {}) => post(svc, "/api/v1/lineage", event, headers);
 export const postBatch = (svc: TestService, events: unknown[], headers: Record<string, string> = {}) => post(svc, "/api/v1/lineage/batch", events, headers);
 

@@ -4,18 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, createUser } from "../../../src/auth/accounts.ts";
 import { ok, startTestService, type TestService } from "../../harness.ts";
-import { post, postBatch, postEvent } from "./helpers.ts";
+import { post, postBatch, postEvent, runEvent } from "./helpers.ts";
 
-const event = (runId: string, eventType = "COMPLETE") => ({
-  eventType,
-  eventTime: "2024-07-01T10:00:00Z",
-  producer: "https://example.com/test",
-  schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
-  run: { runId },
-  job: { namespace: "http", name: "job" },
-  inputs: [{ namespace: "s3://http", name: "in" }],
-  outputs: [{ namespace: "s3://http", name: "out" }],
-});
+const event = (runId: string, eventType = "COMPLETE") => runEvent("http", runId, eventType);
 
 describe("OpenLineage HTTP API under token authentication", () => {
   let svc: TestService;
