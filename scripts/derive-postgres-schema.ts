@@ -19,6 +19,9 @@ export function derivePostgresSchema(source: string): string {
   );
   // The alignment differs between datamodel snapshots of older migrations and today's schema.
   derived = replaceOnce(derived, /(output +)= "\.\.\/src\/generated\/sqlite"/, '$1= "../../src/generated/postgres"');
+  // PostgreSQL loads a page's relations in the same statement (LATERAL joins, JSON built by the
+  // database), as the join strategy does; SQLite has no such strategy (docs/architecture.md).
+  derived = replaceOnce(derived, /(output +)= "\.\.\/\.\.\/src\/generated\/postgres"\n/, '$&  previewFeatures = ["relationJoins"]\n');
   // Pothos types are generated once, from the SQLite schema; both clients share them.
   derived = derived.replace(/generator pothos \{[^}]*\}\n\n/, "");
   // The datasource has no URL: the CLI's is in prisma.postgres.config.ts, the service's is DATABASE_URL.

@@ -8,6 +8,7 @@ import { GraphQLError, GraphQLScalarType, Kind, OperationTypeNode } from "graphq
 import { DateTimeResolver, GraphQLBigInt, JSONResolver } from "graphql-scalars";
 import type { Context, Scope } from "./context.ts";
 import { forbidden } from "./domain/errors.ts";
+import { LoadedColumnsPlugin } from "./plugins/loaded-columns.ts";
 import { QueryDeadlinePlugin } from "./plugins/time-budget.ts";
 import type PrismaTypes from "./generated/pothos-types.ts";
 import { getDatamodel } from "./generated/pothos-types.ts";
@@ -24,7 +25,8 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Scope auth first: it wraps every resolver, so a refused field never reaches the others.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, QueryDeadlinePlugin],
+  // Loaded columns before Prisma: a row that holds an exposed column answers it directly.
+  plugins: [ScopeAuthPlugin, LoadedColumnsPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, QueryDeadlinePlugin],
   scopeAuth: {
     authScopes: (ctx) => ({ read: ctx.user.scopes.includes("read"), write: ctx.user.scopes.includes("write"), admin: ctx.user.scopes.includes("admin") }),
     // Type-level scopes (the record types' read-or-written rule, src/schema/visibility.ts) run

@@ -11,7 +11,8 @@ import { toGraphQLError } from "./errors.ts";
 
 interface Deadline {
   at: number;
-  error: GraphQLError;
+  /** the refusal, made once the budget is spent (an error's stack costs more than most queries) */
+  error: () => GraphQLError;
 }
 const deadlines = new WeakMap<object, Deadline>();
 
@@ -24,7 +25,7 @@ class QueryDeadline<Types extends SchemaTypes> extends BasePlugin<Types> {
   override wrapResolve(resolver: Parameters<BasePlugin<Types>["wrapResolve"]>[0]): ReturnType<BasePlugin<Types>["wrapResolve"]> {
     return (parent, args, context, info) => {
       const deadline = deadlines.get(context);
-      if (deadline && performance.now() >= deadline.at) throw deadline.error;
+      if (deadline && performance.now() >= deadline.at) throw deadline.error();
       return resolver(parent, args, context, info);
     };
   }
@@ -51,14 +52,16 @@ export function useQueryTimeBudget(budgetMs: number): Plugin<Context> {
     onExecute({ args, executeFn, setExecuteFn }) {
       const operation = operationOf(args);
       if (operation?.operation !== OperationTypeNode.QUERY) return;
-      const error = toGraphQLError(limitExceeded(`the query ran longer than its ${budgetMs} ms budget; ask for less (smaller pages, fewer nested fields)`));
+      let refusal: GraphQLError | undefined;
+      const error = () =>
+        (refusal ??= toGraphQLError(limitExceeded(`the query ran longer than its ${budgetMs} ms budget; ask for less (smaller pages, fewer nested fields)`)));
       deadlines.set(args.contextValue, { at: performance.now() + budgetMs, error });
       let timer: NodeJS.Timeout | undefined;
       setExecuteFn((executionArgs) =>
         Promise.race([
           Promise.resolve(executeFn(executionArgs)),
           new Promise<ExecutionResult>((resolve) => {
-            timer = setTimeout(() => resolve({ data: null, errors: [error] }), budgetMs);
+            timer = setTimeout(() => resolve({ data: null, errors: [error()] }), budgetMs);
           }),
         ]).finally(() => clearTimeout(timer)),
       );

@@ -1,6 +1,6 @@
 // Relations are loaded in a fixed number of SQL statements, whatever the number of rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contentHash, ok, startTestService, type TestService } from "../harness.ts";
+import { contentHash, ok, startTestService, TEST_DB, type TestService } from "../harness.ts";
 
 let svc: TestService;
 beforeAll(async () => {
@@ -52,9 +52,10 @@ describe("dashboard page of runs", () => {
       expect(data.runs.edges).toHaveLength(100);
       expect(data.runs.totalCount).toBe(100);
     });
-    expect(small.count).toBeGreaterThan(3); // the listener sees every statement
+    // PostgreSQL joins the page's relations into its statement (the count and the params
+    // loader are apart); SQLite sends one statement per relation level
+    expect(small.count).toBe(TEST_DB === "postgres" ? 3 : 11);
     expect(large.count).toBe(small.count);
-    expect(small.count).toBeLessThanOrEqual(12);
   });
 
   it("keeps nested lookups from artifacts constant too", async () => {
