@@ -1,6 +1,8 @@
 // `npm run bench`: runs every bench/*.bench.ts in turn (or those named on the command line),
 // prints each one's table and saves all figures to bench/results.json.
 // A bench module exports `run(args: string[]): Promise<BenchReport>`.
+// The servers a bench runs in this process run as the service does (src/server.ts).
+import "../src/runtime-defaults.ts";
 import { readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";

@@ -12,6 +12,7 @@ import { createToken, createUser } from "../src/auth/accounts.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { scratchDataDir, scratchPostgresDatabase } from "../test/helpers/scratch-database.ts";
 import type { BenchReport } from "./index.ts";
+import { SERVER_ENTRY } from "./measure.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -176,7 +177,7 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
   const writer = (await createToken(db, { userHandle: "pipeline", scopes: "read,write" })).secret;
   await db.close();
 
-  const args = ["--import", "tsx", "src/server.ts", "--host", "127.0.0.1", "--port", "0", "--auth", "token", "--data-dir", dataDir];
+  const args = [...SERVER_ENTRY, "--host", "127.0.0.1", "--port", "0", "--auth", "token", "--data-dir", dataDir];
   if (databaseUrl) args.push("--database-url", databaseUrl);
   const { proc, port } = await startProcess(args, { LOG_LEVEL: "info", NODE_ENV: "production" });
   const readHeaders = { "content-type": "application/json", authorization: `Bearer ${reader}` };

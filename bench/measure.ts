@@ -64,3 +64,9 @@ export function graphqlClient(url: string) {
       return once(query, variables);
     });
 }
+
+/**
+ * How `npm start` runs the server (package.json): a bench that starts its own server process
+ * passes these to node, then the server's flags.
+ */
+export const SERVER_ENTRY = ["--max-semi-space-size=32", "--import", "tsx", "src/server.ts"];

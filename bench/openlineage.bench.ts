@@ -14,6 +14,7 @@ import pg from "pg";
 import { createToken, createUser } from "../src/auth/accounts.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
 import type { BenchReport } from "./index.ts";
+import { SERVER_ENTRY } from "./measure.ts";
 import { startProcess, stopProcess } from "./load.bench.ts";
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -83,7 +84,7 @@ async function measureService(database: "sqlite" | "postgres", duration: number,
   await createUser(db, { handle: "airflow" });
   const token = (await createToken(db, { userHandle: "airflow", scopes: "write" })).secret;
   await db.close();
-  const args = ["--import", "tsx", "src/server.ts", "--host", "127.0.0.1", "--port", "0", "--auth", "token", "--data-dir", target.dataDir];
+  const args = [...SERVER_ENTRY, "--host", "127.0.0.1", "--port", "0", "--auth", "token", "--data-dir", target.dataDir];
   if (target.databaseUrl) args.push("--database-url", target.databaseUrl);
   const { proc, port } = await startProcess(args, { LOG_LEVEL: "info", NODE_ENV: "production" });
   const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };

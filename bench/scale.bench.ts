@@ -16,7 +16,7 @@ import { copyLoad, type CopyLoadResult } from "./copy-load.ts";
 import { sizeFromArgs, type Picks, type WorkloadSize } from "./generate.ts";
 import type { BenchReport } from "./index.ts";
 import { startProcess, stopProcess } from "./load.bench.ts";
-import { flag } from "./measure.ts";
+import { flag, SERVER_ENTRY } from "./measure.ts";
 import { measureQueries, measureWrites, type QueryResult } from "./scale-queries.ts";
 import { scaleReport } from "./scale-report.ts";
 
@@ -115,7 +115,7 @@ export async function run(args: string[]): Promise<BenchReport> {
   }
   const { dir, remove } = scratchDataDir("lr-scale-");
   const env = { LOG_LEVEL: "info", NODE_ENV: "production", LIMIT_LINEAGE_MAX_NODES: "100000" };
-  const serverArgs = ["--import", "tsx", "src/server.ts", "--host", "127.0.0.1", "--port", "0", "--auth", "off", "--data-dir", dir, "--database-url", url];
+  const serverArgs = [...SERVER_ENTRY, "--host", "127.0.0.1", "--port", "0", "--auth", "off", "--data-dir", dir, "--database-url", url];
   const { proc, port } = await startProcess(serverArgs, env);
   let queries: QueryResult[];
   let writes;

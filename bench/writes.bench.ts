@@ -16,6 +16,7 @@ import { createToken, createUser } from "../src/auth/accounts.ts";
 import { openDatabase } from "../src/db/database.ts";
 import { scratchDataDir, scratchPostgresDatabase } from "../test/helpers/scratch-database.ts";
 import type { BenchReport } from "./index.ts";
+import { SERVER_ENTRY } from "./measure.ts";
 import { graphql, measureHello, startProcess, stopProcess, trackAndFinish, type Scenario } from "./load.bench.ts";
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -260,7 +261,7 @@ async function measureDatabase(database: "sqlite" | "postgres", options: { durat
   await createUser(db, { handle: "pipeline" });
   const token = (await createToken(db, { userHandle: "pipeline", scopes: "read,write" })).secret;
   await db.close();
-  const args = ["--import", "tsx", "src/server.ts", "--host", "127.0.0.1", "--port", "0", "--auth", "token", "--data-dir", dataDir];
+  const args = [...SERVER_ENTRY, "--host", "127.0.0.1", "--port", "0", "--auth", "token", "--data-dir", dataDir];
   if (target.databaseUrl) args.push("--database-url", target.databaseUrl);
   const { proc, port } = await startProcess(args, { LOG_LEVEL: "info", NODE_ENV: "production" });
   const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };

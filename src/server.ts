@@ -2,6 +2,7 @@
 // the port and (SQLite) the data dir's lock before it opens the database, starts the service,
 // and shuts it down gracefully (not ready at once, in-flight requests finish, then the
 // database closes).
+import "./runtime-defaults.ts";
 import { createServer, type RequestListener, type ServerResponse } from "node:http";
 import net from "node:net";
 import { isLoopbackHost } from "./config.ts";

@@ -16,7 +16,8 @@ const READ = { read: true } as const;
  * interface or union), and none of the record's fields run.
  */
 export function readOrWritten(model: RecordModel) {
-  return (record: { id: number }, ctx: Context) => (ctx.written.has(`${model}:${record.id}`) ? true : READ);
+  // a query has written nothing: no key to build for each of a page's records
+  return (record: { id: number }, ctx: Context) => (ctx.written.size > 0 && ctx.written.has(`${model}:${record.id}`) ? true : READ);
 }
 
 /** Marks a record a mutation changed or answers with: its caller may see it without read. */
