@@ -60,10 +60,32 @@ describe("filters", () => {
     expect(artifactWhere({ transformUid: "e".repeat(12) }, noParams).run).toEqual({ uid: undefined, transform: { stem: "e".repeat(12) } });
   });
 
-  it("filters runs by a transform stem across versions, together with the transform's name", async () => {
-    const where = await runWhere({ transformUid: "f".repeat(12), transformName: { equals: "align" } }, noParams);
-    expect(where.transform).toEqual({ stem: "f".repeat(12), name: { equals: "align" }, type: undefined });
-    expect((await runWhere({}, noParams)).transform).toBeUndefined();
+  it("filters runs by a transform stem across versions, together with the transform's name, through the transforms' ids", async () => {
+    const asked: unknown[] = [];
+    const transforms = (count: number) => ({
+      provider: "sqlite" as const,
+      reader: {
+        param: { findMany: () => Promise.resolve([]) },
+        transform: {
+          findMany: (args: { where: unknown; take: number }) => {
+            asked.push(args.where);
+            return Promise.resolve(Array.from({ length: Math.min(count, args.take) }, (_, i) => ({ id: i + 1 })));
+          },
+        },
+      } as never,
+    });
+    const filter = { transformUid: "f".repeat(12), transformName: { equals: "align" } };
+    const where = await runWhere(filter, transforms(2));
+    expect(asked).toEqual([{ stem: "f".repeat(12), name: { equals: "align" }, type: undefined }]);
+    expect(where.transformId).toEqual({ in: [1, 2] });
+    expect(where.transform).toBeUndefined();
+    // past 1,000 transforms the condition stays on the relation
+    const many = await runWhere(filter, transforms(5_000));
+    expect(many.transform).toEqual({ stem: "f".repeat(12), name: { equals: "align" }, type: undefined });
+    expect(many.transformId).toBeUndefined();
+    const none = await runWhere({}, transforms(0));
+    expect(none.transform).toBeUndefined();
+    expect(none.transformId).toBeUndefined();
   });
 
   it("orders by the chosen column with the id breaking ties, newest first by default", () => {
