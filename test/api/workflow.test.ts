@@ -75,4 +75,24 @@ describe("workflow: track, register outputs, finish", () => {
     ).artifact;
     expect(artifact.inputOfRuns).toEqual([{ uid: tracked.uid, status: "COMPLETED", transform: { key: "pipelines/align.nf" } }]);
   });
+
+  it("finishes an unfinished run in one statement, and answers a retry or a second status as before", async () => {
+    const track = async (name: string) =>
+      ok(await svc.gql(`mutation($name: String!) { track(input: { transform: { name: $name, key: $name } }) { uid } }`, { name })).track.uid as string;
+    const finish = (uid: string, status = "COMPLETED") =>
+      svc.gql(`mutation($uid: String!, $status: RunStatus!) { finishRun(input: { uid: $uid, status: $status }) { uid status finishedAt } }`, { uid, status });
+    const uid = await track("finish-once.py");
+    let answer: any;
+    const { count, statements } = await svc.countStatements(async () => {
+      answer = ok(await finish(uid, "ERRORED")).finishRun;
+    });
+    expect(answer).toMatchObject({ uid, status: "ERRORED" });
+    expect(count, statements.join("\n")).toBe(1);
+    // the same finish again is a retry: the run as it is, the same finish time
+    const retried = ok(await finish(uid, "ERRORED")).finishRun;
+    expect(retried).toEqual(answer);
+    expectError(await finish(uid, "COMPLETED"), "CONFLICT");
+    const row = ok(await svc.gql(`query($uid: String!) { run(uid: $uid) { status finishedAt } }`, { uid })).run;
+    expect(row).toEqual({ status: "ERRORED", finishedAt: answer.finishedAt });
+  });
 });
