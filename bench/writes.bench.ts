@@ -114,13 +114,7 @@ async function seed(port: number, headers: Record<string, string>): Promise<void
   }
 }
 
-async function recordRunsRow(
-  port: number,
-  headers: Record<string, string>,
-  database: string,
-  options: { duration: number; connections: number; warmupCalls: number },
-): Promise<Row> {
-  const { duration, connections, warmupCalls } = options;
+async function recordRunsRow(port: number, headers: Record<string, string>, database: string, duration: number, connections: number): Promise<Row> {
   let failed = 0;
   const request = (tag: string, check?: (status: number, body: string) => void) => ({
     method: "POST" as const,
@@ -131,7 +125,7 @@ async function recordRunsRow(
   // Warm-up, not measured: the first calls compile the statements' plans and the code paths.
   // With seconds of such load the database would first grow by some 30,000 runs whose shared
   // families gain hundreds of versions each: a larger database than the floor writes to.
-  for (let i = 0; i < warmupCalls; i++) await graphql(port, headers, RECORD, { input: items("warm") });
+  for (let i = 0; i < 5; i++) await graphql(port, headers, RECORD, { input: items("warm") });
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/graphql`,
     duration,
@@ -279,7 +273,7 @@ async function measureDatabase(
   const rows: Row[] = [];
   try {
     await seed(port, headers);
-    rows.push(await recordRunsRow(port, headers, database, { duration: options.duration, connections: options.batchConnections, warmupCalls: 5 }));
+    rows.push(await recordRunsRow(port, headers, database, options.duration, options.batchConnections));
     await trackAndFinish(port, headers, database, options.warmup, options.connections); // warm-up
     const pair = await trackAndFinish(port, headers, database, options.duration, options.connections);
     rows.push({ ...pair, scenario: `${pair.scenario}, ${options.connections} connections`, perSec: pair.reqPerSec, unit: "req/s" });
