@@ -22,7 +22,12 @@ const deadlines = new WeakMap<object, Deadline>();
  * run; and aborting the executor through a signal leaves promises rejecting unobserved.
  */
 class QueryDeadline<Types extends SchemaTypes> extends BasePlugin<Types> {
-  override wrapResolve(resolver: Parameters<BasePlugin<Types>["wrapResolve"]>[0]): ReturnType<BasePlugin<Types>["wrapResolve"]> {
+  override wrapResolve(...[resolver, field]: Parameters<BasePlugin<Types>["wrapResolve"]>): ReturnType<BasePlugin<Types>["wrapResolve"]> {
+    // A scalar or enum read off its parent (an exposed field) starts no work to refuse; the
+    // check on each of a lineage graph's or a page's thousands of such fields cost a twentieth
+    // of the request. Every field that resolves records, lists or computed values is checked.
+    const leaf = field.type.kind === "Scalar" || field.type.kind === "Enum";
+    if (leaf && field.extensions?.pothosExposedField != null) return resolver;
     return (parent, args, context, info) => {
       const deadline = deadlines.get(context);
       if (deadline && performance.now() >= deadline.at) throw deadline.error();
