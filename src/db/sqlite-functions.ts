@@ -20,7 +20,13 @@ export function withSqlFunctions(factory: PrismaBetterSqlite3, onStatements?: (r
     const run = keepPreparedStatements(registerSqlFunctions(connection));
     onStatements?.(run);
     // The log is checkpointed on a worker thread (src/db/sqlite-checkpoint.ts); this is its backstop.
-    if (!connection.readonly) connection.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+    if (!connection.readonly) {
+      connection.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
+      // Said, not inherited from the driver's build: in WAL mode a commit reaches the log in
+      // the operating system's cache, so it survives the process being killed; only a power
+      // loss or an OS crash may take back the last commits (docs/architecture.md, "Writes").
+      connection.pragma("synchronous = NORMAL");
+    }
     return adapter;
   };
   return factory;
