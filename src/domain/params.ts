@@ -3,6 +3,7 @@
 import { conflict, invalid, validationFailed } from "./errors.ts";
 import { DTYPES, hasInexactInteger, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
 import { findArtifact, findRun } from "./lookups.ts";
+import { insertRows, JsonValue } from "../openlineage/sql.ts";
 import type { WriteContext } from "./write-context.ts";
 
 export { canonicalJson, DTYPES, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
@@ -100,43 +101,77 @@ export function checkEntries(entries: Entry[], declared: Map<string, Param>, def
   return unknown;
 }
 
-/** Stores each value once per (param, value): existing ones are reused. Returns their ids, in entry order (two statements at most). */
-async function storeValues({ tx, actor }: WriteContext, entries: Entry[], params: Map<string, Param>): Promise<number[]> {
+/**
+ * Stores each value once per (param, value): new ones in one multi-row INSERT that skips the
+ * ones stored already (or by a concurrent write), which are then read by their key. Returns
+ * the ids in entry order: one statement when every value is new, two otherwise.
+ */
+async function storeValues(w: WriteContext, entries: Entry[], params: Map<string, Param>): Promise<number[]> {
   const keyed = entries.map(([name, value]) => ({ param: params.get(name)!, value, hash: hashValue(value) })); // declared or defined by now
   const key = (paramId: number, hash: string) => `${paramId}:${hash}`;
-  const found = await tx.paramValue.findMany({
-    where: { OR: keyed.map((k) => ({ paramId: k.param.id, hash: k.hash })) },
-    select: { id: true, paramId: true, hash: true },
-  });
-  const ids = new Map(found.map((row) => [key(row.paramId, row.hash), row.id]));
-  const missing = keyed.filter((k) => !ids.has(key(k.param.id, k.hash)));
-  if (missing.length) {
-    const created = await tx.paramValue.createManyAndReturn({
-      data: missing.map(({ param, value, hash }) => ({
+  const now = new Date();
+  const rows = new Map(
+    keyed.map(({ param, value, hash }) => [
+      key(param.id, hash),
+      {
         paramId: param.id,
-        value: value as object,
+        value: new JsonValue(value),
         hash,
         ...projections(param.dtype as Dtype, value),
-        createdById: actor.id,
-      })),
+        createdAt: now,
+        createdById: w.actor.id,
+      },
+    ]),
+  );
+  const inserted = await insertRows<{ id: number | bigint; paramId: number | bigint; hash: string }>(
+    w.sql,
+    w.tx,
+    "ParamValue",
+    [...rows.values()],
+    ["id", "paramId", "hash"],
+    {
+      ignoreConflicts: true,
+    },
+  );
+  const ids = new Map<string, number>();
+  for (const row of inserted) {
+    ids.set(key(Number(row.paramId), row.hash), Number(row.id));
+    w.created("ParamValue", Number(row.id));
+  }
+  const stored = keyed.filter((k) => !ids.has(key(k.param.id, k.hash)));
+  if (stored.length) {
+    const found = await w.tx.paramValue.findMany({
+      where: { OR: stored.map((k) => ({ paramId: k.param.id, hash: k.hash })) },
       select: { id: true, paramId: true, hash: true },
     });
-    for (const row of created) ids.set(key(row.paramId, row.hash), row.id);
+    for (const row of found) ids.set(key(row.paramId, row.hash), row.id);
   }
   return keyed.map((k) => ids.get(key(k.param.id, k.hash))!);
 }
 
 /** Links the values to the target, replacing its earlier values of the same params (a new target has none). */
-async function relink({ tx }: WriteContext, target: ParamTarget, paramIds: number[], paramValueIds: number[]): Promise<void> {
+async function relink(w: WriteContext, target: ParamTarget, paramIds: number[], paramValueIds: number[]): Promise<void> {
+  const { tx } = w;
   const ofParams = { paramValue: { paramId: { in: paramIds } } };
+  const unique = [...new Set(paramValueIds)];
   if (target.runId != null) {
     const runId = target.runId;
     if (!target.isNew) await tx.runParamValue.deleteMany({ where: { runId, ...ofParams } });
-    await tx.runParamValue.createMany({ data: paramValueIds.map((paramValueId) => ({ runId, paramValueId })) });
+    await insertRows(
+      w.sql,
+      tx,
+      "RunParamValue",
+      unique.map((paramValueId) => ({ runId, paramValueId })),
+    );
   } else if (target.artifactId != null) {
     const artifactId = target.artifactId;
     await tx.artifactParamValue.deleteMany({ where: { artifactId, ...ofParams } });
-    await tx.artifactParamValue.createMany({ data: paramValueIds.map((paramValueId) => ({ artifactId, paramValueId })) });
+    await insertRows(
+      w.sql,
+      tx,
+      "ArtifactParamValue",
+      unique.map((paramValueId) => ({ artifactId, paramValueId })),
+    );
   }
 }
 

@@ -25,16 +25,43 @@ export type Change = { model: "Run"; kind: RunChangeKind; uid: string } | { mode
 export interface WriteContext {
   /** the transaction's client: every read and write of the operation goes through it */
   tx: Tx;
+  /**
+   * What runs the transaction's raw statements (src/openlineage/sql.ts): on SQLite the
+   * writer's connection itself, on PostgreSQL the transaction's client.
+   */
+  sql: Pick<Database, "provider" | "writerStatement">;
   /** takes transaction-scoped locks on logical keys ("artifact:hash:…") until the transaction ends */
   lock(...keys: string[]): Promise<void>;
   actor: Actor;
   /** queues a change, announced once the transaction commits (never after a rollback) */
   changed: (change: Change) => void;
+  /**
+   * Notes a record that a raw statement created ("ParamValue", id); the client notes the
+   * records it creates itself. The request's answer may show them (src/schema/visibility.ts).
+   */
+  created: (model: string, id: number) => void;
 }
 
-/** The write context of a transaction that `db.write` opened; its changes go to `changes`. */
-export function writeContext(db: Pick<Database, "lock">, tx: Tx, actor: Actor, client: Tx = tx, changes: Change[] = []): WriteContext {
-  return { tx: client, lock: (...keys) => db.lock(tx, ...keys), actor, changed: (change) => changes.push(change) };
+/**
+ * The write context of a transaction that `db.write` opened; its changes go to `changes`, the
+ * records its raw statements create to `created` (as "Model:id").
+ */
+export function writeContext(
+  db: Pick<Database, "lock" | "provider" | "writerStatement">,
+  tx: Tx,
+  actor: Actor,
+  client: Tx = tx,
+  changes: Change[] = [],
+  created: string[] = [],
+): WriteContext {
+  return {
+    tx: client,
+    sql: { provider: db.provider, writerStatement: db.writerStatement },
+    lock: (...keys) => db.lock(tx, ...keys),
+    actor,
+    changed: (change) => changes.push(change),
+    created: (model, id) => created.push(`${model}:${id}`),
+  };
 }
 
 /**

@@ -35,7 +35,7 @@ export function markWritten(ctx: Context, model: RecordModel, id: number): void 
 export async function writeRecording<T>(ctx: Context, fn: (w: WriteContext) => Promise<T>): Promise<T> {
   const { value, created } = await writeAnnounced(ctx.db, async (tx, changes) => {
     const created: string[] = [];
-    return { value: await fn(writeContext(ctx.db, tx, ctx.user, recordingCreates(tx, created), changes)), created };
+    return { value: await fn(writeContext(ctx.db, tx, ctx.user, recordingCreates(tx, created), changes, created)), created };
   });
   for (const key of created) ctx.written.add(key);
   return value;

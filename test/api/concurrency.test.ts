@@ -82,6 +82,20 @@ describe("concurrent writers", () => {
     expect(count).toBe(1);
   });
 
+  it("stores a param value once when 30 track calls give it at the same time, and links it to every run", async () => {
+    ok(await svc.gql(`mutation { defineParam(input: { name: "race_seed", dtype: "int" }) { name } }`));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        svc.gql(`mutation($n: String!) { track(input: { transform: { name: $n }, params: { race_seed: 4242 } }) { uid params } }`, { n: `seeded-${i % 3}` }),
+      ),
+    );
+    const landed = results.filter(landedOrRetryable).filter((r: any) => r.data?.track);
+    expect(landed.length).toBeGreaterThanOrEqual(25);
+    for (const result of landed as any[]) expect(result.data.track.params).toEqual({ race_seed: 4242 });
+    expect(await svc.db.prisma.paramValue.count({ where: { param: { name: "race_seed" } } })).toBe(1);
+    expect(await svc.db.prisma.runParamValue.count({ where: { paramValue: { param: { name: "race_seed" } } } })).toBe(landed.length);
+  });
+
   it("creates one artifact when 50 registrations of the same content race", async () => {
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>

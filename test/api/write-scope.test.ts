@@ -436,6 +436,20 @@ describe("scopes on mutation results", () => {
     expect(expectError(again, "FORBIDDEN").path).toEqual(["registerArtifact", "storage"]);
   });
 
+  it("a track's params answer a write-only caller, whether the values were stored now or before", async () => {
+    const name = `p_${next().replace(/-/g, "_")}`;
+    const query = `mutation($input: TrackInput!) { track(input: $input) { params } }`;
+    const input = (value: number, define = false) => ({ transform: { name: "param-tool" }, params: { [name]: value }, defineMissingParams: define });
+    expect(ok(await gql("write", query, { input: input(7, true) })).track.params).toEqual({ [name]: 7 });
+    // the same value again is linked, not stored again; a new one is stored
+    expect(ok(await gql("write", query, { input: input(7) })).track.params).toEqual({ [name]: 7 });
+    expect(ok(await gql("write", query, { input: input(8) })).track.params).toEqual({ [name]: 8 });
+    expect(await svc.db.prisma.paramValue.count({ where: { param: { name } } })).toBe(2);
+    // the value records themselves stay behind read
+    const records = await gql("write", `mutation($input: TrackInput!) { track(input: $input) { paramValues { value } } }`, { input: input(7) });
+    expect(expectError(records, "FORBIDDEN").path).toEqual(["track", "paramValues"]);
+  });
+
   it("read and write together see everything; queries still need read", async () => {
     const tracked = ok(
       await gql(
