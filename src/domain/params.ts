@@ -153,7 +153,6 @@ async function storeValues(w: WriteContext, entries: Entry[], params: Map<string
 async function relink(w: WriteContext, target: ParamTarget, paramIds: number[], paramValueIds: number[]): Promise<void> {
   const { tx } = w;
   const ofParams = { paramValue: { paramId: { in: paramIds } } };
-  const unique = [...new Set(paramValueIds)];
   if (target.runId != null) {
     const runId = target.runId;
     if (!target.isNew) await tx.runParamValue.deleteMany({ where: { runId, ...ofParams } });
@@ -161,7 +160,7 @@ async function relink(w: WriteContext, target: ParamTarget, paramIds: number[], 
       w.sql,
       tx,
       "RunParamValue",
-      unique.map((paramValueId) => ({ runId, paramValueId })),
+      paramValueIds.map((paramValueId) => ({ runId, paramValueId })),
     );
   } else if (target.artifactId != null) {
     const artifactId = target.artifactId;
@@ -170,7 +169,7 @@ async function relink(w: WriteContext, target: ParamTarget, paramIds: number[], 
       w.sql,
       tx,
       "ArtifactParamValue",
-      unique.map((paramValueId) => ({ artifactId, paramValueId })),
+      paramValueIds.map((paramValueId) => ({ artifactId, paramValueId })),
     );
   }
 }
