@@ -114,7 +114,7 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     parserAndValidationCache: boundedParserCache(),
     // The body cap is the limits plugin's (LIMIT_MAX_BODY_BYTES, checked before any parsing).
     // Yoga's own cap would pipe every body through one more stream, an abort signal and a
-    // DOMException per request, a twentieth of a small request's CPU, to enforce a larger cap.
+    // DOMException per request (half of a small request's CPU) to enforce a larger cap.
     maxRequestBodySize: false,
     logging: yogaLogger(logger, errorLoggers),
     plugins,

@@ -101,6 +101,11 @@ export function checkEntries(entries: Entry[], declared: Map<string, Param>, def
   return unknown;
 }
 
+/** A ParamValue row as the raw INSERTs write it: the JSON value and its typed projections. */
+export function paramValueRow(param: Param, value: unknown, hash: string, createdAt: Date, createdById: number) {
+  return { paramId: param.id, value: new JsonValue(value), hash, ...projections(param.dtype as Dtype, value), createdAt, createdById };
+}
+
 /**
  * Stores each value once per (param, value): new ones in one multi-row INSERT that skips the
  * ones stored already (or by a concurrent write), which are then read by their key. Returns
@@ -110,24 +115,12 @@ async function storeValues(w: WriteContext, entries: Entry[], params: Map<string
   const keyed = entries.map(([name, value]) => ({ param: params.get(name)!, value, hash: hashValue(value) })); // declared or defined by now
   const key = (paramId: number, hash: string) => `${paramId}:${hash}`;
   const now = new Date();
-  const rows = new Map(
-    keyed.map(({ param, value, hash }) => [
-      key(param.id, hash),
-      {
-        paramId: param.id,
-        value: new JsonValue(value),
-        hash,
-        ...projections(param.dtype as Dtype, value),
-        createdAt: now,
-        createdById: w.actor.id,
-      },
-    ]),
-  );
+  const rows = keyed.map(({ param, value, hash }) => paramValueRow(param, value, hash, now, w.actor.id));
   const inserted = await insertRows<{ id: number | bigint; paramId: number | bigint; hash: string }>(
     w.sql,
     w.tx,
     "ParamValue",
-    [...rows.values()],
+    rows,
     ["id", "paramId", "hash"],
     {
       ignoreConflicts: true,

@@ -2,9 +2,9 @@
 // (or declared on the fly with defineMissingParams) as addParamValues does
 // (src/domain/params.ts), each value stored once per (param, value), then linked to its run.
 import type { Database } from "../db/database.ts";
-import { insertRows, JsonValue } from "../openlineage/sql.ts";
+import { insertRows } from "../openlineage/sql.ts";
 import { conflict } from "./errors.ts";
-import { checkEntries, hashValue, projections, type Dtype, type Param } from "./params.ts";
+import { checkEntries, hashValue, paramValueRow, type Dtype, type Param } from "./params.ts";
 import type { Fresh } from "./record-runs-input.ts";
 import type { WriteContext } from "./write-context.ts";
 
@@ -51,20 +51,13 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
   const declared = new Map((await w.tx.param.findMany({ where: { name: { in: names } } })).map((param) => [param.name, param as Param]));
   await declare(w, db, checkAll(entries, declared), declared);
   const now = new Date();
-  const values = new Map<string, { paramId: number; hash: string; value: unknown; dtype: Dtype }>();
+  const values = new Map<string, ReturnType<typeof paramValueRow>>();
   for (const { name, value } of entries) {
     const param = declared.get(name)!;
     const hash = hashValue(value);
-    values.set(`${param.id}:${hash}`, { paramId: param.id, hash, value, dtype: param.dtype as Dtype });
+    values.set(`${param.id}:${hash}`, paramValueRow(param, value, hash, now, w.actor.id));
   }
-  const rows = [...values.values()].map(({ paramId, hash, value, dtype }) => ({
-    paramId,
-    value: new JsonValue(value),
-    hash,
-    ...projections(dtype, value),
-    createdAt: now,
-    createdById: w.actor.id,
-  }));
+  const rows = [...values.values()];
   await insertRows(db, w.tx, "ParamValue", rows, [], { ignoreConflicts: true });
   const stored = await w.tx.paramValue.findMany({
     where: { paramId: { in: [...new Set(rows.map((r) => r.paramId))] }, hash: { in: [...new Set(rows.map((r) => r.hash))] } },
