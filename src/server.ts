@@ -121,6 +121,7 @@ try {
     auth,
     limits: config.limits,
     responseCacheTtlMs: config.responseCacheTtlMs,
+    plannedPages: config.plannedPages,
     redisUrl: config.redisUrl,
     maxSubscriptionsPerConnection: config.maxSubscriptionsPerConnection,
     maxSubscriptionsPerToken: config.maxSubscriptionsPerToken,

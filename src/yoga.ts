@@ -16,6 +16,7 @@ import { useInputChecks } from "./plugins/input-checks.ts";
 import { boundedParserCache, useLimits } from "./plugins/limits.ts";
 import { useMetrics } from "./plugins/metrics.ts";
 import { useOriginCheck } from "./plugins/origins.ts";
+import { usePlannedPages } from "./plugins/planned-pages.ts";
 import { useReadiness } from "./plugins/readiness.ts";
 import { useReadRouting } from "./plugins/read-routing.ts";
 import { useRequestLog } from "./plugins/request-log.ts";
@@ -60,6 +61,8 @@ export interface AppOptions {
   readYourWritesWindowMs?: number;
   /** Live updates (subscriptions); default: this instance only, with the default limits. */
   live?: LiveHub;
+  /** Answer list queries the page planner covers with statements that build their records in the database; default true. */
+  plannedPages?: boolean;
 }
 
 /** The header browsers cannot add to a cross-site request without a CORS preflight. */
@@ -89,6 +92,8 @@ export function createApp(options: AppOptions): YogaServerInstance<Record<string
     useErrorCodes() as Plugin<Context>,
     useReadiness({ db: options.db, isShuttingDown: options.isShuttingDown ?? (() => false) }),
     metrics.plugin,
+    // Before the limits: the query budget's race then holds over the planned answer too.
+    ...((options.plannedPages ?? true) ? [usePlannedPages()] : []),
     ...useLimits(limits, { hideSuggestions: !introspection }),
     useAuthentication(authenticate),
     useInputChecks() as Plugin<Context>,

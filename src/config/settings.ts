@@ -208,6 +208,14 @@ export const SETTINGS = {
     scope: "server",
     schema: integer(0, 86_400_000).default(0),
   },
+  plannedPages: {
+    flag: "no-planned-pages",
+    env: "PLANNED_PAGES",
+    shown: "on",
+    help: "answer every list query through the resolvers, never with records built in the database (docs/architecture.md)",
+    scope: "server",
+    schema: booleanSetting.default(true),
+  },
   redisUrl: {
     flag: "redis-url",
     placeholder: "<url>",

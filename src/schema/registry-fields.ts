@@ -3,12 +3,14 @@
 // and restore mutations; and the mutations that take one `input`, each with its input type.
 // Each type module adds only what is particular to its type.
 import type { InputFieldMap, InputObjectRef, InputShapeFromFields } from "@pothos/core";
+import { prismaConnectionHelpers } from "@pothos/plugin-prisma";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { invalid } from "../domain/errors.ts";
 import { lookupWhere } from "../domain/lookups.ts";
 import { orderByOf, type FilterScope } from "../domain/filters.ts";
 import type { AnyRegistry } from "../domain/registries.ts";
+import { plannedLists, type ListArgs, type PageRows, type PlannedList } from "../pages/lists.ts";
 import { writeAnnounced, writeContext, type WriteContext } from "../domain/write-context.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { readerOf, withArticle, type Delegate, type InputFieldBuilder, type Model, type Shape, type Types } from "./records.ts";
@@ -124,20 +126,16 @@ const CappedCount = builder.objectRef<{ count: number; more: boolean }>("CappedC
 /** A list as a Relay connection: `<Model>OrderBy`, the filter given, the per-request page cap, totalCount and totalCountCapped. */
 export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: InputObjectRef<Types, FilterInput>) {
   const OrderBy = orderInput(`${list.model}OrderBy`, Object.keys(list.orderColumns));
-  const where = (ctx: Context, value: FilterInput | null | undefined) => list.where(value, { provider: ctx.db.provider, reader: ctx.db.reader });
+  const reads = listReads(list);
+  plannedLists.set(`${list.name}s`, reads.planned);
   return t.prismaConnection(
     {
       type: list.model,
       cursor: "id",
       ...pageSize,
       args: { filter: t.arg({ type: filter }), orderBy: t.arg({ type: OrderBy }) },
-      resolve: async (query, _root, args, ctx) =>
-        readerOf(ctx.db.reader, list).findMany({
-          ...query,
-          where: await where(ctx, args.filter),
-          orderBy: orderByOf(list.orderColumns, args.orderBy, list.defaultOrder),
-        }),
-      totalCount: async (_conn, args, ctx) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args.filter) }),
+      resolve: async (query, _root, args, ctx) => reads.findMany(ctx, args, query),
+      totalCount: async (_conn, args, ctx) => reads.planned.count(ctx, args),
     },
     {
       fields: (c) => ({
@@ -145,15 +143,42 @@ export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: Inp
           type: CappedCount,
           description: `totalCount up to \`max\` (1–${MAX_COUNT_CAP.toLocaleString("en")}): reads at most max + 1 matches, for large lists`,
           args: { max: c.arg.int({ required: true, defaultValue: 1000 }) },
-          resolve: async (connection, { max }, ctx) => {
-            if (!Number.isInteger(max) || max < 1 || max > MAX_COUNT_CAP) throw invalid("max", `must be between 1 and ${MAX_COUNT_CAP}, got ${max}`);
-            const count = await readerOf(ctx.db.reader, list).count({ where: await where(ctx, connectionFilter(connection)), take: max + 1 });
-            return { count: Math.min(count, max), more: count > max };
-          },
+          resolve: (connection, { max }, ctx) => reads.planned.countCapped(ctx, { filter: connectionFilter(connection) }, max),
         }),
       }),
     },
   );
+}
+
+/**
+ * How a list reads its page and counts, for its connection's resolvers and for the page
+ * planner (src/pages), which reads the page's ids the same way and builds its records in SQL.
+ */
+function listReads(list: ListSpec) {
+  const where = (ctx: Context, args: ListArgs) => list.where(args.filter, { provider: ctx.db.provider, reader: ctx.db.reader });
+  const findMany = async (ctx: Context, args: ListArgs, query: object) =>
+    readerOf(ctx.db.reader, list).findMany({
+      ...query,
+      where: await where(ctx, args),
+      orderBy: orderByOf(list.orderColumns, args.orderBy as Parameters<typeof orderByOf>[1], list.defaultOrder),
+    });
+  const helpers = prismaConnectionHelpers(builder, list.model, { cursor: "id", ...pageSize });
+  const planned: PlannedList = {
+    field: `${list.name}s`,
+    model: list.model,
+    async page(ctx, args, select) {
+      const query = helpers.getQuery(args, ctx, () => ({ select }));
+      const rows = await findMany(ctx, args, query);
+      return helpers.resolve(rows as never[], args, ctx) as unknown as PageRows;
+    },
+    count: async (ctx, args) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args) }),
+    async countCapped(ctx, args, max) {
+      if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_COUNT_CAP) throw invalid("max", `must be between 1 and ${MAX_COUNT_CAP}, got ${String(max)}`);
+      const count = await readerOf(ctx.db.reader, list).count({ where: await where(ctx, args), take: max + 1 });
+      return { count: Math.min(count, max), more: count > max };
+    },
+  };
+  return { findMany, planned };
 }
 
 /** A list of records a unique key names (params by name, users by handle), and the lookup by that key. */

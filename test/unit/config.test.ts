@@ -40,6 +40,7 @@ describe("loadConfig", () => {
       allowedHosts: [],
       logLevel: "info",
       responseCacheTtlMs: 0,
+      plannedPages: true,
       redisUrl: undefined,
       maxSubscriptionsPerConnection: 100,
       maxSubscriptionsPerToken: 100,

@@ -1,0 +1,75 @@
+// Answers a planned query: each list's page of ids read as its connection reads it, then the
+// page's records built as JSON by one statement, then the connection's objects assembled in the
+// order the query asked for (docs/architecture.md, "Pages built in the database").
+import type { Context } from "../context.ts";
+import type { PageRows } from "./lists.ts";
+import type { ConnectionField, ListPlan, PlainField, RootPlan } from "./plan.ts";
+import { pageStatement, type RecordPlan } from "./sql.ts";
+
+/** The planner met something it does not answer alike (a record gone between its two reads): the resolvers answer. */
+export class PlanAbandoned extends Error {}
+
+export async function answerPlan(roots: RootPlan[], ctx: Context): Promise<Record<string, unknown>> {
+  const values = await Promise.all(roots.map((root) => (root.kind === "typename" ? root.typename : answerList(root, ctx))));
+  const data: Record<string, unknown> = {};
+  roots.forEach((root, index) => (data[root.key] = values[index]));
+  return data;
+}
+
+function plainObject(source: Record<string, unknown>, typename: string, fields: PlainField[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const { key, name } of fields) object[key] = name === "__typename" ? typename : source[name];
+  return object;
+}
+
+async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<unknown[]> {
+  if (ids.length === 0) return [];
+  const sqlite = ctx.db.provider === "sqlite";
+  const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(pageStatement(ctx.db.provider, plan), [sqlite ? JSON.stringify(ids) : ids]);
+  if (rows.length !== ids.length) throw new PlanAbandoned("a record of the page is gone");
+  return rows.map((row, index) => {
+    if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");
+    return typeof row.node === "string" ? JSON.parse(row.node) : row.node;
+  });
+}
+
+async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, unknown>> {
+  const needsPage = plan.fields.some((field) => field.kind === "edges" || field.kind === "pageInfo");
+  const page: PageRows | null = needsPage ? await plan.list.page(ctx, plan.args, { id: true }) : null;
+  const ids = page?.edges.map((edge) => edge.node.id) ?? [];
+  const counts = (field: ConnectionField) => {
+    if (field.kind === "totalCount") return plan.list.count(ctx, plan.args);
+    if (field.kind === "totalCountCapped") return plan.list.countCapped(ctx, plan.args, field.max);
+    return null;
+  };
+  const [nodes, ...values] = await Promise.all([plan.record && page ? records(ctx, plan.record, ids) : [], ...plan.fields.map(counts)]);
+  const connection: Record<string, unknown> = {};
+  plan.fields.forEach((field, index) => {
+    const value = values[index];
+    switch (field.kind) {
+      case "plain":
+        connection[field.key] = field.typename;
+        break;
+      case "totalCount":
+        connection[field.key] = value;
+        break;
+      case "totalCountCapped":
+        connection[field.key] = plainObject(value as Record<string, unknown>, field.typename, field.fields);
+        break;
+      case "pageInfo":
+        connection[field.key] = plainObject(page!.pageInfo, field.typename, field.fields);
+        break;
+      case "edges":
+        connection[field.key] = page!.edges.map((edge, row) => {
+          const answer: Record<string, unknown> = {};
+          for (const edgeField of field.fields) {
+            if (edgeField.kind === "node") answer[edgeField.key] = nodes[row];
+            else answer[edgeField.key] = edgeField.name === "__typename" ? field.typename : edge.cursor;
+          }
+          return answer;
+        });
+        break;
+    }
+  });
+  return connection;
+}

@@ -1,0 +1,34 @@
+// The root lists the page planner may answer: each list's connection (src/schema/registry-fields.ts)
+// registers how it reads a page and counts, so that the planner reads exactly what the resolver
+// would, with the same filter, order, cursor and page cap.
+import type { Context } from "../context.ts";
+
+/** A list's arguments as its connection receives them. */
+export interface ListArgs {
+  filter?: Record<string, unknown> | null;
+  orderBy?: unknown;
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+}
+
+export interface PlannedList {
+  /** the root field, e.g. `runs` */
+  field: string;
+  /** the record type its nodes have */
+  model: string;
+  /** the page as the connection reads it (filter, order, cursor, cap), selecting `select`; then its edges and page info */
+  page(ctx: Context, args: ListArgs, select: Record<string, boolean>): Promise<PageRows>;
+  /** totalCount of the list's filter */
+  count(ctx: Context, args: ListArgs): Promise<number>;
+  /** totalCountCapped of the list's filter */
+  countCapped(ctx: Context, args: ListArgs, max: unknown): Promise<{ count: number; more: boolean }>;
+}
+
+export interface PageRows {
+  edges: { cursor: string; node: { id: number } }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export const plannedLists = new Map<string, PlannedList>();

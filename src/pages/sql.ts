@@ -1,0 +1,125 @@
+// One statement that answers the records of a page as JSON, built by the database the way the
+// resolvers would answer them: each record an object of the selected fields under their
+// response names, in the order asked, relations nested (docs/architecture.md, "Pages built in
+// the database").
+import type { Provider } from "../db/database.ts";
+import type { ColumnType, FieldSource, Model } from "./catalogue.ts";
+
+/** A record's selection, planned: the model and its fields in response order. */
+export interface RecordPlan {
+  model: Model;
+  fields: FieldPlan[];
+}
+
+export type FieldPlan = { key: string } & (
+  | { kind: "typename"; typename: string }
+  | (Extract<FieldSource, { kind: "column" | "params" }> & { includeTrashed?: undefined })
+  | (Exclude<FieldSource, { kind: "column" | "params" }> & { record: RecordPlan; includeTrashed: boolean })
+);
+
+/** PostgreSQL builds an object from at most 100 arguments: 50 fields. */
+export const MAX_FIELDS_PER_RECORD = 50;
+
+const quote = (identifier: string) => `"${identifier}"`;
+
+/** A response name or type name as an SQL string literal (GraphQL names hold no quote). */
+function literal(name: string): string {
+  if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name)) throw new Error(`not a GraphQL name: ${name}`);
+  return `'${name}'`;
+}
+
+// The largest integer a JSON number carries exactly; the BigInt scalar writes larger ones as strings.
+const SAFE = "9007199254740991";
+
+interface Dialect {
+  column(expression: string, type: ColumnType): string;
+  object(pairs: string[]): string;
+  /** a nested object or list from a subquery, kept as JSON in the enclosing object */
+  nested(subquery: string): string;
+  list(element: string, order: string): string;
+  params(name: string, value: string, order: string): string;
+  /** the page's records in the order of the ids given as the statement's one parameter */
+  page(table: string, alias: string): { from: string; order: string };
+}
+
+const POSTGRES: Dialect = {
+  column(expression, type) {
+    if (type === "datetime") return `to_char(${expression}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    if (type === "bigint") return `CASE WHEN ${expression} BETWEEN -${SAFE} AND ${SAFE} THEN to_json(${expression}) ELSE to_json(${expression}::text) END`;
+    return expression;
+  },
+  object: (pairs) => `json_build_object(${pairs.join(", ")})`,
+  nested: (subquery) => `(${subquery})`,
+  list: (element, order) => `coalesce(json_agg(${element} ORDER BY ${order}), '[]'::json)`,
+  params: (name, value, order) => `coalesce(json_object_agg(${name}, ${value} ORDER BY ${order}), '{}'::json)`,
+  page: (table, alias) => ({ from: `unnest($1::int[]) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`, order: "page.n" }),
+};
+
+// SQLite keeps JSON as text: json() marks a subquery's text as JSON again, so that the
+// enclosing object embeds it instead of quoting it; booleans are stored as 0 and 1.
+const SQLITE: Dialect = {
+  column(expression, type) {
+    if (type === "datetime") return `strftime('%Y-%m-%dT%H:%M:%fZ', ${expression})`;
+    if (type === "boolean") return `CASE WHEN ${expression} IS NULL THEN NULL WHEN ${expression} THEN json('true') ELSE json('false') END`;
+    if (type === "bigint") return `CASE WHEN ${expression} BETWEEN -${SAFE} AND ${SAFE} THEN ${expression} ELSE CAST(${expression} AS TEXT) END`;
+    return expression;
+  },
+  object: (pairs) => `json_object(${pairs.join(", ")})`,
+  nested: (subquery) => `json((${subquery}))`,
+  list: (element, order) => `json_group_array(${element} ORDER BY ${order})`,
+  params: (name, value, order) => `json_group_object(${name}, json(${value}) ORDER BY ${order})`,
+  page: (table, alias) => ({ from: `json_each(?) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value`, order: "page.key" }),
+};
+
+/** Builds the statement of one page: `SELECT id, <record> AS node FROM <the ids given, in order>`. */
+export function pageStatement(provider: Provider, plan: RecordPlan): string {
+  const dialect = provider === "sqlite" ? SQLITE : POSTGRES;
+  let aliases = 0;
+  const next = () => `t${++aliases}`;
+
+  function record(plan: RecordPlan, alias: string): string {
+    return dialect.object(plan.fields.flatMap((field) => [literal(field.key), value(field, alias)]));
+  }
+
+  function value(field: FieldPlan, alias: string): string {
+    switch (field.kind) {
+      case "typename":
+        return literal(field.typename);
+      case "column":
+        return dialect.column(`${alias}.${quote(field.column)}`, field.type);
+      case "one": {
+        const inner = next();
+        return dialect.nested(`SELECT ${record(field.record, inner)} FROM ${quote(field.model)} ${inner} WHERE ${inner}.id = ${alias}.${quote(field.column)}`);
+      }
+      case "children": {
+        const inner = next();
+        const trash = field.trashable && !field.includeTrashed ? ` AND ${inner}."trashedAt" IS NULL` : "";
+        const list = dialect.list(record(field.record, inner), `${inner}.id`);
+        return dialect.nested(`SELECT ${list} FROM ${quote(field.model)} ${inner} WHERE ${inner}.${quote(field.column)} = ${alias}.id${trash}`);
+      }
+      case "links": {
+        const link = next();
+        const inner = next();
+        const trash = field.trashable && !field.includeTrashed ? ` AND ${inner}."trashedAt" IS NULL` : "";
+        const list = dialect.list(record(field.record, inner), `${link}.${quote(field.order)}`);
+        return dialect.nested(
+          `SELECT ${list} FROM ${quote(field.table)} ${link} JOIN ${quote(field.model)} ${inner} ON ${inner}.id = ${link}.${quote(field.target)} WHERE ${link}.${quote(field.owner)} = ${alias}.id${trash}`,
+        );
+      }
+      case "params": {
+        // As loaders/params.ts reads them: in name order, each value as its JSON text.
+        const link = next();
+        const values = next();
+        const params = next();
+        const object = dialect.params(`${params}.name`, provider === "sqlite" ? `CAST(${values}.value AS TEXT)` : `${values}.value`, `${params}.name`);
+        return dialect.nested(
+          `SELECT ${object} FROM ${quote(field.table)} ${link} JOIN "ParamValue" ${values} ON ${values}.id = ${link}."paramValueId" JOIN "Param" ${params} ON ${params}.id = ${values}."paramId" WHERE ${link}.${quote(field.owner)} = ${alias}.id`,
+        );
+      }
+    }
+  }
+
+  const root = next();
+  const { from, order } = dialect.page(quote(plan.model), root);
+  return `SELECT ${root}.id AS id, ${record(plan, root)} AS node FROM ${from} ORDER BY ${order}`;
+}

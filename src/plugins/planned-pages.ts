@@ -1,0 +1,39 @@
+// The page planner in the request: a query whose every field it covers (src/pages) is answered
+// by statements that build its records in the database, instead of by the resolvers field by
+// field; any other query, and any the planner gives up on, runs through the resolvers
+// (docs/architecture.md, "Pages built in the database").
+import { OperationTypeNode, type GraphQLSchema } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.ts";
+import { answerPlan } from "../pages/answer.ts";
+import { planQuery, type RootPlan } from "../pages/plan.ts";
+import { documentOf, operationOf } from "./operation.ts";
+
+export function usePlannedPages(): Plugin<Context> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const operation = operationOf(args);
+      const ctx = args.contextValue;
+      // Every record the planner builds is one any `read` caller sees: without read, the
+      // resolvers' per-record checks decide (src/schema/visibility.ts).
+      if (operation?.operation !== OperationTypeNode.QUERY || !ctx.user?.scopes.includes("read")) return;
+      let plan: RootPlan[] | null;
+      try {
+        plan = planQuery(args.schema as GraphQLSchema, documentOf(args), operation, args.variableValues as Record<string, unknown> | undefined);
+      } catch {
+        // a query the planner cannot read is the executor's to answer
+        return;
+      }
+      if (!plan) return;
+      // Any failure (arguments the connection refuses, a record gone between the page's two
+      // reads) is answered by the resolvers, with their errors.
+      setExecuteFn(async (executionArgs) => {
+        try {
+          return { data: await answerPlan(plan, ctx) };
+        } catch {
+          return executeFn(executionArgs);
+        }
+      });
+    },
+  };
+}
