@@ -34,15 +34,15 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<u
 }
 
 async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, unknown>> {
-  const needsPage = plan.fields.some((field) => field.kind === "edges" || field.kind === "pageInfo");
-  const page: PageRows | null = needsPage ? await plan.list.page(ctx, plan.args, { id: true }) : null;
-  const ids = page?.edges.map((edge) => edge.node.id) ?? [];
+  // Read even for a count alone, as the connection's resolver does: its arguments are checked there.
+  const page: PageRows = await plan.list.page(ctx, plan.args, { id: true });
+  const ids = page.edges.map((edge) => edge.node.id);
   const counts = (field: ConnectionField) => {
     if (field.kind === "totalCount") return plan.list.count(ctx, plan.args);
     if (field.kind === "totalCountCapped") return plan.list.countCapped(ctx, plan.args, field.max);
     return null;
   };
-  const [nodes, ...values] = await Promise.all([plan.record && page ? records(ctx, plan.record, ids) : [], ...plan.fields.map(counts)]);
+  const [nodes, ...values] = await Promise.all([plan.record ? records(ctx, plan.record, ids) : [], ...plan.fields.map(counts)]);
   const connection: Record<string, unknown> = {};
   plan.fields.forEach((field, index) => {
     const value = values[index];
@@ -57,10 +57,10 @@ async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, 
         connection[field.key] = plainObject(value as Record<string, unknown>, field.typename, field.fields);
         break;
       case "pageInfo":
-        connection[field.key] = plainObject(page!.pageInfo, field.typename, field.fields);
+        connection[field.key] = plainObject(page.pageInfo, field.typename, field.fields);
         break;
       case "edges":
-        connection[field.key] = page!.edges.map((edge, row) => {
+        connection[field.key] = page.edges.map((edge, row) => {
           const answer: Record<string, unknown> = {};
           for (const edgeField of field.fields) {
             if (edgeField.kind === "node") answer[edgeField.key] = nodes[row];

@@ -116,6 +116,18 @@ function namedTypeOf(type: GraphQLObjectType, field: string): string {
   return fieldType.name;
 }
 
+/**
+ * Whether a field asks no more than the read scope the planner requires of its caller. A field
+ * that asks more (admin, a scope function) is left to the resolvers, which check it.
+ */
+function readOnlyScopes(type: GraphQLObjectType, name: string): boolean {
+  const field = type.getFields()[name];
+  if (!field) return false;
+  const options = field.extensions?.pothosOptions as { authScopes?: unknown } | undefined;
+  const scopes = options?.authScopes;
+  return scopes === undefined || (typeof scopes === "object" && scopes !== null && Object.entries(scopes).every(([scope, wanted]) => scope === "read" && wanted === true));
+}
+
 function argumentsOf(walk: Walk, type: GraphQLObjectType, node: FieldNode): Record<string, unknown> {
   const definition = type.getFields()[node.name.value] ?? notPlanned();
   return getArgumentValues(definition, node, walk.variables);
@@ -132,6 +144,7 @@ function planRecord(walk: Walk, model: Model, selectionSets: readonly SelectionS
       continue;
     }
     const source = Object.hasOwn(catalogue, name) ? catalogue[name]! : notPlanned();
+    if (!readOnlyScopes(type, name)) notPlanned();
     if (source.kind === "column" || source.kind === "params") {
       fields.push({ key, ...source });
       continue;
@@ -230,6 +243,7 @@ export function planQuery(
         continue;
       }
       const list = plannedLists.get(name) ?? notPlanned();
+      if (!readOnlyScopes(query, name)) notPlanned();
       const model = list.model;
       if (!isModel(model)) notPlanned();
       roots.push({ kind: "list", ...planList(walk, key, { ...list, model }, query, nodes) });

@@ -2,10 +2,11 @@
 // by statements that build its records in the database, instead of by the resolvers field by
 // field; any other query, and any the planner gives up on, runs through the resolvers
 // (docs/architecture.md, "Pages built in the database").
-import { OperationTypeNode, type GraphQLSchema } from "graphql";
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
-import { answerPlan } from "../pages/answer.ts";
+import { DomainError } from "../domain/errors.ts";
+import { answerPlan, PlanAbandoned } from "../pages/answer.ts";
 import { planQuery, type RootPlan } from "../pages/plan.ts";
 import { documentOf, operationOf } from "./operation.ts";
 
@@ -30,7 +31,12 @@ export function usePlannedPages(): Plugin<Context> {
       setExecuteFn(async (executionArgs) => {
         try {
           return { data: await answerPlan(plan, ctx) };
-        } catch {
+        } catch (error) {
+          // A refusal is expected (the resolvers repeat it as an error); anything else is the
+          // planner's fault, and worth a line in the log.
+          if (!(error instanceof GraphQLError || error instanceof DomainError || error instanceof PlanAbandoned)) {
+            ctx.log.warn({ err: error }, "the page planner failed; the resolvers answer the query");
+          }
           return executeFn(executionArgs);
         }
       });

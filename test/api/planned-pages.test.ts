@@ -1,0 +1,254 @@
+// The page planner answers a list query with records built in the database; the answer must be
+// the resolvers' answer, byte for byte. Every query below runs twice on one database: through
+// the service (planner on) and through a second app on the same database with the planner off.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { GraphQLObjectType } from "graphql";
+import { createToken } from "../../src/auth/accounts.ts";
+import { CATALOGUE } from "../../src/pages/catalogue.ts";
+import { createApp } from "../../src/yoga.ts";
+import { contentHash, ok, registerArtifact, startTestService, trackRun, type TestService } from "../harness.ts";
+
+let svc: TestService;
+let resolvers: ReturnType<typeof createApp>;
+
+/** The answer's text from an app, as a client receives it. */
+async function answer(app: ReturnType<typeof createApp>, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await app.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+const planned = (statements: string[]) => statements.some((sql) => / AS node FROM /.test(sql));
+
+/** Both apps' answers, and whether the service's came from the planner. */
+async function both(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+  let ours: { status: number; text: string } | undefined;
+  const counted = await svc.countStatements(async () => (ours = await answer(svc.yoga, query, variables, headers)));
+  const theirs = await answer(resolvers, query, variables, headers);
+  return { ours: ours!, theirs, planned: planned(counted.statements), statements: counted.count };
+}
+
+async function expectSame(query: string, variables?: Record<string, unknown>) {
+  const { ours, theirs, planned } = await both(query, variables);
+  expect(JSON.parse(ours.text).errors).toBeUndefined();
+  expect(ours.text).toBe(theirs.text);
+  return planned;
+}
+
+const gqlOk = async (query: string, variables?: Record<string, unknown>) => ok(await svc.gql(query, variables));
+
+beforeAll(async () => {
+  svc = await startTestService();
+  resolvers = createApp({
+    db: svc.db,
+    localUser: { id: svc.user.id, uid: svc.user.uid, handle: svc.user.handle, scopes: ["read", "write", "admin"] },
+    defaultStorageId: svc.storage.id,
+    limits: svc.limits,
+    live: svc.live,
+    plannedPages: false,
+  });
+
+  // Records with every kind of value the planner writes: null and set columns, booleans,
+  // datetimes, 64-bit sizes beyond 2^53, params of each dtype, trashed inputs and outputs,
+  // collections with members, a report and an environment, steps of a parent run.
+  const reference = await registerArtifact(svc, "reference", { size: "1234567890123456789", nObservations: 42, type: "dataset", otype: "DataFrame" });
+  const trashedInput = await registerArtifact(svc, "old-input", { size: 7 });
+  const parent = await trackRun(svc, "pipeline", {
+    params: { alpha: 0.5, steps: 3, label: "first", debug: true, when: "2026-01-02", at: "2026-01-02T03:04:05.678Z", config: { b: 1, a: [1, 2] }, ids: [3, 1, 2] },
+    defineMissingParams: true,
+    inputArtifactUids: [reference, trashedInput],
+    reference: "nextflow-123",
+    referenceType: "nextflow",
+  });
+  const outputs: string[] = [];
+  for (let i = 0; i < 3; i++) outputs.push(await registerArtifact(svc, `out-${i}`, { runUid: parent, key: `results/out-${i}.parquet`, nObjects: i }));
+  await gqlOk(`mutation($u: String!) { deleteArtifact(uid: $u) { uid } }`, { u: trashedInput });
+  await gqlOk(`mutation($u: String!) { deleteArtifact(uid: $u) { uid } }`, { u: outputs[2] });
+  const report = await registerArtifact(svc, "report", { key: "report.html" });
+  const environment = await registerArtifact(svc, "env", { key: "env.txt" });
+  await gqlOk(`mutation($u: String!, $r: String!, $e: String!) { finishRun(input: { uid: $u, status: ERRORED, report: $r, environment: $e }) { uid } }`, {
+    u: parent,
+    r: report,
+    e: environment,
+  });
+  const collection = await gqlOk(`mutation($a: [String!]!, $r: String!, $m: String!) { createCollection(input: { key: "cohort", artifactUids: $a, runUid: $r, metaArtifactUid: $m }) { uid } }`, {
+    a: [outputs[1], outputs[0]],
+    r: parent,
+    m: report,
+  });
+  await gqlOk(`mutation($a: String!) { addParamValues(input: { artifactUid: $a, values: { score: 0.9, tag: "x" }, defineMissing: true }) { artifactUid } }`, { a: outputs[0] });
+  for (let i = 0; i < 12; i++) {
+    await trackRun(svc, `step-${i % 3}`, {
+      params: { alpha: i / 10, steps: i, label: `l${i}` },
+      initiatedByRunUid: parent,
+      inputArtifactUids: [outputs[i % 2]],
+      inputCollectionUids: i === 0 ? [collection.createCollection.uid] : [],
+    });
+  }
+  await trackRun(svc, "pipeline", { transform: { name: "pipeline", version: "2" } });
+  await gqlOk(`mutation($u: String!) { deleteRun(uid: $u) { uid } }`, { u: await trackRun(svc, "discarded") });
+});
+afterAll(async () => svc?.stop());
+
+const RUN = `id uid status startedAt finishedAt isConsecutive reference referenceType createdAt trashedAt params
+  transform { id uid name key description type sourceCode hash reference referenceType version isLatest createdAt updatedAt trashedAt createdBy { id uid handle name createdAt updatedAt } }
+  createdBy { handle }
+  report { uid key storage { uid root type region description createdAt createdBy { handle } } }
+  environment { uid key }
+  initiatedBy { uid transform { name } }`;
+
+const ARTIFACT = `id uid key description suffix type otype size hash hashType nObjects nObservations version isLatest createdAt updatedAt trashedAt params
+  run { uid status } storage { root } createdBy { handle }`;
+
+const COLLECTION = `id uid key name description hash reference referenceType version isLatest createdAt updatedAt trashedAt
+  metaArtifact { uid } run { uid } artifacts { uid key } createdBy { handle }`;
+
+describe("answers built in the database", () => {
+  it("knows only fields the schema has, each answered from a column or relation of its type", async () => {
+    const { schema } = await import("../../src/schema/index.ts");
+    for (const [model, fields] of Object.entries(CATALOGUE)) {
+      const type = schema.getType(model) as GraphQLObjectType;
+      for (const name of Object.keys(fields)) expect(type.getFields()[name], `${model}.${name}`).toBeDefined();
+    }
+  });
+
+  it("answers a dashboard page as the resolvers do, in two statements", async () => {
+    const query = `{ runs(first: 20) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node { ${RUN}
+        inputArtifacts { ${ARTIFACT} } outputArtifacts { ${ARTIFACT} }
+        allInputs: inputArtifacts(includeTrashed: true) { uid trashedAt } allOutputs: outputArtifacts(includeTrashed: true) { uid }
+        inputCollections { ${COLLECTION} } outputCollections { ${COLLECTION} } } } } }`;
+    const { ours, theirs, planned, statements } = await both(query);
+    expect(JSON.parse(ours.text).errors).toBeUndefined();
+    expect(ours.text).toBe(theirs.text);
+    expect(planned).toBe(true);
+    // the page's ids, its records, the count
+    expect(statements).toBe(3);
+    const runs = JSON.parse(ours.text).data.runs.edges.map((edge: { node: unknown }) => edge.node);
+    const first = runs.find((run: { transform: { name: string }; status: string }) => run.status === "ERRORED");
+    expect(first.params).toEqual({ alpha: 0.5, at: "2026-01-02T03:04:05.678Z", config: { b: 1, a: [1, 2] }, debug: true, ids: [3, 1, 2], label: "first", steps: 3, when: "2026-01-02" });
+    expect(first.inputArtifacts.map((a: { size: unknown }) => a.size)).toEqual(["1234567890123456789"]);
+    expect(first.allInputs).toHaveLength(2);
+    expect(first.outputArtifacts).toHaveLength(2);
+    expect(first.allOutputs).toHaveLength(3);
+    expect(first.outputCollections[0].artifacts).toHaveLength(2);
+  });
+
+  it("answers the artifact, transform, collection and user lists as the resolvers do", async () => {
+    expect(await expectSame(`{ artifacts(first: 50, filter: { visibility: ALL }) { edges { node { ${ARTIFACT} } } } }`)).toBe(true);
+    expect(await expectSame(`{ transforms(orderBy: { field: NAME, direction: ASC }) { edges { node { id uid name version isLatest type createdBy { handle } } } } }`)).toBe(true);
+    expect(await expectSame(`{ collections { totalCount edges { node { ${COLLECTION} } } } }`)).toBe(true);
+    expect(await expectSame(`{ users { edges { node { id uid handle name createdAt updatedAt } } } }`)).toBe(true);
+  });
+
+  it("follows the pages, orders and filters of the lists", async () => {
+    const page = `query($first: Int, $last: Int, $after: String, $before: String, $filter: RunFilter, $orderBy: RunOrderBy) {
+      runs(first: $first, last: $last, after: $after, before: $before, filter: $filter, orderBy: $orderBy) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { uid startedAt status params } } } }`;
+    const first = JSON.parse((await both(page, { first: 4 })).ours.text).data.runs;
+    const cases: Record<string, unknown>[] = [
+      { first: 4 },
+      { first: 4, after: first.pageInfo.endCursor },
+      { last: 3 },
+      { last: 2, before: first.pageInfo.endCursor },
+      { first: 2, last: 2 },
+      { first: 5, orderBy: { field: "STARTED_AT", direction: "ASC" } },
+      { filter: { status: ["ERRORED"] } },
+      { filter: { params: [{ name: "alpha", gte: 0.5 }] }, orderBy: { field: "ID", direction: "ASC" } },
+      { filter: { transformName: { startsWith: "step" } }, first: 3 },
+      { filter: { visibility: "TRASH" } },
+      { filter: { createdBy: "nobody" } },
+    ];
+    for (const variables of cases) {
+      const { ours, theirs, planned } = await both(page, variables);
+      expect(ours.text, JSON.stringify(variables)).toBe(theirs.text);
+      const { data, errors } = JSON.parse(ours.text);
+      expect(errors).toBeUndefined();
+      // an empty page has no records to build: its one statement is the page's
+      expect(planned, JSON.stringify(variables)).toBe(data.runs.edges.length > 0);
+    }
+  });
+
+  it("reads fragments, aliases, repeated fields, @skip and @include and __typename as the executor does", async () => {
+    const query = `query($withParams: Boolean!, $skipKey: Boolean!) {
+      __typename
+      latest: runs(first: 3) { __typename edges { __typename node { ...RunBits ... on Run { uid transform { name } } transform { uid } params @include(if: $withParams) } } }
+      files: artifacts(first: 2) { pageInfo { __typename hasNextPage } capped: totalCountCapped(max: 2) { __typename count more } exact: totalCount edges { node { __typename key @skip(if: $skipKey) k: key } } }
+    }
+    fragment RunBits on Run { id __typename status created: createdAt }`;
+    for (const variables of [
+      { withParams: true, skipKey: false },
+      { withParams: false, skipKey: true },
+    ]) {
+      expect(await expectSame(query, variables)).toBe(true);
+    }
+  });
+
+  it("leaves to the resolvers what it does not cover, with the same answer", async () => {
+    const queries = [
+      `{ runs(first: 3) { edges { node { uid paramValues { value } } } } }`,
+      `{ runs(first: 3) { edges { node { uid transform { versions { uid } } } } } }`,
+      `{ run(uid: "x") { uid } }`,
+      `{ runs(first: 2) { edges { node { uid } } } a: runs(first: 2) { edges { node { status } } } me { handle } }`,
+    ];
+    for (const query of queries) {
+      const { ours, theirs, planned } = await both(query);
+      expect(ours.text).toBe(theirs.text);
+      expect(planned, query).toBe(false);
+    }
+  });
+
+  it("refuses what the resolvers refuse, with their errors", async () => {
+    for (const [query, variables] of [
+      [`{ runs(first: 100000) { edges { node { uid } } } }`, undefined],
+      [`{ runs(first: 2, before: "R1BDOk46MQ==") { edges { node { uid } } } }`, undefined],
+      [`{ runs(first: -1) { edges { node { uid } } } }`, undefined],
+      [`{ runs { totalCountCapped(max: 0) { count } } }`, undefined],
+      [`query($f: RunFilter) { runs(filter: $f) { edges { node { uid } } } }`, { f: { params: [{ name: "alpha", gte: "high" }] } }],
+      [`{ runs(orderBy: { field: NOPE }) { edges { node { uid } } } }`, undefined],
+    ] as const) {
+      const { ours, theirs } = await both(query, variables);
+      expect(JSON.parse(ours.text).errors?.length, query).toBeGreaterThan(0);
+      expect(ours, query).toEqual(theirs);
+    }
+  });
+
+  it("issues the same number of statements for a page of 3 as for 13", async () => {
+    const page = `query($n: Int!) { runs(first: $n) { edges { node { ${RUN} inputArtifacts { uid } outputArtifacts { uid } inputCollections { uid } } } } }`;
+    const small = await both(page, { n: 3 });
+    const large = await both(page, { n: 13 });
+    expect(small.planned && large.planned).toBe(true);
+    expect(JSON.parse(large.ours.text).data.runs.edges).toHaveLength(13);
+    expect(large.statements).toBe(small.statements);
+  });
+
+  it("plans only for callers with read: a write-only token is refused as before", async () => {
+    const writer = (await createToken(svc.db, { userHandle: svc.user.handle, scopes: ["write"] })).secret;
+    const reader = (await createToken(svc.db, { userHandle: svc.user.handle, scopes: ["read"] })).secret;
+    const tokenApp = (await import("../../src/yoga.ts")).createApp({
+      db: svc.db,
+      auth: "token",
+      localUser: { id: svc.user.id, uid: svc.user.uid, handle: svc.user.handle, scopes: ["read", "write", "admin"] },
+      defaultStorageId: svc.storage.id,
+      limits: svc.limits,
+      live: svc.live,
+    });
+    const query = `{ runs(first: 2) { edges { node { uid } } } }`;
+    const refused = await svc.countStatements(() => answer(tokenApp, query, undefined, { authorization: `Bearer ${writer}` }));
+    const denied = await answer(tokenApp, query, undefined, { authorization: `Bearer ${writer}` });
+    expect(JSON.parse(denied.text).errors[0].extensions.code).toBe("FORBIDDEN");
+    expect(planned(refused.statements)).toBe(false);
+    const allowed = await svc.countStatements(() => answer(tokenApp, query, undefined, { authorization: `Bearer ${reader}` }));
+    expect(planned(allowed.statements)).toBe(true);
+  });
+
+  it("answers content hashes and keys exactly as stored", async () => {
+    // a key with quotes, backslashes and non-ASCII text travels through the database's JSON
+    const key = `odd "key" with 'quotes', ünïcode ✓ and emoji 🧬.txt`;
+    await registerArtifact(svc, "odd", { key, hash: contentHash("odd-key") });
+    expect(await expectSame(`{ artifacts(first: 100, filter: { visibility: ALL }) { edges { node { key hash suffix } } } }`)).toBe(true);
+  });
+});
