@@ -141,8 +141,18 @@ async function genericPlanSeqScans(location: string, sql: string, params: unknow
   }
 }
 
-/** GraphQL over HTTP on loopback, keep-alive, the way a client would call it. */
+/** Another app on a service's database (the local user, its limits), with other options. */
+function appOn(service: Service, options: { plannedPages?: boolean; responseCacheTtlMs?: number }) {
+  return createApp({
+    db: service.db,
+    localUser: { id: service.user.id, uid: service.user.uid, handle: service.user.handle, scopes: ["read", "write", "admin"] },
+    defaultStorageId: service.storage.id,
+    limits: service.limits,
+    ...options,
+  });
+}
 
+/** GraphQL over HTTP on loopback, keep-alive, the way a client would call it. */
 async function listen(
   handler: (request: http.IncomingMessage, response: http.ServerResponse) => unknown,
 ): Promise<{ url: string; close: () => Promise<void> }> {
@@ -497,21 +507,32 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     }
   }
   const pgGql = postgraphileServer ? graphqlClient(postgraphileServer.url) : null;
+  // The same service with the page planner off: the page resolved field by field, as before
+  // the planner (docs/architecture.md, "Pages built in the database"); its answer must be ours.
+  const resolversServer = await listen(appOn(service, { plannedPages: false }));
+  const resolversGql = graphqlClient(resolversServer.url);
+  if (JSON.stringify(await resolversGql(DASHBOARD)) !== JSON.stringify(await gql(DASHBOARD)))
+    throw new Error("the planned page differs from the resolvers' page");
   const latencies = await timeInTurns(iterations, [
     () => gql(DASHBOARD),
     () => driver.query(dashboardSql(provider), []),
+    () => resolversGql(DASHBOARD),
     ...(pgGql ? [() => pgGql(DASHBOARD_POSTGRAPHILE)] : []),
   ]);
   // counted before the load rounds, whose last requests may still be in flight afterwards
   const dashboardStatements = await counted(() => gql(DASHBOARD));
+  const resolverStatements = await counted(() => resolversGql(DASHBOARD));
   const postgraphileStatements = pgGql ? (await countPgQueries(() => pgGql(DASHBOARD_POSTGRAPHILE))).count : 0;
   const rounds = Number(flag(args, "rounds") ?? 2);
   const ours: Awaited<ReturnType<typeof throughput>>[] = [];
+  const resolvers: Awaited<ReturnType<typeof throughput>>[] = [];
   const theirs: Awaited<ReturnType<typeof throughput>>[] = [];
   for (let round = 0; round < rounds; round++) {
     ours.push(await throughput(server.url, DASHBOARD, connections, duration));
+    resolvers.push(await throughput(resolversServer.url, DASHBOARD, connections, duration));
     if (postgraphileServer) theirs.push(await throughput(postgraphileServer.url, DASHBOARD_POSTGRAPHILE, connections, duration));
   }
+  await resolversServer.close();
   const sqlThroughput = await floorThroughput(provider, location, dashboardSql(provider), connections, duration);
   const mean = (runs: Awaited<ReturnType<typeof throughput>>[]) => ({
     requestsPerSecond: round(runs.reduce((sum, r) => sum + r.requestsPerSecond, 0) / runs.length, 1),
@@ -519,14 +540,7 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
   });
   // The same page with the response cache on (every request after the first is a hit): reported
   // apart, never compared with the peer, whose figure is uncached.
-  const cachedApp = createApp({
-    db: service.db,
-    localUser: { id: service.user.id, uid: service.user.uid, handle: service.user.handle, scopes: ["read", "write", "admin"] },
-    defaultStorageId: service.storage.id,
-    limits: service.limits,
-    responseCacheTtlMs: 60_000,
-  });
-  const cachedServer = await listen(cachedApp);
+  const cachedServer = await listen(appOn(service, { responseCacheTtlMs: 60_000 }));
   const cachedThroughput = await throughput(cachedServer.url, DASHBOARD, connections, duration);
   await cachedServer.close();
   const dashboard = {
@@ -536,7 +550,8 @@ async function benchProvider(provider: Provider, args: string[], log: (line: str
     sql: latencies[1],
     sqlThroughput,
     throughput: mean(ours),
-    postgraphile: postgraphileServer ? { latency: latencies[2], statements: postgraphileStatements, throughput: mean(theirs) } : null,
+    resolvers: { latency: latencies[2], statements: resolverStatements, throughput: mean(resolvers) },
+    postgraphile: postgraphileServer ? { latency: latencies[3], statements: postgraphileStatements, throughput: mean(theirs) } : null,
   };
   log(
     `${provider}: dashboard p50 ${dashboard.graphql.p50} ms, ${dashboard.throughput.requestsPerSecond} req/s at ${connections} connections, ${dashboard.statements} statements; raw SQL p50 ${dashboard.sql.p50} ms`,
@@ -725,6 +740,11 @@ function table(results: ProviderResult[], connections: number): string {
     lines.push(
       `| ${r.provider} | lineage-registry (GraphQL over HTTP) | ${d.graphql.p50} | ${d.graphql.p95} | ${d.throughput.requestsPerSecond} | ${d.statements} |`,
     );
+    if (d.resolvers) {
+      lines.push(
+        `| ${r.provider} | lineage-registry with the page planner off (\`--no-planned-pages\`: resolvers field by field) | ${d.resolvers.latency.p50} | ${d.resolvers.latency.p95} | ${d.resolvers.throughput.requestsPerSecond} | ${d.resolvers.statements} |`,
+      );
+    }
     if (d.cached) {
       lines.push(
         `| ${r.provider} | lineage-registry with the response cache on (repeated page, hits) | – | – | ${d.cached.throughput.requestsPerSecond} | 0 |`,
@@ -860,7 +880,7 @@ The last table is the database a new user has: a few hundred runs just written a
 
 The walk runs on a read-only connection (SQLite) or a small read-only pool (PostgreSQL) of its own that keeps its prepared statements (\`Database.queryRows\`): Prisma's better-sqlite3 adapter prepares every statement anew (about 1 ms per lineage request, as much as the walk itself on small graphs), and PostgreSQL plans an unnamed statement anew each time (3–5 ms for the lineage statement, more than it takes to run on small graphs). Above the SQL, a request's time goes to the server stack and to turning the node rows into the graph, executing and serialising it, on the one core of the Node process.
 
-The dashboard page: ${results.map((r) => `${r.dashboard.statements} statements on ${r.provider}`).join(", ")}. PostgreSQL joins the page's transform, inputs and outputs into the page's own statement (Prisma's join strategy: LATERAL joins, the JSON built by the database), with the params of all runs in one more; SQLite sends one statement per relation level. Its throughput is compared with PostGraphile 4 (one statement per page) and with the SQL floor: one hand-written statement returning the same page, run by ${"`--connections`"} clients on connections of their own for the same time (SQLite's take turns on one connection). Both servers run in this process, started with the service's Node settings (\`npm start\`: \`--max-semi-space-size=32\`, \`NODE_ENV=production\`). Where the page's time goes and what was cut: docs/architecture.md, "Dashboard pages".
+The dashboard page: ${results.map((r) => `${r.dashboard.statements} statements on ${r.provider}`).join(", ")}. The page planner answers it (docs/architecture.md, "Pages built in the database"): one statement reads the page's run ids as the connection's resolver would (filter, order, cursor, page cap), one more builds the 100 runs with their transform, params, inputs and outputs as JSON in the database, in the shape and order the query asked for. With the planner off (${"`--no-planned-pages`"}) the same page goes through the resolvers field by field: ${results.map((r) => `${r.dashboard.resolvers?.statements ?? "–"} statements on ${r.provider}`).join(", ")} (on PostgreSQL Prisma's join strategy puts the relations into the page's statement, with the params in one more; SQLite sends one statement per relation level); the bench checks that both answers are the same text. Its throughput is compared with PostGraphile 4 (one statement per page) and with the SQL floor: one hand-written statement returning the same page, run by ${"`--connections`"} clients on connections of their own for the same time (SQLite's take turns on one connection). The servers run in this process, started with the service's Node settings (\`npm start\`: \`--max-semi-space-size=32\`, \`NODE_ENV=production\`), and take turns in alternating rounds. Where the page's time goes and what was cut: docs/architecture.md, "Dashboard pages".
 
 Sizes and runs are adjustable: \`--small\` (10,000 runs), \`--runs=N --artifacts=N --transforms=N --max-depth=N --seed=N\`, \`--db=sqlite|postgres\`, \`--iterations=N\`, \`--duration=S\`, \`--connections=N\`; \`--fresh-only\` runs only the fresh-database comparison, \`--skip-fresh\` leaves it out, \`--fresh-runs=N\` sizes it (300); ${duration}.
 

@@ -10,7 +10,7 @@ import { pageStatement, type RecordPlan } from "./sql.ts";
 export class PlanAbandoned extends Error {}
 
 export async function answerPlan(roots: RootPlan[], ctx: Context): Promise<Record<string, unknown>> {
-  const values = await Promise.all(roots.map((root) => (root.kind === "typename" ? root.typename : answerList(root, ctx))));
+  const values = await Promise.all(roots.map(async (root) => (root.kind === "typename" ? root.typename : answerList(root, ctx))));
   const data: Record<string, unknown> = {};
   roots.forEach((root, index) => (data[root.key] = values[index]));
   return data;
@@ -27,9 +27,9 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<u
   const sqlite = ctx.db.provider === "sqlite";
   const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(pageStatement(ctx.db.provider, plan), [sqlite ? JSON.stringify(ids) : ids]);
   if (rows.length !== ids.length) throw new PlanAbandoned("a record of the page is gone");
-  return rows.map((row, index) => {
+  return rows.map((row, index): unknown => {
     if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");
-    return typeof row.node === "string" ? JSON.parse(row.node) : row.node;
+    return typeof row.node === "string" ? (JSON.parse(row.node) as unknown) : row.node;
   });
 }
 

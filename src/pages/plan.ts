@@ -125,7 +125,10 @@ function readOnlyScopes(type: GraphQLObjectType, name: string): boolean {
   if (!field) return false;
   const options = field.extensions?.pothosOptions as { authScopes?: unknown } | undefined;
   const scopes = options?.authScopes;
-  return scopes === undefined || (typeof scopes === "object" && scopes !== null && Object.entries(scopes).every(([scope, wanted]) => scope === "read" && wanted === true));
+  return (
+    scopes === undefined ||
+    (typeof scopes === "object" && scopes !== null && Object.entries(scopes).every(([scope, wanted]) => scope === "read" && wanted === true))
+  );
 }
 
 function argumentsOf(walk: Walk, type: GraphQLObjectType, node: FieldNode): Record<string, unknown> {
@@ -138,18 +141,18 @@ function planRecord(walk: Walk, model: Model, selectionSets: readonly SelectionS
   const catalogue = CATALOGUE[model];
   const fields: FieldPlan[] = [];
   for (const [key, nodes] of collectFields(walk, type, selectionSets)) {
-    const name = nodes[0]!.name.value;
+    const name = nodes[0].name.value;
     if (name === "__typename") {
       fields.push({ key, kind: "typename", typename: model });
       continue;
     }
-    const source = Object.hasOwn(catalogue, name) ? catalogue[name]! : notPlanned();
+    const source = Object.hasOwn(catalogue, name) ? catalogue[name] : notPlanned();
     if (!readOnlyScopes(type, name)) notPlanned();
     if (source.kind === "column" || source.kind === "params") {
       fields.push({ key, ...source });
       continue;
     }
-    const args = argumentsOf(walk, type, nodes[0]!);
+    const args = argumentsOf(walk, type, nodes[0]);
     if (Object.keys(args).some((arg) => arg !== "includeTrashed")) notPlanned();
     const record = planRecord(walk, source.model, subSelections(nodes));
     fields.push({ key, ...source, record, includeTrashed: args.includeTrashed === true });
@@ -161,7 +164,7 @@ function planRecord(walk: Walk, model: Model, selectionSets: readonly SelectionS
 function plainFields(walk: Walk, typeName: string, nodes: FieldNode[], allowed: readonly string[]): PlainField[] {
   const type = objectType(walk, typeName);
   return [...collectFields(walk, type, subSelections(nodes))].map(([key, group]) => {
-    const name = group[0]!.name.value;
+    const name = group[0].name.value;
     if (name !== "__typename" && !allowed.includes(name)) notPlanned();
     return { key, name };
   });
@@ -171,12 +174,12 @@ const PAGE_INFO = ["hasNextPage", "hasPreviousPage", "startCursor", "endCursor"]
 const CAPPED_COUNT = ["count", "more"] as const;
 
 function planList(walk: Walk, key: string, list: PlannedList & { model: Model }, query: GraphQLObjectType, nodes: FieldNode[]): ListPlan {
-  const args = argumentsOf(walk, query, nodes[0]!);
+  const args = argumentsOf(walk, query, nodes[0]);
   const connection = objectType(walk, namedTypeOf(query, list.field));
   let record: RecordPlan | null = null;
   const fields: ConnectionField[] = [];
   for (const [fieldKey, group] of collectFields(walk, connection, subSelections(nodes))) {
-    const name = group[0]!.name.value;
+    const name = group[0].name.value;
     if (name === "__typename") {
       fields.push({ key: fieldKey, kind: "plain", name, typename: connection.name });
     } else if (name === "totalCount") {
@@ -186,13 +189,13 @@ function planList(walk: Walk, key: string, list: PlannedList & { model: Model },
       fields.push({ key: fieldKey, kind: "pageInfo", typename, fields: plainFields(walk, typename, group, PAGE_INFO) });
     } else if (name === "totalCountCapped") {
       const typename = namedTypeOf(connection, name);
-      const { max } = argumentsOf(walk, connection, group[0]!);
+      const { max } = argumentsOf(walk, connection, group[0]);
       fields.push({ key: fieldKey, kind: "totalCountCapped", max, typename, fields: plainFields(walk, typename, group, CAPPED_COUNT) });
     } else if (name === "edges") {
       const edgeType = objectType(walk, namedTypeOf(connection, name));
       const edge: EdgeField[] = [];
       for (const [edgeKey, edgeGroup] of collectFields(walk, edgeType, subSelections(group))) {
-        const edgeName = edgeGroup[0]!.name.value;
+        const edgeName = edgeGroup[0].name.value;
         if (edgeName === "node") {
           // one selection of the records per list: a second one would need a statement of its own
           if (record) notPlanned();
@@ -237,7 +240,7 @@ export function planQuery(
   try {
     const roots: RootPlan[] = [];
     for (const [key, nodes] of collectFields(walk, query, [operation.selectionSet])) {
-      const name = nodes[0]!.name.value;
+      const name = nodes[0].name.value;
       if (name === "__typename") {
         roots.push({ key, kind: "typename", typename: query.name });
         continue;

@@ -2,7 +2,7 @@
 // by statements that build its records in the database, instead of by the resolvers field by
 // field; any other query, and any the planner gives up on, runs through the resolvers
 // (docs/architecture.md, "Pages built in the database").
-import { GraphQLError, OperationTypeNode, type GraphQLSchema } from "graphql";
+import { GraphQLError, OperationTypeNode, type ExecutionResult, type GraphQLSchema } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
 import { DomainError } from "../domain/errors.ts";
@@ -37,7 +37,7 @@ export function usePlannedPages(): Plugin<Context> {
           if (!(error instanceof GraphQLError || error instanceof DomainError || error instanceof PlanAbandoned)) {
             ctx.log.warn({ err: error }, "the page planner failed; the resolvers answer the query");
           }
-          return executeFn(executionArgs);
+          return (await executeFn(executionArgs)) as ExecutionResult;
         }
       });
     },

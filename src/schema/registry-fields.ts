@@ -10,7 +10,7 @@ import { invalid } from "../domain/errors.ts";
 import { lookupWhere } from "../domain/lookups.ts";
 import { orderByOf, type FilterScope } from "../domain/filters.ts";
 import type { AnyRegistry } from "../domain/registries.ts";
-import { plannedLists, type ListArgs, type PageRows, type PlannedList } from "../pages/lists.ts";
+import { plannedLists, type ListArgs, type PlannedList } from "../pages/lists.ts";
 import { writeAnnounced, writeContext, type WriteContext } from "../domain/write-context.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { readerOf, withArticle, type Delegate, type InputFieldBuilder, type Model, type Shape, type Types } from "./records.ts";
@@ -169,11 +169,12 @@ function listReads(list: ListSpec) {
     async page(ctx, args, select) {
       const query = helpers.getQuery(args, ctx, () => ({ select }));
       const rows = await findMany(ctx, args, query);
-      return helpers.resolve(rows as never[], args, ctx) as unknown as PageRows;
+      return helpers.resolve(rows, args, ctx);
     },
     count: async (ctx, args) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args) }),
     async countCapped(ctx, args, max) {
-      if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_COUNT_CAP) throw invalid("max", `must be between 1 and ${MAX_COUNT_CAP}, got ${String(max)}`);
+      if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_COUNT_CAP)
+        throw invalid("max", `must be between 1 and ${MAX_COUNT_CAP}, got ${String(max)}`);
       const count = await readerOf(ctx.db.reader, list).count({ where: await where(ctx, args), take: max + 1 });
       return { count: Math.min(count, max), more: count > max };
     },

@@ -57,7 +57,16 @@ beforeAll(async () => {
   const reference = await registerArtifact(svc, "reference", { size: "1234567890123456789", nObservations: 42, type: "dataset", otype: "DataFrame" });
   const trashedInput = await registerArtifact(svc, "old-input", { size: 7 });
   const parent = await trackRun(svc, "pipeline", {
-    params: { alpha: 0.5, steps: 3, label: "first", debug: true, when: "2026-01-02", at: "2026-01-02T03:04:05.678Z", config: { b: 1, a: [1, 2] }, ids: [3, 1, 2] },
+    params: {
+      alpha: 0.5,
+      steps: 3,
+      label: "first",
+      debug: true,
+      when: "2026-01-02",
+      at: "2026-01-02T03:04:05.678Z",
+      config: { b: 1, a: [1, 2] },
+      ids: [3, 1, 2],
+    },
     defineMissingParams: true,
     inputArtifactUids: [reference, trashedInput],
     reference: "nextflow-123",
@@ -74,12 +83,17 @@ beforeAll(async () => {
     r: report,
     e: environment,
   });
-  const collection = await gqlOk(`mutation($a: [String!]!, $r: String!, $m: String!) { createCollection(input: { key: "cohort", artifactUids: $a, runUid: $r, metaArtifactUid: $m }) { uid } }`, {
-    a: [outputs[1], outputs[0]],
-    r: parent,
-    m: report,
+  const collection = await gqlOk(
+    `mutation($a: [String!]!, $r: String!, $m: String!) { createCollection(input: { key: "cohort", artifactUids: $a, runUid: $r, metaArtifactUid: $m }) { uid } }`,
+    {
+      a: [outputs[1], outputs[0]],
+      r: parent,
+      m: report,
+    },
+  );
+  await gqlOk(`mutation($a: String!) { addParamValues(input: { artifactUid: $a, values: { score: 0.9, tag: "x" }, defineMissing: true }) { artifactUid } }`, {
+    a: outputs[0],
   });
-  await gqlOk(`mutation($a: String!) { addParamValues(input: { artifactUid: $a, values: { score: 0.9, tag: "x" }, defineMissing: true }) { artifactUid } }`, { a: outputs[0] });
   for (let i = 0; i < 12; i++) {
     await trackRun(svc, `step-${i % 3}`, {
       params: { alpha: i / 10, steps: i, label: `l${i}` },
@@ -129,7 +143,16 @@ describe("answers built in the database", () => {
     expect(statements).toBe(3);
     const runs = JSON.parse(ours.text).data.runs.edges.map((edge: { node: unknown }) => edge.node);
     const first = runs.find((run: { transform: { name: string }; status: string }) => run.status === "ERRORED");
-    expect(first.params).toEqual({ alpha: 0.5, at: "2026-01-02T03:04:05.678Z", config: { b: 1, a: [1, 2] }, debug: true, ids: [3, 1, 2], label: "first", steps: 3, when: "2026-01-02" });
+    expect(first.params).toEqual({
+      alpha: 0.5,
+      at: "2026-01-02T03:04:05.678Z",
+      config: { b: 1, a: [1, 2] },
+      debug: true,
+      ids: [3, 1, 2],
+      label: "first",
+      steps: 3,
+      when: "2026-01-02",
+    });
     expect(first.inputArtifacts.map((a: { size: unknown }) => a.size)).toEqual(["1234567890123456789"]);
     expect(first.allInputs).toHaveLength(2);
     expect(first.outputArtifacts).toHaveLength(2);
@@ -139,7 +162,11 @@ describe("answers built in the database", () => {
 
   it("answers the artifact, transform, collection and user lists as the resolvers do", async () => {
     expect(await expectSame(`{ artifacts(first: 50, filter: { visibility: ALL }) { edges { node { ${ARTIFACT} } } } }`)).toBe(true);
-    expect(await expectSame(`{ transforms(orderBy: { field: NAME, direction: ASC }) { edges { node { id uid name version isLatest type createdBy { handle } } } } }`)).toBe(true);
+    expect(
+      await expectSame(
+        `{ transforms(orderBy: { field: NAME, direction: ASC }) { edges { node { id uid name version isLatest type createdBy { handle } } } } }`,
+      ),
+    ).toBe(true);
     expect(await expectSame(`{ collections { totalCount edges { node { ${COLLECTION} } } } }`)).toBe(true);
     expect(await expectSame(`{ users { edges { node { id uid handle name createdAt updatedAt } } } }`)).toBe(true);
   });
