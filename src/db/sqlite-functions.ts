@@ -32,6 +32,9 @@ export function withSqlFunctions(factory: PrismaBetterSqlite3, onStatements?: (r
   return factory;
 }
 
+/** The SQL function that writes a number as JSON.stringify does (registerSqlFunctions). */
+export const JSON_NUMBER = "lr_json_number";
+
 /**
  * Replaces SQLite's LIKE with PostgreSQL's ILIKE semantics: backslash escapes the next
  * character (SQLite has no escape character without an ESCAPE clause, and Prisma writes none),
@@ -57,6 +60,11 @@ export function registerSqlFunctions(connection: BetterSqlite3.Database): Better
   };
   connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue) => like(pattern, text));
   connection.function("like", { deterministic: true }, (pattern: SqlValue, text: SqlValue, escape: SqlValue) => like(pattern, text, escape));
+  // A number as JSON.stringify writes it, for JSON built in SQL (src/pages/sql.ts): SQLite
+  // writes a real its own way (0.33333333333333332, 1.0e-07) and an integer with every digit.
+  connection.function(JSON_NUMBER, { deterministic: true }, (value: SqlValue) =>
+    typeof value === "number" || typeof value === "bigint" ? JSON.stringify(Number(value)) : null,
+  );
   return connection;
 }
 

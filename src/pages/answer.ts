@@ -22,15 +22,66 @@ function plainObject(source: Record<string, unknown>, typename: string, fields: 
   return object;
 }
 
+/**
+ * The page's records, one per id, in the ids' order: on SQLite the JSON text the database wrote
+ * (compact, as JSON.stringify writes), on PostgreSQL the objects node-postgres parsed from its
+ * text (which PostgreSQL writes with spaces and line breaks).
+ */
 async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<unknown[]> {
   if (ids.length === 0) return [];
   const sqlite = ctx.db.provider === "sqlite";
   const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(pageStatement(ctx.db.provider, plan), [sqlite ? JSON.stringify(ids) : ids]);
   if (rows.length !== ids.length) throw new PlanAbandoned("a record of the page is gone");
-  return rows.map((row, index): unknown => {
+  return rows.map((row, index) => {
     if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");
-    return typeof row.node === "string" ? (JSON.parse(row.node) as unknown) : row.node;
+    return row.node;
   });
+}
+
+/**
+ * The JSON text of the records the edges hold, by edge: the answer is written with it as it
+ * came from the database (stringifyAnswer), and parsed only if something reads the record.
+ */
+const recordTexts = new WeakMap<object, { key: string; text: string }>();
+
+/** An edge's record: its text kept for the answer, parsed once when read. */
+function holdRecord(edge: Record<string, unknown>, key: string, text: string): void {
+  let value: unknown;
+  let parsed = false;
+  Object.defineProperty(edge, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!parsed) {
+        value = JSON.parse(text) as unknown;
+        parsed = true;
+      }
+      return value;
+    },
+  });
+  recordTexts.set(edge, { key, text });
+}
+
+/**
+ * Writes a planned answer as JSON.stringify would, the records as the database wrote them
+ * (Yoga calls an execution result's own `stringify` when it has one). The rest of the answer
+ * is small: the connections, edges, cursors and counts.
+ */
+export function stringifyAnswer(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value))
+    return `[${value.map((item: unknown) => (item === undefined || typeof item === "function" ? "null" : stringifyAnswer(item))).join(",")}]`;
+  const record = recordTexts.get(value);
+  const parts: string[] = [];
+  for (const [key, item] of Object.entries(value)) {
+    if (record?.key === key) {
+      parts.push(`${JSON.stringify(key)}:${record.text}`);
+      continue;
+    }
+    if (item === undefined || typeof item === "function") continue;
+    parts.push(`${JSON.stringify(key)}:${stringifyAnswer(item)}`);
+  }
+  return `{${parts.join(",")}}`;
 }
 
 async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, unknown>> {
@@ -63,7 +114,9 @@ async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, 
         connection[field.key] = page.edges.map((edge, row) => {
           const answer: Record<string, unknown> = {};
           for (const edgeField of field.fields) {
-            if (edgeField.kind === "node") answer[edgeField.key] = nodes[row];
+            const node = nodes[row];
+            if (edgeField.kind === "node" && typeof node === "string") holdRecord(answer, edgeField.key, node);
+            else if (edgeField.kind === "node") answer[edgeField.key] = node;
             else answer[edgeField.key] = edgeField.name === "__typename" ? field.typename : edge.cursor;
           }
           return answer;

@@ -3,6 +3,7 @@
 // response names, in the order asked, relations nested (docs/architecture.md, "Pages built in
 // the database").
 import type { Provider } from "../db/database.ts";
+import { JSON_NUMBER } from "../db/sqlite-functions.ts";
 import type { ColumnType, FieldSource, Model } from "./catalogue.ts";
 
 /** A record's selection, planned: the model and its fields in response order. */
@@ -38,6 +39,8 @@ interface Dialect {
   nested(subquery: string): string;
   list(element: string, order: string): string;
   params(name: string, value: string, order: string): string;
+  /** a stored JSON value (ParamValue.value) as the params loader answers it: parsed, then written by JSON.stringify */
+  storedJson(column: string): string;
   /** the page's records in the order of the ids given as the statement's one parameter */
   page(table: string, alias: string): { from: string; order: string };
 }
@@ -52,6 +55,7 @@ const POSTGRES: Dialect = {
   nested: (subquery) => `(${subquery})`,
   list: (element, order) => `coalesce(json_agg(${element} ORDER BY ${order}), '[]'::json)`,
   params: (name, value, order) => `coalesce(json_object_agg(${name}, ${value} ORDER BY ${order}), '{}'::json)`,
+  storedJson: (column) => column,
   page: (table, alias) => ({ from: `unnest($1::int[]) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`, order: "page.n" }),
 };
 
@@ -67,7 +71,11 @@ const SQLITE: Dialect = {
   object: (pairs) => `json_object(${pairs.join(", ")})`,
   nested: (subquery) => `json((${subquery}))`,
   list: (element, order) => `json_group_array(${element} ORDER BY ${order})`,
-  params: (name, value, order) => `json_group_object(${name}, json(${value}) ORDER BY ${order})`,
+  params: (name, value, order) => `json_group_object(${name}, ${value} ORDER BY ${order})`,
+  // A JSON column has NUMERIC affinity on SQLite: a stored number came back as an INTEGER or a
+  // REAL, which SQLite would write its own way; text is JSON as JSON.stringify wrote it.
+  storedJson: (column) =>
+    `CASE typeof(${column}) WHEN 'text' THEN json(${column}) WHEN 'integer' THEN CASE WHEN ${column} BETWEEN -${SAFE} AND ${SAFE} THEN ${column} ELSE json(${JSON_NUMBER}(${column})) END WHEN 'real' THEN json(${JSON_NUMBER}(${column})) ELSE json(CAST(${column} AS TEXT)) END`,
   page: (table, alias) => ({ from: `json_each(?) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value`, order: "page.key" }),
 };
 
@@ -111,7 +119,7 @@ export function pageStatement(provider: Provider, plan: RecordPlan): string {
         const link = next();
         const values = next();
         const params = next();
-        const object = dialect.params(`${params}.name`, provider === "sqlite" ? `CAST(${values}.value AS TEXT)` : `${values}.value`, `${params}.name`);
+        const object = dialect.params(`${params}.name`, dialect.storedJson(`${values}.value`), `${params}.name`);
         return dialect.nested(
           `SELECT ${object} FROM ${quote(field.table)} ${link} JOIN "ParamValue" ${values} ON ${values}.id = ${link}."paramValueId" JOIN "Param" ${params} ON ${params}.id = ${values}."paramId" WHERE ${link}.${quote(field.owner)} = ${alias}.id`,
         );
