@@ -3,7 +3,7 @@
 // order the query asked for (docs/architecture.md, "Pages built in the database").
 import type { Context } from "../context.ts";
 import type { PageRows } from "./lists.ts";
-import type { ConnectionField, ListPlan, PlainField, RootPlan } from "./plan.ts";
+import type { ConnectionField, EdgeField, ListPlan, PlainField, RootPlan } from "./plan.ts";
 import { pageStatement, type RecordPlan } from "./sql.ts";
 
 /** The planner met something it does not answer alike (a record gone between its two reads): the resolvers answer. */
@@ -39,16 +39,16 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<u
 }
 
 /**
- * The JSON text of the records the edges hold, by edge: the answer is written with it as it
- * came from the database (stringifyAnswer), and parsed only if something reads the record.
+ * Answer values kept as the JSON text they are written with (stringifyAnswer), by the object
+ * that holds them: a connection's edges built around the records' text from SQLite.
  */
-const recordTexts = new WeakMap<object, { key: string; text: string }>();
+const jsonTexts = new WeakMap<object, { key: string; text: string }>();
 
-/** An edge's record: its text kept for the answer, parsed once when read. */
-function holdRecord(edge: Record<string, unknown>, key: string, text: string): void {
+/** A value of an answer held as its JSON text: written as it is, parsed once if something reads it. */
+function holdJson(holder: Record<string, unknown>, key: string, text: string): void {
   let value: unknown;
   let parsed = false;
-  Object.defineProperty(edge, key, {
+  Object.defineProperty(holder, key, {
     enumerable: true,
     configurable: true,
     get: () => {
@@ -59,7 +59,7 @@ function holdRecord(edge: Record<string, unknown>, key: string, text: string): v
       return value;
     },
   });
-  recordTexts.set(edge, { key, text });
+  jsonTexts.set(holder, { key, text });
 }
 
 /**
@@ -71,13 +71,15 @@ export function stringifyAnswer(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value))
     return `[${value.map((item: unknown) => (item === undefined || typeof item === "function" ? "null" : stringifyAnswer(item))).join(",")}]`;
-  const record = recordTexts.get(value);
+  const held = jsonTexts.get(value);
   const parts: string[] = [];
-  for (const [key, item] of Object.entries(value)) {
-    if (record?.key === key) {
-      parts.push(`${JSON.stringify(key)}:${record.text}`);
+  // by key: reading the held value's property would parse it
+  for (const key of Object.keys(value)) {
+    if (held?.key === key) {
+      parts.push(`${JSON.stringify(key)}:${held.text}`);
       continue;
     }
+    const item: unknown = (value as Record<string, unknown>)[key];
     if (item === undefined || typeof item === "function") continue;
     parts.push(`${JSON.stringify(key)}:${stringifyAnswer(item)}`);
   }
@@ -88,12 +90,12 @@ async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, 
   // Read even for a count alone, as the connection's resolver does: its arguments are checked there.
   const page: PageRows = await plan.list.page(ctx, plan.args, { id: true });
   const ids = page.edges.map((edge) => edge.node.id);
-  const counts = (field: ConnectionField) => {
+  const counts = async (field: ConnectionField): Promise<unknown> => {
     if (field.kind === "totalCount") return plan.list.count(ctx, plan.args);
     if (field.kind === "totalCountCapped") return plan.list.countCapped(ctx, plan.args, field.max);
     return null;
   };
-  const [nodes, ...values] = await Promise.all([plan.record ? records(ctx, plan.record, ids) : [], ...plan.fields.map(counts)]);
+  const [nodes, values]: [unknown[], unknown[]] = await Promise.all([plan.record ? records(ctx, plan.record, ids) : [], Promise.all(plan.fields.map(counts))]);
   const connection: Record<string, unknown> = {};
   plan.fields.forEach((field, index) => {
     const value = values[index];
@@ -110,18 +112,28 @@ async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, 
       case "pageInfo":
         connection[field.key] = plainObject(page.pageInfo, field.typename, field.fields);
         break;
-      case "edges":
+      case "edges": {
+        const plain = (edgeField: EdgeField, cursor: string) => (edgeField.kind === "plain" && edgeField.name === "__typename" ? field.typename : cursor);
+        const texts = nodes.filter((node): node is string => typeof node === "string");
+        if (texts.length === nodes.length) {
+          // SQLite's records are JSON text already: the edges are written around them
+          const edges = page.edges.map((edge, row) => {
+            const members = field.fields.map((edgeField): string => {
+              const value: string = edgeField.kind === "node" ? (texts[row] ?? "null") : JSON.stringify(plain(edgeField, edge.cursor));
+              return `${JSON.stringify(edgeField.key)}:${value}`;
+            });
+            return `{${members.join(",")}}`;
+          });
+          holdJson(connection, field.key, `[${edges.join(",")}]`);
+          break;
+        }
         connection[field.key] = page.edges.map((edge, row) => {
           const answer: Record<string, unknown> = {};
-          for (const edgeField of field.fields) {
-            const node = nodes[row];
-            if (edgeField.kind === "node" && typeof node === "string") holdRecord(answer, edgeField.key, node);
-            else if (edgeField.kind === "node") answer[edgeField.key] = node;
-            else answer[edgeField.key] = edgeField.name === "__typename" ? field.typename : edge.cursor;
-          }
+          for (const edgeField of field.fields) answer[edgeField.key] = edgeField.kind === "node" ? nodes[row] : plain(edgeField, edge.cursor);
           return answer;
         });
         break;
+      }
     }
   });
   return connection;
