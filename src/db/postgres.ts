@@ -78,6 +78,9 @@ export class ReadPool {
       connectionTimeoutMillis: settings.busyTimeoutMs,
     });
     this.pool.on("error", () => undefined);
+    // A connection the server ends while it is checked out (a restart) emits its error on the
+    // client as well as failing the query: without a listener that would be an uncaught exception.
+    this.pool.on("connect", (client) => client.on("error", () => undefined));
   }
 
   /**
