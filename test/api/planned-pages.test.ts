@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLObjectType } from "graphql";
 import { createToken } from "../../src/auth/accounts.ts";
 import { CATALOGUE } from "../../src/pages/catalogue.ts";
-import { createApp } from "../../src/yoga.ts";
+import { createApp, type AppOptions } from "../../src/yoga.ts";
 import { contentHash, ok, registerArtifact, startTestService, trackRun, type TestService } from "../harness.ts";
 
 let svc: TestService;
@@ -19,6 +19,19 @@ async function answer(app: ReturnType<typeof createApp>, query: string, variable
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, text: await response.text() };
+}
+
+/** Another app on the service's database, with other options. */
+function appOnService(options: Pick<AppOptions, "plannedPages" | "auth">) {
+  const { db, user, storage, limits, live } = svc;
+  return createApp({
+    db,
+    localUser: { id: user.id, uid: user.uid, handle: user.handle, scopes: ["read", "write", "admin"] },
+    defaultStorageId: storage.id,
+    limits,
+    live,
+    ...options,
+  });
 }
 
 const planned = (statements: string[]) => statements.some((sql) => / AS node FROM /.test(sql));
@@ -42,14 +55,7 @@ const gqlOk = async (query: string, variables?: Record<string, unknown>) => ok(a
 
 beforeAll(async () => {
   svc = await startTestService();
-  resolvers = createApp({
-    db: svc.db,
-    localUser: { id: svc.user.id, uid: svc.user.uid, handle: svc.user.handle, scopes: ["read", "write", "admin"] },
-    defaultStorageId: svc.storage.id,
-    limits: svc.limits,
-    live: svc.live,
-    plannedPages: false,
-  });
+  resolvers = appOnService({ plannedPages: false });
 
   // Records with every kind of value the planner writes: null and set columns, booleans,
   // datetimes, 64-bit sizes beyond 2^53, params of each dtype, trashed inputs and outputs,
@@ -257,14 +263,7 @@ describe("answers built in the database", () => {
   it("plans only for callers with read: a write-only token is refused as before", async () => {
     const writer = (await createToken(svc.db, { userHandle: svc.user.handle, scopes: ["write"] })).secret;
     const reader = (await createToken(svc.db, { userHandle: svc.user.handle, scopes: ["read"] })).secret;
-    const tokenApp = (await import("../../src/yoga.ts")).createApp({
-      db: svc.db,
-      auth: "token",
-      localUser: { id: svc.user.id, uid: svc.user.uid, handle: svc.user.handle, scopes: ["read", "write", "admin"] },
-      defaultStorageId: svc.storage.id,
-      limits: svc.limits,
-      live: svc.live,
-    });
+    const tokenApp = appOnService({ auth: "token" });
     const query = `{ runs(first: 2) { edges { node { uid } } } }`;
     const refused = await svc.countStatements(() => answer(tokenApp, query, undefined, { authorization: `Bearer ${writer}` }));
     const denied = await answer(tokenApp, query, undefined, { authorization: `Bearer ${writer}` });
