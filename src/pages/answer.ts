@@ -29,8 +29,8 @@ function plainObject(source: Record<string, unknown>, typename: string, fields: 
  */
 async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<unknown[]> {
   if (ids.length === 0) return [];
-  const sqlite = ctx.db.provider === "sqlite";
-  const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(pageStatement(ctx.db.provider, plan), [sqlite ? JSON.stringify(ids) : ids]);
+  const { sql, params } = pageStatement(ctx.db.provider, plan, ids);
+  const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(sql, params);
   if (rows.length !== ids.length) throw new PlanAbandoned("a record of the page is gone");
   return rows.map((row, index) => {
     if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");

@@ -230,6 +230,9 @@ export function planQuery(
 ): RootPlan[] | null {
   const query = schema.getQueryType();
   if (!query) return null;
+  // Most queries name no planned list at their root (lineage, lookups): no coercion, no walk.
+  const mayPlan = operation.selectionSet.selections.some((selection) => selection.kind !== Kind.FIELD || plannedLists.has(selection.name.value));
+  if (!mayPlan) return null;
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   if (coerced.errors) return null;
   const fragments = new Map<string, FragmentDefinitionNode>();

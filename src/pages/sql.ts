@@ -43,6 +43,8 @@ interface Dialect {
   storedJson(column: string): string;
   /** the page's records in the order of the ids given as the statement's one parameter */
   page(table: string, alias: string): { from: string; order: string };
+  /** that parameter, from the ids */
+  ids(ids: number[]): unknown;
 }
 
 const POSTGRES: Dialect = {
@@ -57,6 +59,7 @@ const POSTGRES: Dialect = {
   params: (name, value, order) => `coalesce(json_object_agg(${name}, ${value} ORDER BY ${order}), '{}'::json)`,
   storedJson: (column) => column,
   page: (table, alias) => ({ from: `unnest($1::int[]) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`, order: "page.n" }),
+  ids: (ids) => ids,
 };
 
 // SQLite keeps JSON as text: json() marks a subquery's text as JSON again, so that the
@@ -77,10 +80,11 @@ const SQLITE: Dialect = {
   storedJson: (column) =>
     `CASE typeof(${column}) WHEN 'text' THEN json(${column}) WHEN 'integer' THEN CASE WHEN ${column} BETWEEN -${SAFE} AND ${SAFE} THEN ${column} ELSE json(${JSON_NUMBER}(${column})) END WHEN 'real' THEN json(${JSON_NUMBER}(${column})) ELSE json(CAST(${column} AS TEXT)) END`,
   page: (table, alias) => ({ from: `json_each(?) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value`, order: "page.key" }),
+  ids: (ids) => JSON.stringify(ids),
 };
 
-/** Builds the statement of one page: `SELECT id, <record> AS node FROM <the ids given, in order>`. */
-export function pageStatement(provider: Provider, plan: RecordPlan): string {
+/** The statement of one page, `SELECT id, <record> AS node FROM <the ids given, in order>`, and its parameters. */
+export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[]): { sql: string; params: unknown[] } {
   const dialect = provider === "sqlite" ? SQLITE : POSTGRES;
   let aliases = 0;
   const next = () => `t${++aliases}`;
@@ -129,5 +133,5 @@ export function pageStatement(provider: Provider, plan: RecordPlan): string {
 
   const root = next();
   const { from, order } = dialect.page(quote(plan.model), root);
-  return `SELECT ${root}.id AS id, ${record(plan, root)} AS node FROM ${from} ORDER BY ${order}`;
+  return { sql: `SELECT ${root}.id AS id, ${record(plan, root)} AS node FROM ${from} ORDER BY ${order}`, params: [dialect.ids(ids)] };
 }
