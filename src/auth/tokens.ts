@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Scope } from "../context.ts";
 import { invalid } from "../domain/errors.ts";
-import { base62 } from "../domain/uid.ts";
+import { secretBase62 } from "../domain/uid.ts";
 
 /** Prefix that makes a leaked token recognisable to secret scanners and people alike. */
 export const TOKEN_PREFIX = "lr_";
@@ -13,7 +13,7 @@ const SECRET_LENGTH = 43;
 export const SCOPES: readonly Scope[] = ["read", "write", "admin"];
 
 export function generateTokenSecret(): string {
-  return `${TOKEN_PREFIX}${base62(SECRET_LENGTH)}`;
+  return `${TOKEN_PREFIX}${secretBase62(SECRET_LENGTH)}`;
 }
 
 /**

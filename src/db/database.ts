@@ -64,6 +64,14 @@ export interface Database {
    * inside `write`.
    */
   writerStatement: StatementRunner | null;
+  /**
+   * Runs one write statement as a write of its own and returns the rows it wrote (RETURNING).
+   * On PostgreSQL it runs outside a transaction (one round trip, where BEGIN, the statement and
+   * COMMIT are three); on SQLite it is a transaction of the write queue like any other. Commit
+   * listeners hear it when it returned a row. For a write that one statement makes whole
+   * (docs/architecture.md, "Writes").
+   */
+  writeStatement<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
   /** The same database with every read (reader, queryRows) on the primary: mutations and read-your-writes. */
   onPrimary(): Database;
   /** The primary and each replica with its last measured state; the primary's is not measured here (see /ready). */
@@ -110,6 +118,34 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   return assemble(connections, listeners, busyTimeoutMs);
 }
 
+/** Database.write and Database.writeStatement; committed tells the commit listeners. */
+function writePaths(connections: Connections, busyTimeoutMs: number, committed: <T>(value: T) => T) {
+  const { provider, writer } = connections;
+  const transactionOptions = { maxWait: busyTimeoutMs, timeout: 30_000 };
+  const transact = <T>(fn: (tx: Tx) => Promise<T>) => writer.$transaction((tx) => fn(tx), transactionOptions);
+  // SQLite: every write of the process, one after the other.
+  let queue: Promise<unknown> = Promise.resolve();
+  const queued = <T>(run: () => Promise<T>): Promise<T> => {
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+  return {
+    write: <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+      const run = () => transact(fn).then(committed);
+      return provider === "sqlite" ? queued(run) : retryOnRace(run);
+    },
+    writeStatement: <T>(sql: string, params: readonly unknown[]): Promise<T[]> => {
+      // A statement that wrote no row committed nothing a listener need hear of.
+      const heard = (rows: T[]) => (rows.length ? committed(rows) : rows);
+      if (provider !== "sqlite") return writer.$queryRawUnsafe<T[]>(sql, ...params).then(heard);
+      const statement = () => new Promise<T[]>((resolve) => resolve(connections.writerStatement!(sql, params).rows as T[]));
+      return queued(() => transact(statement)).then(heard);
+    },
+    drained: () => queue.catch(() => undefined),
+  };
+}
+
 function assemble(connections: Connections, listeners: Set<StatementListener>, busyTimeoutMs: number): Database {
   const { provider, writer } = connections;
   const commitListeners = new Set<() => void>();
@@ -117,8 +153,7 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
     for (const listener of commitListeners) listener();
     return value;
   };
-  let queue: Promise<unknown> = Promise.resolve();
-  const transactionOptions = { maxWait: busyTimeoutMs, timeout: 30_000 };
+  const writes = writePaths(connections, busyTimeoutMs, committed);
   const readRows =
     <T>(onPrimary: boolean) =>
     (sql: string, params: readonly unknown[]) =>
@@ -129,15 +164,10 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
     prisma: writer,
     reader: connections.reader,
     location: connections.location,
-    write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const run = () => writer.$transaction((tx) => fn(tx), transactionOptions).then(committed);
-      if (provider !== "sqlite") return retryOnRace(run);
-      const result = queue.then(run, run);
-      queue = result.catch(() => undefined);
-      return result;
-    },
+    write: writes.write,
     queryRows: <T>(sql: string, params: readonly unknown[]) => readRows<T>(false)(sql, params),
     writerStatement: connections.writerStatement,
+    writeStatement: writes.writeStatement,
     onPrimary: () => primary,
     states: () => connections.states(),
     async lock(tx: Tx, ...keys: string[]) {
@@ -155,7 +185,7 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
       return () => commitListeners.delete(listener);
     },
     async close() {
-      await queue.catch(() => undefined);
+      await writes.drained();
       await connections.close();
     },
   };

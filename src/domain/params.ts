@@ -3,7 +3,7 @@
 import { conflict, invalid, validationFailed } from "./errors.ts";
 import { DTYPES, hasInexactInteger, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
 import { findArtifact, findRun } from "./lookups.ts";
-import { insertRows, JsonValue } from "../openlineage/sql.ts";
+import { insertRows, insertSql, JsonValue, selectRows } from "../openlineage/sql.ts";
 import type { WriteContext } from "./write-context.ts";
 
 export { canonicalJson, DTYPES, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
@@ -106,40 +106,68 @@ export function paramValueRow(param: Param, value: unknown, hash: string, create
   return { paramId: param.id, value: new JsonValue(value), hash, ...projections(param.dtype as Dtype, value), createdAt, createdById };
 }
 
+type Keyed = { param: Param; value: unknown; hash: string };
+type Stored = { id: number | bigint; paramId: number | bigint; hash: string; created: boolean };
+
+/**
+ * PostgreSQL: the values stored, and the new run's links to them, in one statement (each
+ * statement is a round trip there): the new values are inserted, skipping the ones stored
+ * already, which the same statement reads by their key. A value a concurrent write stored after
+ * the statement's snapshot is in neither part; the caller reads it (and links it) again.
+ */
+async function storeAndLink(w: WriteContext, keyed: Keyed[], rows: ReturnType<typeof paramValueRow>[], linkRunId: number | null): Promise<Stored[]> {
+  const params: unknown[] = [];
+  const insert = insertSql("postgresql", "ParamValue", rows, params);
+  params.push(
+    keyed.map((k) => k.param.id),
+    keyed.map((k) => k.hash),
+  );
+  const keys = `unnest($${params.length - 1}::int[], $${params.length}::text[]) AS k("paramId", "hash")`;
+  const link = linkRunId == null ? "" : `, linked AS (INSERT INTO "RunParamValue" ("runId", "paramValueId") SELECT $${params.push(linkRunId)}::int, "id" FROM stored)`;
+  return selectRows<Stored>(
+    w.sql,
+    w.tx,
+    `WITH inserted AS (${insert} ON CONFLICT DO NOTHING RETURNING "id", "paramId", "hash"), ` +
+      `stored AS (SELECT "id", "paramId", "hash", true AS "created" FROM inserted UNION ALL ` +
+      `SELECT v."id", v."paramId", v."hash", false FROM "ParamValue" AS v JOIN ${keys} ON v."paramId" = k."paramId" AND v."hash" = k."hash")${link} ` +
+      `SELECT "id", "paramId", "hash", "created" FROM stored`,
+    params,
+  );
+}
+
 /**
  * Stores each value once per (param, value): new ones in one multi-row INSERT that skips the
  * ones stored already (or by a concurrent write), which are then read by their key. Returns
- * the ids in entry order: one statement when every value is new, two otherwise.
+ * the ids in entry order, and whether the new run linkRunId names is linked to them already:
+ * on PostgreSQL one statement does all of it (storeAndLink); on SQLite one statement when
+ * every value is new, two otherwise.
  */
-async function storeValues(w: WriteContext, entries: Entry[], params: Map<string, Param>): Promise<number[]> {
-  const keyed = entries.map(([name, value]) => ({ param: params.get(name)!, value, hash: hashValue(value) })); // declared or defined by now
+async function storeValues(w: WriteContext, entries: Entry[], params: Map<string, Param>, linkRunId: number | null): Promise<{ ids: number[]; linked: boolean }> {
+  const keyed: Keyed[] = entries.map(([name, value]) => ({ param: params.get(name)!, value, hash: hashValue(value) })); // declared or defined by now
   const key = (paramId: number, hash: string) => `${paramId}:${hash}`;
   const now = new Date();
   const rows = keyed.map(({ param, value, hash }) => paramValueRow(param, value, hash, now, w.actor.id));
-  const inserted = await insertRows<{ id: number | bigint; paramId: number | bigint; hash: string }>(
-    w.sql,
-    w.tx,
-    "ParamValue",
-    rows,
-    ["id", "paramId", "hash"],
-    {
-      ignoreConflicts: true,
-    },
-  );
+  const postgres = w.sql.provider === "postgresql";
+  const stored = postgres
+    ? await storeAndLink(w, keyed, rows, linkRunId)
+    : (await insertRows<Omit<Stored, "created">>(w.sql, w.tx, "ParamValue", rows, ["id", "paramId", "hash"], { ignoreConflicts: true })).map((row) => ({ ...row, created: true }));
   const ids = new Map<string, number>();
-  for (const row of inserted) {
+  for (const row of stored) {
     ids.set(key(Number(row.paramId), row.hash), Number(row.id));
-    w.created("ParamValue", Number(row.id));
+    if (row.created) w.created("ParamValue", Number(row.id));
   }
-  const stored = keyed.filter((k) => !ids.has(key(k.param.id, k.hash)));
-  if (stored.length) {
+  const missing = keyed.filter((k) => !ids.has(key(k.param.id, k.hash)));
+  if (missing.length) {
     const found = await w.tx.paramValue.findMany({
-      where: { OR: stored.map((k) => ({ paramId: k.param.id, hash: k.hash })) },
+      where: { OR: missing.map((k) => ({ paramId: k.param.id, hash: k.hash })) },
       select: { id: true, paramId: true, hash: true },
     });
     for (const row of found) ids.set(key(row.paramId, row.hash), row.id);
+    if (postgres && linkRunId != null) {
+      await insertRows(w.sql, w.tx, "RunParamValue", found.map((row) => ({ runId: linkRunId, paramValueId: row.id })));
+    }
   }
-  return keyed.map((k) => ids.get(key(k.param.id, k.hash))!);
+  return { ids: keyed.map((k) => ids.get(key(k.param.id, k.hash))!), linked: postgres && linkRunId != null };
 }
 
 /** Links the values to the target, replacing its earlier values of the same params (a new target has none). */
@@ -184,14 +212,16 @@ export async function addParamValues(w: WriteContext, target: ParamTarget, value
     const defined = await w.tx.param.createManyAndReturn({ data: missing.map((m) => ({ name: m.name, dtype: m.inferredDtype!, createdById: w.actor.id })) });
     for (const param of defined) params.set(param.name, param);
   }
-  const paramValueIds = await storeValues(w, entries, params);
-  await relink(
-    w,
-    target,
-    [...params.values()].map((param) => param.id),
-    paramValueIds,
-  );
-  return paramValueIds;
+  const { ids, linked } = await storeValues(w, entries, params, target.runId != null && target.isNew ? target.runId : null);
+  if (!linked) {
+    await relink(
+      w,
+      target,
+      [...params.values()].map((param) => param.id),
+      ids,
+    );
+  }
+  return ids;
 }
 
 export interface AddParamValuesInput {

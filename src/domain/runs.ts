@@ -1,8 +1,8 @@
 // The run lifecycle: track (get-or-create the transform, start a run, record params and
 // inputs), inputs added later, finishing, and deletion (docs/design.md).
-import type { Tx } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
 import type { Run } from "../generated/sqlite/client.ts";
-import { Binds, selectRows } from "../openlineage/sql.ts";
+import { Binds } from "../openlineage/sql.ts";
 import { requireAdmin, requireOwnerOrAdmin } from "./permissions.ts";
 import { conflict, invalid } from "./errors.ts";
 import { findArtifact, findRun, uidWhere } from "./lookups.ts";
@@ -12,7 +12,7 @@ import { getOrCreateTransform, type TransformInput } from "./transforms.ts";
 import { base62, UID_LENGTH } from "./uid.ts";
 import { recomputeLatest } from "./versions.ts";
 import { findTrackedRun } from "./run-retry.ts";
-import type { WriteContext } from "./write-context.ts";
+import { announce, type WriteContext } from "./write-context.ts";
 
 export const RUN_STATUSES = ["SCHEDULED", "STARTED", "RESTARTED", "COMPLETED", "ERRORED", "ABORTED"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -85,28 +85,37 @@ export interface FinishRunInput {
   environmentUid?: string | null;
 }
 
-export async function finishRun({ tx, sql, changed }: WriteContext, input: FinishRunInput) {
-  const status = input.status ?? "COMPLETED";
+function checkFinalStatus(status: RunStatus): void {
   if (!FINAL_STATUSES.includes(status)) {
     throw invalid("status", `a run finishes as ${FINAL_STATUSES.join(", ")}, not ${status}`);
   }
-  if (!input.reportUid && !input.environmentUid) {
-    // The common case in one statement: an unfinished run is finished and answered. Anything
-    // else (no such run, a retry, a run already finished) takes the path below. Raw: a Prisma
-    // call costs more than the statement (bench/README.md, "Writes").
-    const binds = new Binds(sql.provider);
-    const { uid } = uidWhere("run", input.uid, "uid");
-    const [finished] = await selectRows<Run>(
-      sql,
-      tx,
-      `UPDATE "Run" SET "status" = ${binds.add(status)}, "finishedAt" = ${binds.add(new Date())} WHERE "uid" = ${binds.add(uid)} AND "finishedAt" IS NULL AND "status" NOT IN (${FINAL_STATUSES.map((final) => binds.add(final)).join(", ")}) RETURNING *`,
-      binds.values,
-    );
-    if (finished) {
-      changed({ model: "Run", kind: "FINISHED", uid: finished.uid });
-      return finished;
-    }
-  }
+}
+
+/**
+ * finishRun's common case, an unfinished run finished with neither report nor environment, as
+ * one statement written on its own (Database.writeStatement: on PostgreSQL one round trip
+ * instead of three), raw because a Prisma call costs more than the statement (bench/README.md,
+ * "Writes"). Null when it does not apply or changed nothing (no such run, a retry, a run
+ * finished already): finishRun, in a transaction, then tells those apart.
+ */
+export async function finishRunAtOnce(db: Database, input: FinishRunInput): Promise<Run | null> {
+  if (input.reportUid || input.environmentUid) return null;
+  const status = input.status ?? "COMPLETED";
+  checkFinalStatus(status);
+  const binds = new Binds(db.provider);
+  const { uid } = uidWhere("run", input.uid, "uid");
+  const [finished] = await db.writeStatement<Run>(
+    `UPDATE "Run" SET "status" = ${binds.add(status)}, "finishedAt" = ${binds.add(new Date())} WHERE "uid" = ${binds.add(uid)} AND "finishedAt" IS NULL AND "status" NOT IN (${FINAL_STATUSES.map((final) => binds.add(final)).join(", ")}) RETURNING *`,
+    binds.values,
+  );
+  if (finished) announce(db, [{ model: "Run", kind: "FINISHED", uid: finished.uid }]);
+  return finished ?? null;
+}
+
+/** Finishes a run: every case, in the caller's transaction (finishRunAtOnce is the common one's shortcut). */
+export async function finishRun({ tx, changed }: WriteContext, input: FinishRunInput) {
+  const status = input.status ?? "COMPLETED";
+  checkFinalStatus(status);
   const run = await findRun(tx, input.uid, "uid");
   // Finishing again in the state the run has is a retry: it answers the run unchanged.
   if (run.finishedAt && run.status === status) return run;

@@ -46,18 +46,23 @@ export async function getOrCreateTransform(w: WriteContext, input: TransformInpu
     throw invalid(`${field}.type`, `${JSON.stringify(input.type)} is not a transform type; use one of ${TRANSFORM_TYPES.join(", ")}`);
   }
   const key = input.key ?? null;
-  await w.lock(key ? `transform:key:${key}` : `transform:name:${name}`);
   const familyWhere = key ? { key } : { name, key: null };
+  const hash = sourceHashOf(input);
+  const isNamed = (t: { version: string | null; hash: string | null }) => (input.version != null ? t.version === input.version : hash == null || hash === t.hash);
+  // The common case, the family's latest version named again, reads without the family's lock:
+  // the lock only keeps two writers from creating the same version (docs/architecture.md, "Writes").
+  const current = await tx.transform.findFirst({ where: { ...familyWhere, isLatest: true, trashedAt: null } });
+  if (current && isNamed(current)) return current;
+  await w.lock(key ? `transform:key:${key}` : `transform:name:${name}`);
   const latest =
     (await tx.transform.findFirst({ where: { ...familyWhere, isLatest: true, trashedAt: null } })) ??
     (await tx.transform.findFirst({ where: familyWhere, orderBy: { id: "desc" } }));
-  const hash = sourceHashOf(input);
 
   if (latest) {
     if (input.version != null) {
       const tagged = latest.version === input.version ? latest : await tx.transform.findFirst({ where: { stem: latest.stem, version: input.version } });
       if (tagged) return untrash(tx, "transform", tagged);
-    } else if (hash == null || hash === latest.hash) {
+    } else if (isNamed(latest)) {
       return untrash(tx, "transform", latest);
     }
   }

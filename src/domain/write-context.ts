@@ -90,6 +90,11 @@ export async function writeAnnounced<T>(db: Database, fn: (tx: Tx, changes: Chan
     changes = [];
     return fn(tx, changes);
   });
-  if (changes.length) for (const listener of listeners.get(db.prisma) ?? []) listener(changes);
+  announce(db, changes);
   return value;
+}
+
+/** Announces the changes of a write that has committed (writeAnnounced, or a statement of its own: Database.writeStatement). */
+export function announce(db: Database, changes: Change[]): void {
+  if (changes.length) for (const listener of listeners.get(db.prisma) ?? []) listener(changes);
 }

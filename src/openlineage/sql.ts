@@ -35,6 +35,21 @@ function bind(value: Value): unknown {
   return value instanceof JsonValue ? JSON.stringify(value.value) : value;
 }
 
+/** The INSERT of rows (all with the same columns, at most MAX_PARAMS values), its values appended to params. */
+export function insertSql(provider: Database["provider"], table: string, rows: Record<string, Value>[], params: unknown[]): string {
+  const columns = Object.keys(rows[0]);
+  const tuples = rows.map((row) => {
+    const placeholders = columns.map((column) => {
+      const value = row[column];
+      params.push(bind(value));
+      if (provider === "sqlite") return "?";
+      return value instanceof JsonValue ? `$${params.length}::jsonb` : `$${params.length}`;
+    });
+    return `(${placeholders.join(", ")})`;
+  });
+  return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}`;
+}
+
 /**
  * Inserts rows (all with the same columns) and returns the `returning` columns of each, in order.
  * With `ignoreConflicts`, a row that would break a unique key is skipped (and not returned).
@@ -49,23 +64,12 @@ export async function insertRows<R = Record<string, unknown>>(
   options: { ignoreConflicts?: boolean; onConflict?: string } = {},
 ): Promise<R[]> {
   if (!rows.length) return [];
-  const columns = Object.keys(rows[0]);
-  const perChunk = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const perChunk = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]).length));
   const out: R[] = [];
   for (let start = 0; start < rows.length; start += perChunk) {
-    const chunk = rows.slice(start, start + perChunk);
     const params: unknown[] = [];
-    const tuples = chunk.map((row) => {
-      const placeholders = columns.map((column) => {
-        const value = row[column];
-        params.push(bind(value));
-        if (db.provider === "sqlite") return "?";
-        return value instanceof JsonValue ? `$${params.length}::jsonb` : `$${params.length}`;
-      });
-      return `(${placeholders.join(", ")})`;
-    });
     const onConflict = options.onConflict ? ` ${options.onConflict}` : options.ignoreConflicts ? " ON CONFLICT DO NOTHING" : "";
-    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")}${onConflict}`;
+    const sql = insertSql(db.provider, table, rows.slice(start, start + perChunk), params) + onConflict;
     if (returning.length) out.push(...(await selectRows<R>(db, tx, `${sql} RETURNING ${returning.map((c) => `"${c}"`).join(", ")}`, params)));
     else await runStatement(db, tx, sql, params);
   }

@@ -2,7 +2,7 @@
 // (track, addRunInputs, finishRun, delete/restore).
 import { builder } from "../builder.ts";
 import { runs } from "../domain/registries.ts";
-import { addRunInputs, finishRun, RUN_STATUSES, track } from "../domain/runs.ts";
+import { addRunInputs, finishRun, finishRunAtOnce, RUN_STATUSES, track, type FinishRunInput, type RunStatus as Status } from "../domain/runs.ts";
 import { STEM_LENGTH, UID_LENGTH } from "../domain/uid.ts";
 import { DateTimeRange, StringMatch } from "./filters.ts";
 import { ArtifactRef, CollectionRef, RunRef } from "./refs.ts";
@@ -125,6 +125,13 @@ defineInputMutation("track", runs, {
   write: (w, input) => track(w, input),
 });
 
+const finishInput = (input: { uid: string; status?: Status | null; report?: string | null; environment?: string | null }): FinishRunInput => ({
+  uid: input.uid,
+  status: input.status,
+  reportUid: input.report,
+  environmentUid: input.environment,
+});
+
 defineInputMutation("finishRun", runs, {
   fields: (t) => ({
     uid: t.string({ required: true }),
@@ -132,7 +139,8 @@ defineInputMutation("finishRun", runs, {
     report: t.string({ required: false, description: "uid of the run's report artifact" }),
     environment: t.string({ required: false, description: "uid of the run's environment artifact" }),
   }),
-  write: (w, input) => finishRun(w, { uid: input.uid, status: input.status, reportUid: input.report, environmentUid: input.environment }),
+  atOnce: (input, ctx) => finishRunAtOnce(ctx.db, finishInput(input)),
+  write: (w, input) => finishRun(w, finishInput(input)),
 });
 
 defineInputMutation("addRunInputs", runs, {

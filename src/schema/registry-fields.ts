@@ -14,7 +14,7 @@ import { plannedLists, type ListArgs, type PlannedList } from "../pages/lists.ts
 import { writeAnnounced, writeContext, type WriteContext } from "../domain/write-context.ts";
 import { DeletePayload } from "./Deletion.ts";
 import { readerOf, withArticle, type Delegate, type InputFieldBuilder, type Model, type Shape, type Types } from "./records.ts";
-import { writeRecord } from "./visibility.ts";
+import { markWritten, writeRecord } from "./visibility.ts";
 import { DateTimeRange, orderInput, StringMatch, Visibility } from "./filters.ts";
 
 /** The per-request cap of a list's page (LIMIT_MAX_PAGE_SIZE): every connection takes it. */
@@ -216,6 +216,8 @@ interface InputMutation<Fields extends InputFieldMap> {
   fields: (t: InputFieldBuilder) => Fields;
   /** what the mutation writes, from its input */
   write: (w: WriteContext, input: InputShapeFromFields<Fields>, ctx: Context) => Promise<{ id: number }>;
+  /** a shortcut tried first, without a transaction: the record it wrote, or null for `write` to decide */
+  atOnce?: (input: InputShapeFromFields<Fields>, ctx: Context) => Promise<{ id: number } | null>;
 }
 
 /** Adds a record mutation whose one argument is `input`, and its input type, named after the mutation. */
@@ -227,6 +229,7 @@ export function defineInputMutation<Fields extends InputFieldMap>(name: string, 
       args: { input: t.arg({ type: input, required: true }) },
       // A required argument is always there; Pothos cannot resolve its shape for generic fields.
       write: (w, args, ctx) => options.write(w, (args as { input: InputShapeFromFields<Fields> }).input, ctx),
+      atOnce: options.atOnce && ((args, ctx) => options.atOnce!((args as { input: InputShapeFromFields<Fields> }).input, ctx)),
     }),
   }));
 }
@@ -239,14 +242,22 @@ export function defineInputMutation<Fields extends InputFieldMap>(name: string, 
 export function recordMutation<Args extends InputFieldMap>(
   t: MutationFieldBuilder,
   registry: { name: Delegate; model: Model },
-  options: { description?: string; args: Args; write: (w: WriteContext, args: InputShapeFromFields<Args>, ctx: Context) => Promise<{ id: number }> },
+  options: {
+    description?: string;
+    args: Args;
+    write: (w: WriteContext, args: InputShapeFromFields<Args>, ctx: Context) => Promise<{ id: number }>;
+    /** tried first, without a transaction: the record it wrote, or null for `write` to decide */
+    atOnce?: (args: InputShapeFromFields<Args>, ctx: Context) => Promise<{ id: number } | null>;
+  },
 ) {
   return t.prismaField({
     type: registry.model,
     description: options.description,
     args: options.args,
     resolve: async (query, _root, args, ctx) => {
-      const record = await writeRecord(ctx, registry.model, (w) => options.write(w, args, ctx));
+      const early = await options.atOnce?.(args, ctx);
+      if (early) markWritten(ctx, registry.model, early.id);
+      const record = early ?? (await writeRecord(ctx, registry.model, (w) => options.write(w, args, ctx)));
       if (answersSelection(query, record)) return record as Shape<Model>;
       return readerOf(ctx.db.reader, registry).findUniqueOrThrow({ ...query, where: { id: record.id } });
     },

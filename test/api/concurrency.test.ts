@@ -1,7 +1,16 @@
 // No lost writes: many concurrent mutations all land (or fail cleanly with a retryable
 // code), get-or-create races create one record, and every row is counted afterwards.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contentHash, ok, startTestService, type GqlResult, type TestService } from "../harness.ts";
+import { hashValue, projections } from "../../src/domain/params.ts";
+import { contentHash, ok, startTestService, TEST_DB, type GqlResult, type TestService } from "../harness.ts";
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 let svc: TestService;
 beforeAll(async () => {
@@ -94,6 +103,31 @@ describe("concurrent writers", () => {
     for (const result of landed as any[]) expect(result.data.track.params).toEqual({ race_seed: 4242 });
     expect(await svc.db.prisma.paramValue.count({ where: { param: { name: "race_seed" } } })).toBe(1);
     expect(await svc.db.prisma.runParamValue.count({ where: { paramValue: { param: { name: "race_seed" } } } })).toBe(landed.length);
+  });
+
+  // On PostgreSQL one statement stores a track's values and links them; a value another
+  // transaction commits while that statement waits on it is in neither of its parts.
+  it.skipIf(TEST_DB !== "postgres")("links a param value that another transaction stores while track waits for it", async () => {
+    const param = ok(await svc.gql(`mutation { defineParam(input: { name: "race_late", dtype: "int" }) { id } }`)).defineParam;
+    const user = await svc.db.prisma.user.findFirstOrThrow({ select: { id: true } });
+    let stored!: () => void;
+    let release!: () => void;
+    const isStored = new Promise<void>((resolve) => (stored = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const other = svc.db.prisma.$transaction(async (tx) => {
+      await tx.paramValue.create({ data: { paramId: param.id, value: 7, hash: hashValue(7), ...projections("int", 7), createdById: user.id } });
+      stored();
+      await released;
+    });
+    await isStored;
+    const tracked = svc.gql(`mutation { track(input: { transform: { name: "late.py" }, params: { race_late: 7 } }) { uid params } }`);
+    // track's statement waits on the uncommitted value (its unique key) until the other commits
+    await waitFor(async () => (await svc.db.prisma.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)).length > 0);
+    release();
+    await other;
+    expect(ok(await tracked).track.params).toEqual({ race_late: 7 });
+    expect(await svc.db.prisma.paramValue.count({ where: { paramId: param.id } })).toBe(1);
+    expect(await svc.db.prisma.runParamValue.count({ where: { paramValue: { paramId: param.id } } })).toBe(1);
   });
 
   it("creates one artifact when 50 registrations of the same content race", async () => {

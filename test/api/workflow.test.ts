@@ -76,6 +76,23 @@ describe("workflow: track, register outputs, finish", () => {
     expect(artifact.inputOfRuns).toEqual([{ uid: tracked.uid, status: "COMPLETED", transform: { key: "pipelines/align.nf" } }]);
   });
 
+  it("tracks a run of a known transform with known and new param values in four statements", async () => {
+    const track = (seed: number) =>
+      svc.gql(`mutation($seed: Int!) { track(input: { transform: { key: "steps/four.py" }, params: { seed: $seed, mode: "fast" }, defineMissingParams: true }) { uid } }`, {
+        seed,
+      });
+    ok(await track(1));
+    let uid = "";
+    const { count, statements } = await svc.countStatements(async () => {
+      uid = ok(await track(2)).track.uid;
+    });
+    expect(ok(await svc.gql(`query($uid: String!) { run(uid: $uid) { params } }`, { uid })).run.params).toEqual({ seed: 2, mode: "fast" });
+    // the transform (read without its lock), the run, the params' dtypes, then the values with
+    // their links; on SQLite the values and the links are statements of their own
+    const sqlite = ["INSERT INTO \"ParamValue\"", "INSERT INTO \"RunParamValue\""];
+    expect(count, statements.join("\n")).toBe(svc.db.provider === "postgresql" ? 4 : 4 + sqlite.length);
+  });
+
   it("finishes an unfinished run in one statement, and answers a retry or a second status as before", async () => {
     const track = async (name: string) =>
       ok(await svc.gql(`mutation($name: String!) { track(input: { transform: { name: $name, key: $name } }) { uid } }`, { name })).track.uid as string;
@@ -83,11 +100,16 @@ describe("workflow: track, register outputs, finish", () => {
       svc.gql(`mutation($uid: String!, $status: RunStatus!) { finishRun(input: { uid: $uid, status: $status }) { uid status finishedAt } }`, { uid, status });
     const uid = await track("finish-once.py");
     let answer: any;
+    const heard: string[] = [];
+    const off = svc.db.onStatement((sql) => heard.push(sql));
     const { count, statements } = await svc.countStatements(async () => {
       answer = ok(await finish(uid, "ERRORED")).finishRun;
     });
+    off();
     expect(answer).toMatchObject({ uid, status: "ERRORED" });
     expect(count, statements.join("\n")).toBe(1);
+    // On PostgreSQL the statement is a write of its own: no transaction around it (no COMMIT).
+    if (svc.db.provider === "postgresql") expect(heard).toEqual([expect.stringMatching(/^UPDATE "Run"/)]);
     // the same finish again is a retry: the run as it is, the same finish time
     const retried = ok(await finish(uid, "ERRORED")).finishRun;
     expect(retried).toEqual(answer);

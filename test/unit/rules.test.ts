@@ -1,17 +1,26 @@
 // Unit checks of the intricate rules: uids and version suffixes, param dtypes and hashing.
 import { describe, expect, it } from "vitest";
 import { canonicalJson, hashValue, inferDtype, valueMatchesDtype } from "../../src/domain/params.ts";
-import { BASE62, base62, compareBase62, incrementBase62 } from "../../src/domain/uid.ts";
+import { BASE62, base62, compareBase62, incrementBase62, secretBase62 } from "../../src/domain/uid.ts";
 
 describe("uids", () => {
   it("draws base62 strings of the asked length, every character reachable", () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 400; i++) {
-      const uid = base62(20);
-      expect(uid).toMatch(/^[0-9A-Za-z]{20}$/);
-      for (const char of uid) seen.add(char);
+    for (const draw of [base62, secretBase62]) {
+      const seen = new Set<string>();
+      for (let i = 0; i < 400; i++) {
+        const uid = draw(20);
+        expect(uid).toMatch(/^[0-9A-Za-z]{20}$/);
+        for (const char of uid) seen.add(char);
+      }
+      expect(seen.size).toBe(62);
     }
-    expect(seen.size).toBe(62);
+  });
+
+  it("never hands out the same uid twice across many refills of its random bytes", () => {
+    // 20,000 uids of 20 characters draw some 100 times the 4 KiB the bytes are drawn in
+    const uids = new Set(Array.from({ length: 20_000 }, () => base62(20)));
+    expect(uids.size).toBe(20_000);
+    expect(new Set(Array.from({ length: 200 }, () => secretBase62(43))).size).toBe(200);
   });
 
   it("increments version suffixes in base62 and orders them by value", () => {
