@@ -3,7 +3,7 @@
 // (its run is recorded as re-creating it), a known key in the same storage gets the next
 // version. Inputs name artifacts by uid or by hash, outputs of the same call included.
 import type { Database } from "../db/database.ts";
-import { insertRows, lockKeys } from "../openlineage/sql.ts";
+import { Binds, insertRows, lockKeys, runStatement, selectRows } from "../openlineage/sql.ts";
 import { describedColumns, getOrCreateStorage } from "./artifacts.ts";
 import { notFound } from "./errors.ts";
 import { normaliseStorageRoot } from "./instance.ts";
@@ -14,6 +14,7 @@ import { lastSuffixes, untrash } from "./versions.ts";
 import type { WriteContext } from "./write-context.ts";
 
 type Written = { id: number; runId: number | null };
+type Statements = Pick<Database, "provider" | "writerStatement">;
 type Placed = { run: Fresh; output: RecordRunOutput; storageId: number };
 
 /** The storages the outputs name by root, created when new: normalised root → id. */
@@ -24,27 +25,36 @@ export async function resolveStorages(w: WriteContext, items: readonly RecordRun
   return ids;
 }
 
+type Family = { stem: string; storageId: number; key: string | null };
+
 /** The stem of each (storage, key) family that exists: the latest version's, else the newest record's. */
-async function familyStems(w: WriteContext, placed: Placed[]): Promise<Map<string, string>> {
+async function familyStems(w: WriteContext, db: Statements, placed: Placed[]): Promise<Map<string, string>> {
   const pair = (storageId: number, key: string | null) => `${storageId}:${key}`;
   const keyed = placed.filter((p) => p.output.key != null);
   const stems = new Map<string, string>();
   if (!keyed.length) return stems;
-  const where = { storageId: { in: [...new Set(keyed.map((p) => p.storageId))] }, key: { in: [...new Set(keyed.map((p) => p.output.key!))] } };
-  const select = { stem: true, storageId: true, key: true } as const;
-  const latest = await w.tx.artifact.findMany({ where: { ...where, isLatest: true }, select, orderBy: { id: "asc" } });
-  for (const row of latest) stems.set(pair(row.storageId, row.key), row.stem);
+  const families = (keys: string[], latest: boolean) => {
+    const binds = new Binds(db.provider);
+    const storages = binds.list([...new Set(keyed.map((p) => p.storageId))], "int");
+    const where = `"storageId" IN ${storages} AND "key" IN ${binds.list([...new Set(keys)], "text")}`;
+    const sql = latest
+      ? `SELECT "stem", "storageId", "key" FROM "Artifact" WHERE ${where} AND "isLatest" = ${binds.add(true)} ORDER BY "id"`
+      : `SELECT "stem", "storageId", "key" FROM "Artifact" WHERE ${where} ORDER BY "id" DESC`;
+    return selectRows<Family>(db, w.tx, sql, binds.values);
+  };
+  for (const row of await families(keyed.map((p) => p.output.key!), true)) stems.set(pair(Number(row.storageId), row.key), row.stem);
   const missing = keyed.filter((p) => !stems.has(pair(p.storageId, p.output.key!)));
   if (missing.length) {
-    const others = await w.tx.artifact.findMany({ where: { ...where, key: { in: missing.map((p) => p.output.key!) } }, select, orderBy: { id: "desc" } });
-    for (const row of others) if (!stems.has(pair(row.storageId, row.key))) stems.set(pair(row.storageId, row.key), row.stem);
+    for (const row of await families(missing.map((p) => p.output.key!), false)) {
+      if (!stems.has(pair(Number(row.storageId), row.key))) stems.set(pair(Number(row.storageId), row.key), row.stem);
+    }
   }
   return stems;
 }
 
 /** Creates the artifacts of new content, each the next version of its family; returns hash → artifact. */
-async function createArtifacts(w: WriteContext, db: Pick<Database, "provider" | "writerStatement">, fresh: Placed[]): Promise<Map<string, Written>> {
-  const stems = await familyStems(w, fresh);
+async function createArtifacts(w: WriteContext, db: Statements, fresh: Placed[]): Promise<Map<string, Written>> {
+  const stems = await familyStems(w, db, fresh);
   const known = [...new Set(stems.values())];
   await lockKeys(
     db,
@@ -52,8 +62,12 @@ async function createArtifacts(w: WriteContext, db: Pick<Database, "provider" | 
     known.map((stem) => `artifact:stem:${stem}`),
   );
   const last = await lastSuffixes(w.tx, db.provider, known);
-  if (known.length) await w.tx.artifact.updateMany({ where: { stem: { in: known }, isLatest: true }, data: { isLatest: false } });
   const now = new Date();
+  if (known.length) {
+    const binds = new Binds(db.provider);
+    const sql = `UPDATE "Artifact" SET "isLatest" = ${binds.add(false)}, "updatedAt" = ${binds.add(now)} WHERE "stem" IN ${binds.list(known, "text")} AND "isLatest" = ${binds.add(true)}`;
+    await runStatement(db, w.tx, sql, binds.values);
+  }
   const rows = fresh.map(({ run, output, storageId }) => {
     const family = output.key != null ? `${storageId}:${output.key}` : null;
     const stem = (family && stems.get(family)) ?? base62(STEM_LENGTH.artifact);
@@ -88,7 +102,7 @@ async function createArtifacts(w: WriteContext, db: Pick<Database, "provider" | 
  */
 export async function writeOutputs(
   w: WriteContext,
-  db: Pick<Database, "provider" | "writerStatement">,
+  db: Statements,
   runs: Fresh[],
   storages: { storageIds: Map<string, number>; defaultStorageId: number },
 ): Promise<{ byHash: Map<string, Written>; createdBy: Map<number, number[]> }> {
@@ -102,10 +116,17 @@ export async function writeOutputs(
   const byHash = new Map<string, Written>();
   const createdBy = new Map<number, number[]>();
   if (!placed.length) return { byHash, createdBy };
-  const existing = await w.tx.artifact.findMany({ where: { hash: { in: [...new Set(placed.map((p) => p.output.hash))] } } });
+  const binds = new Binds(db.provider);
+  const existing = await selectRows<{ id: number; stem: string; hash: string; runId: number | null; trashedAt: Date | null }>(
+    db,
+    w.tx,
+    `SELECT "id", "stem", "hash", "runId", "trashedAt" FROM "Artifact" WHERE "hash" IN ${binds.list([...new Set(placed.map((p) => p.output.hash))], "text")}`,
+    binds.values,
+  );
   for (const artifact of existing) {
-    byHash.set(artifact.hash!, { id: artifact.id, runId: artifact.runId });
-    await untrash(w.tx, "artifact", artifact);
+    const id = Number(artifact.id);
+    byHash.set(artifact.hash, { id, runId: artifact.runId == null ? null : Number(artifact.runId) });
+    await untrash(w.tx, "artifact", { ...artifact, id });
   }
   const firsts = new Map<string, Placed>();
   for (const p of placed) if (!byHash.has(p.output.hash) && !firsts.has(p.output.hash)) firsts.set(p.output.hash, p);
@@ -125,7 +146,7 @@ export async function writeOutputs(
 /** Links each run to the artifacts it read (by uid, stem or hash), its own outputs skipped. */
 export async function writeInputs(
   w: WriteContext,
-  db: Pick<Database, "provider" | "writerStatement">,
+  db: Statements,
   runs: Fresh[],
   outputs: Map<string, Written>,
 ): Promise<void> {

@@ -2,7 +2,7 @@
 // (or declared on the fly with defineMissingParams) as addParamValues does
 // (src/domain/params.ts), each value stored once per (param, value), then linked to its run.
 import type { Database } from "../db/database.ts";
-import { insertRows } from "../openlineage/sql.ts";
+import { Binds, insertRows, selectRows } from "../openlineage/sql.ts";
 import { conflict } from "./errors.ts";
 import { checkEntries, hashValue, paramValueRow, type Dtype, type Param } from "./params.ts";
 import type { Fresh } from "./record-runs-input.ts";
@@ -58,12 +58,18 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
     values.set(`${param.id}:${hash}`, paramValueRow(param, value, hash, now, w.actor.id));
   }
   const rows = [...values.values()];
-  await insertRows(db, w.tx, "ParamValue", rows, [], { ignoreConflicts: true });
-  const stored = await w.tx.paramValue.findMany({
-    where: { paramId: { in: [...new Set(rows.map((r) => r.paramId))] }, hash: { in: [...new Set(rows.map((r) => r.hash))] } },
-    select: { id: true, paramId: true, hash: true },
-  });
-  const idOf = new Map(stored.map((row) => [`${row.paramId}:${row.hash}`, row.id]));
+  type Stored = { id: number | bigint; paramId: number | bigint; hash: string };
+  const idOf = new Map<string, number>();
+  const note = (stored: Stored[]) => stored.forEach((row) => idOf.set(`${row.paramId}:${row.hash}`, Number(row.id)));
+  note(await insertRows<Stored>(db, w.tx, "ParamValue", rows, ["id", "paramId", "hash"], { ignoreConflicts: true }));
+  // The values stored before (or by a concurrent write), read by their key.
+  const before = rows.filter((row) => !idOf.has(`${row.paramId}:${row.hash}`));
+  if (before.length) {
+    const binds = new Binds(db.provider);
+    const paramIds = binds.list([...new Set(before.map((row) => row.paramId))], "int");
+    const hashes = binds.list([...new Set(before.map((row) => row.hash))], "text");
+    note(await selectRows<Stored>(db, w.tx, `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`, binds.values));
+  }
   const links = entries.map(({ run, name, value }) => ({ runId: run.runId, paramValueId: idOf.get(`${declared.get(name)!.id}:${hashValue(value)}`)! }));
   await insertRows(db, w.tx, "RunParamValue", links);
 }

@@ -104,6 +104,21 @@ describe("recordRuns writes whole runs", () => {
     const again = ok(await record([item({ key: "tools/v.py", hash: second.transform.hash })])).recordRuns;
     expect(again[0].transform.uid).toBe(second.transform.uid);
   });
+
+  it("restores known content from the trash, and stores a param value once across items and calls", async () => {
+    const trashed = await registerArtifact(svc, "rr-trashed", { key: "rr/trashed.csv" });
+    ok(await svc.gql(`mutation($uid: String!) { deleteArtifact(uid: $uid) { uid } }`, { uid: trashed }));
+    const params = [{ name: "rr_seed", value: 7 }];
+    const [run] = ok(
+      await svc.gql(`mutation($input: [RecordRunInput!]!) { recordRuns(input: $input) { params recreatedArtifacts { uid trashedAt } } }`, {
+        input: [item({ key: "tools/t.py" }, { outputs: [{ hash: contentHash("rr-trashed") }], params, defineMissingParams: true })],
+      }),
+    ).recordRuns;
+    expect(run.recreatedArtifacts).toEqual([{ uid: trashed, trashedAt: null }]);
+    const again = ok(await record([item({ key: "tools/t.py" }, { params }), item({ key: "tools/t.py" }, { params })])).recordRuns;
+    expect([run.params, ...again.map((r: any) => r.params)]).toEqual([{ rr_seed: 7 }, { rr_seed: 7 }, { rr_seed: 7 }]);
+    expect(await svc.db.prisma.paramValue.count({ where: { param: { name: "rr_seed" } } })).toBe(1);
+  });
 });
 
 describe("recordRuns sent again", () => {
