@@ -3,7 +3,7 @@
 import { conflict, invalid, validationFailed } from "./errors.ts";
 import { DTYPES, hasInexactInteger, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
 import { findArtifact, findRun } from "./lookups.ts";
-import { insertRows, insertSql, JsonValue, selectRows } from "../openlineage/sql.ts";
+import { Binds, insertRows, insertSql, JsonValue, selectRows } from "../openlineage/sql.ts";
 import type { WriteContext } from "./write-context.ts";
 
 export { canonicalJson, DTYPES, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
@@ -158,10 +158,12 @@ async function storeValues(w: WriteContext, entries: Entry[], params: Map<string
   }
   const missing = keyed.filter((k) => !ids.has(key(k.param.id, k.hash)));
   if (missing.length) {
-    const found = await w.tx.paramValue.findMany({
-      where: { OR: missing.map((k) => ({ paramId: k.param.id, hash: k.hash })) },
-      select: { id: true, paramId: true, hash: true },
-    });
+    const binds = new Binds(w.sql.provider);
+    const paramIds = binds.list([...new Set(missing.map((k) => k.param.id))], "int");
+    const hashes = binds.list([...new Set(missing.map((k) => k.hash))], "text");
+    const found = (await selectRows<Omit<Stored, "created">>(w.sql, w.tx, `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`, binds.values))
+      .map((row) => ({ id: Number(row.id), paramId: Number(row.paramId), hash: row.hash }))
+      .filter((row) => missing.some((k) => k.param.id === row.paramId && k.hash === row.hash));
     for (const row of found) ids.set(key(row.paramId, row.hash), row.id);
     if (postgres && linkRunId != null) {
       await insertRows(w.sql, w.tx, "RunParamValue", found.map((row) => ({ runId: linkRunId, paramValueId: row.id })));
@@ -204,8 +206,9 @@ export async function addParamValues(w: WriteContext, target: ParamTarget, value
   const field = options.field ?? "values";
   const entries = entriesOf(values, field);
   if (entries.length === 0) return [];
-  const declared = await w.tx.param.findMany({ where: { name: { in: entries.map(([name]) => name) } } });
-  const params = new Map<string, Param>(declared.map((param) => [param.name, param]));
+  const binds = new Binds(w.sql.provider);
+  const declared = await selectRows<Param>(w.sql, w.tx, `SELECT "id", "name", "dtype" FROM "Param" WHERE "name" IN ${binds.list(entries.map(([name]) => name), "text")}`, binds.values);
+  const params = new Map<string, Param>(declared.map((param) => [param.name, { ...param, id: Number(param.id) }]));
   const missing = checkEntries(entries, params, options.defineMissing, field);
   if (missing.length) {
     // Undeclared in this transaction: declared together (a concurrent declaration is a race, retried).

@@ -1,6 +1,8 @@
 // Get-or-create of transforms by uid, key or name, with versions (docs/design.md, "Versions").
 import { createHash } from "node:crypto";
 import type { Tx } from "../db/database.ts";
+import type { Transform } from "../generated/sqlite/client.ts";
+import { Binds, selectRows } from "../openlineage/sql.ts";
 import { conflict, invalid } from "./errors.ts";
 import { findTransform } from "./lookups.ts";
 import { deleteVersioned, nextVersionUid, untrash } from "./versions.ts";
@@ -49,9 +51,17 @@ export async function getOrCreateTransform(w: WriteContext, input: TransformInpu
   const familyWhere = key ? { key } : { name, key: null };
   const hash = sourceHashOf(input);
   const isNamed = (t: { version: string | null; hash: string | null }) => (input.version != null ? t.version === input.version : hash == null || hash === t.hash);
-  // The common case, the family's latest version named again, reads without the family's lock:
-  // the lock only keeps two writers from creating the same version (docs/architecture.md, "Writes").
-  const current = await tx.transform.findFirst({ where: { ...familyWhere, isLatest: true, trashedAt: null } });
+  // The common case, the family's latest version named again, is one raw read (a Prisma call
+  // costs more than the statement) without the family's lock: the lock only keeps two writers
+  // from creating the same version (docs/architecture.md, "Writes").
+  const binds = new Binds(w.sql.provider);
+  const family = key ? `"key" = ${binds.add(key)}` : `"name" = ${binds.add(name)} AND "key" IS NULL`;
+  const [current] = await selectRows<Transform>(
+    w.sql,
+    tx,
+    `SELECT * FROM "Transform" WHERE ${family} AND "isLatest" = ${binds.add(true)} AND "trashedAt" IS NULL LIMIT 1`,
+    binds.values,
+  );
   if (current && isNamed(current)) return current;
   await w.lock(key ? `transform:key:${key}` : `transform:name:${name}`);
   const latest =
