@@ -152,10 +152,20 @@ export async function writeInputs(
 ): Promise<void> {
   const named = runs.flatMap((run) => (run.item.inputs ?? []).map((input, j) => ({ run, input, field: `input[${run.index}].inputs[${j}]` })));
   if (!named.length) return;
-  const uids = named.flatMap(({ input, field }) => (input.uid != null ? [uidWhere("artifact", input.uid, `${field}.uid`)] : []));
+  const wheres = named.flatMap(({ input, field }) => (input.uid != null ? [uidWhere("artifact", input.uid, `${field}.uid`)] : []));
+  const uids = [...new Set(wheres.flatMap((where) => (where.uid != null ? [where.uid] : [])))];
+  const stems = [...new Set(wheres.flatMap((where) => (where.stem != null ? [where.stem] : [])))];
   const hashes = [...new Set(named.flatMap(({ input }) => (input.hash != null && !outputs.has(input.hash) ? [input.hash] : [])))];
-  const or = [...uids, ...(hashes.length ? [{ hash: { in: hashes } }] : [])];
-  const rows = or.length ? await w.tx.artifact.findMany({ where: { OR: or }, select: { id: true, uid: true, stem: true, isLatest: true, hash: true } }) : [];
+  const binds = new Binds(db.provider);
+  // One SELECT per way of naming, each through its index (an OR of IN lists can make PostgreSQL scan).
+  const select = `SELECT "id", "uid", "stem", "isLatest", "hash" FROM "Artifact" WHERE`;
+  const parts = [
+    ...(uids.length ? [`${select} "uid" IN ${binds.list(uids, "text")}`] : []),
+    ...(stems.length ? [`${select} "stem" IN ${binds.list(stems, "text")} AND "isLatest" = ${binds.add(true)}`] : []),
+    ...(hashes.length ? [`${select} "hash" IN ${binds.list(hashes, "text")}`] : []),
+  ];
+  type Found = { id: number; uid: string; stem: string; isLatest: boolean; hash: string | null };
+  const rows = (parts.length ? await selectRows<Found>(db, w.tx, parts.join(" UNION ALL "), binds.values) : []).map((row) => ({ ...row, id: Number(row.id) }));
   const links = new Map<string, { runId: number; artifactId: number }>();
   for (const { run, input, field } of named) {
     const id =

@@ -48,7 +48,9 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
   );
   if (!entries.length) return;
   const names = [...new Set(entries.map((entry) => entry.name))];
-  const declared = new Map((await w.tx.param.findMany({ where: { name: { in: names } } })).map((param) => [param.name, param as Param]));
+  const binds = new Binds(db.provider);
+  const found = await selectRows<Param>(db, w.tx, `SELECT "id", "name", "dtype" FROM "Param" WHERE "name" IN ${binds.list(names, "text")}`, binds.values);
+  const declared = new Map(found.map((param) => [param.name, { ...param, id: Number(param.id) }]));
   await declare(w, db, checkAll(entries, declared), declared);
   const now = new Date();
   const values = new Map<string, ReturnType<typeof paramValueRow>>();

@@ -1,6 +1,7 @@
 // The transforms of a recordRuns call: by uid, or by key (or name) with version and source
 // hash as `track` finds or creates them (src/domain/transforms.ts), looked up for the whole
 // call at once; only a new version costs statements of its own.
+import { Binds, selectRows } from "../openlineage/sql.ts";
 import { invalid, notFound } from "./errors.ts";
 import { uidWhere } from "./lookups.ts";
 import type { RecordRunItem } from "./record-runs-input.ts";
@@ -54,10 +55,18 @@ export async function resolveTransforms(w: WriteContext, pending: Pending): Prom
   if (!named.length) return ids;
   const keys = [...new Set(named.flatMap(({ item }) => (item.transform.key ? [item.transform.key] : [])))];
   const names = [...new Set(named.flatMap(({ item }) => (item.transform.key ? [] : [nameOf(item.transform)!])))];
-  const latest = await w.tx.transform.findMany({
-    where: { isLatest: true, trashedAt: null, OR: [{ key: { in: keys } }, { key: null, name: { in: names } }] },
-    select: { id: true, key: true, name: true, version: true, hash: true },
-  });
+  const binds = new Binds(w.sql.provider);
+  const latest = (
+    await selectRows<{ id: number; key: string | null; name: string; version: string | null; hash: string | null }>(
+      w.sql,
+      w.tx,
+      // by key, and by name where there is no key: one SELECT each, each through its index
+      [`"key" IN ${binds.list(keys, "text")}`, `"key" IS NULL AND "name" IN ${binds.list(names, "text")}`]
+        .map((family) => `SELECT "id", "key", "name", "version", "hash" FROM "Transform" WHERE ${family} AND "isLatest" = ${binds.add(true)} AND "trashedAt" IS NULL`)
+        .join(" UNION ALL "),
+      binds.values,
+    )
+  ).map((row) => ({ ...row, id: Number(row.id) }));
   const familyOf = (t: TransformInput) => latest.find((row) => (t.key ? row.key === t.key : row.key === null && row.name === nameOf(t)));
   const bySpec = new Map<string, number>();
   for (const { item, index } of named) {
