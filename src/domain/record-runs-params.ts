@@ -54,11 +54,14 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
   await declare(w, db, checkAll(entries, declared), declared);
   const now = new Date();
   const values = new Map<string, ReturnType<typeof paramValueRow>>();
-  for (const { name, value } of entries) {
+  // each entry's value as stored: its param and hash (the key of its row), computed once
+  const keys = entries.map(({ name, value }) => {
     const param = declared.get(name)!;
     const hash = hashValue(value);
-    values.set(`${param.id}:${hash}`, paramValueRow(param, value, hash, now, w.actor.id));
-  }
+    const key = `${param.id}:${hash}`;
+    if (!values.has(key)) values.set(key, paramValueRow(param, value, hash, now, w.actor.id));
+    return key;
+  });
   const rows = [...values.values()];
   type Stored = { id: number | bigint; paramId: number | bigint; hash: string };
   const idOf = new Map<string, number>();
@@ -72,6 +75,6 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
     const hashes = binds.list([...new Set(before.map((row) => row.hash))], "text");
     note(await selectRows<Stored>(db, w.tx, `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`, binds.values));
   }
-  const links = entries.map(({ run, name, value }) => ({ runId: run.runId, paramValueId: idOf.get(`${declared.get(name)!.id}:${hashValue(value)}`)! }));
+  const links = entries.map(({ run }, i) => ({ runId: run.runId, paramValueId: idOf.get(keys[i])! }));
   await insertRows(db, w.tx, "RunParamValue", links);
 }
