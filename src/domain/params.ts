@@ -123,7 +123,8 @@ async function storeAndLink(w: WriteContext, keyed: Keyed[], rows: ReturnType<ty
     keyed.map((k) => k.hash),
   );
   const keys = `unnest($${params.length - 1}::int[], $${params.length}::text[]) AS k("paramId", "hash")`;
-  const link = linkRunId == null ? "" : `, linked AS (INSERT INTO "RunParamValue" ("runId", "paramValueId") SELECT $${params.push(linkRunId)}::int, "id" FROM stored)`;
+  const link =
+    linkRunId == null ? "" : `, linked AS (INSERT INTO "RunParamValue" ("runId", "paramValueId") SELECT $${params.push(linkRunId)}::int, "id" FROM stored)`;
   return selectRows<Stored>(
     w.sql,
     w.tx,
@@ -142,7 +143,12 @@ async function storeAndLink(w: WriteContext, keyed: Keyed[], rows: ReturnType<ty
  * on PostgreSQL one statement does all of it (storeAndLink); on SQLite one statement when
  * every value is new, two otherwise.
  */
-async function storeValues(w: WriteContext, entries: Entry[], params: Map<string, Param>, linkRunId: number | null): Promise<{ ids: number[]; linked: boolean }> {
+async function storeValues(
+  w: WriteContext,
+  entries: Entry[],
+  params: Map<string, Param>,
+  linkRunId: number | null,
+): Promise<{ ids: number[]; linked: boolean }> {
   const keyed: Keyed[] = entries.map(([name, value]) => ({ param: params.get(name)!, value, hash: hashValue(value) })); // declared or defined by now
   const key = (paramId: number, hash: string) => `${paramId}:${hash}`;
   const now = new Date();
@@ -150,7 +156,10 @@ async function storeValues(w: WriteContext, entries: Entry[], params: Map<string
   const postgres = w.sql.provider === "postgresql";
   const stored = postgres
     ? await storeAndLink(w, keyed, rows, linkRunId)
-    : (await insertRows<Omit<Stored, "created">>(w.sql, w.tx, "ParamValue", rows, ["id", "paramId", "hash"], { ignoreConflicts: true })).map((row) => ({ ...row, created: true }));
+    : (await insertRows<Omit<Stored, "created">>(w.sql, w.tx, "ParamValue", rows, ["id", "paramId", "hash"], { ignoreConflicts: true })).map((row) => ({
+        ...row,
+        created: true,
+      }));
   const ids = new Map<string, number>();
   for (const row of stored) {
     ids.set(key(Number(row.paramId), row.hash), Number(row.id));
@@ -161,12 +170,24 @@ async function storeValues(w: WriteContext, entries: Entry[], params: Map<string
     const binds = new Binds(w.sql.provider);
     const paramIds = binds.list([...new Set(missing.map((k) => k.param.id))], "int");
     const hashes = binds.list([...new Set(missing.map((k) => k.hash))], "text");
-    const found = (await selectRows<Omit<Stored, "created">>(w.sql, w.tx, `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`, binds.values))
+    const found = (
+      await selectRows<Omit<Stored, "created">>(
+        w.sql,
+        w.tx,
+        `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`,
+        binds.values,
+      )
+    )
       .map((row) => ({ id: Number(row.id), paramId: Number(row.paramId), hash: row.hash }))
       .filter((row) => missing.some((k) => k.param.id === row.paramId && k.hash === row.hash));
     for (const row of found) ids.set(key(row.paramId, row.hash), row.id);
     if (postgres && linkRunId != null) {
-      await insertRows(w.sql, w.tx, "RunParamValue", found.map((row) => ({ runId: linkRunId, paramValueId: row.id })));
+      await insertRows(
+        w.sql,
+        w.tx,
+        "RunParamValue",
+        found.map((row) => ({ runId: linkRunId, paramValueId: row.id })),
+      );
     }
   }
   return { ids: keyed.map((k) => ids.get(key(k.param.id, k.hash))!), linked: postgres && linkRunId != null };
@@ -207,7 +228,15 @@ export async function addParamValues(w: WriteContext, target: ParamTarget, value
   const entries = entriesOf(values, field);
   if (entries.length === 0) return [];
   const binds = new Binds(w.sql.provider);
-  const declared = await selectRows<Param>(w.sql, w.tx, `SELECT "id", "name", "dtype" FROM "Param" WHERE "name" IN ${binds.list(entries.map(([name]) => name), "text")}`, binds.values);
+  const declared = await selectRows<Param>(
+    w.sql,
+    w.tx,
+    `SELECT "id", "name", "dtype" FROM "Param" WHERE "name" IN ${binds.list(
+      entries.map(([name]) => name),
+      "text",
+    )}`,
+    binds.values,
+  );
   const params = new Map<string, Param>(declared.map((param) => [param.name, { ...param, id: Number(param.id) }]));
   const missing = checkEntries(entries, params, options.defineMissing, field);
   if (missing.length) {

@@ -42,10 +42,17 @@ async function familyStems(w: WriteContext, db: Statements, placed: Placed[]): P
       : `SELECT "stem", "storageId", "key" FROM "Artifact" WHERE ${where} ORDER BY "id" DESC`;
     return selectRows<Family>(db, w.tx, sql, binds.values);
   };
-  for (const row of await families(keyed.map((p) => p.output.key!), true)) stems.set(pair(Number(row.storageId), row.key), row.stem);
+  for (const row of await families(
+    keyed.map((p) => p.output.key!),
+    true,
+  ))
+    stems.set(pair(Number(row.storageId), row.key), row.stem);
   const missing = keyed.filter((p) => !stems.has(pair(p.storageId, p.output.key!)));
   if (missing.length) {
-    for (const row of await families(missing.map((p) => p.output.key!), false)) {
+    for (const row of await families(
+      missing.map((p) => p.output.key!),
+      false,
+    )) {
       if (!stems.has(pair(Number(row.storageId), row.key))) stems.set(pair(Number(row.storageId), row.key), row.stem);
     }
   }
@@ -144,12 +151,7 @@ export async function writeOutputs(
 }
 
 /** Links each run to the artifacts it read (by uid, stem or hash), its own outputs skipped. */
-export async function writeInputs(
-  w: WriteContext,
-  db: Statements,
-  runs: Fresh[],
-  outputs: Map<string, Written>,
-): Promise<void> {
+export async function writeInputs(w: WriteContext, db: Statements, runs: Fresh[], outputs: Map<string, Written>): Promise<void> {
   const named = runs.flatMap((run) => (run.item.inputs ?? []).map((input, j) => ({ run, input, field: `input[${run.index}].inputs[${j}]` })));
   if (!named.length) return;
   const wheres = named.flatMap(({ input, field }) => (input.uid != null ? [uidWhere("artifact", input.uid, `${field}.uid`)] : []));

@@ -73,7 +73,14 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
     const binds = new Binds(db.provider);
     const paramIds = binds.list([...new Set(before.map((row) => row.paramId))], "int");
     const hashes = binds.list([...new Set(before.map((row) => row.hash))], "text");
-    note(await selectRows<Stored>(db, w.tx, `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`, binds.values));
+    note(
+      await selectRows<Stored>(
+        db,
+        w.tx,
+        `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`,
+        binds.values,
+      ),
+    );
   }
   const links = entries.map(({ run }, i) => ({ runId: run.runId, paramValueId: idOf.get(keys[i])! }));
   await insertRows(db, w.tx, "RunParamValue", links);

@@ -62,7 +62,10 @@ export async function resolveTransforms(w: WriteContext, pending: Pending): Prom
       w.tx,
       // by key, and by name where there is no key: one SELECT each, each through its index
       [`"key" IN ${binds.list(keys, "text")}`, `"key" IS NULL AND "name" IN ${binds.list(names, "text")}`]
-        .map((family) => `SELECT "id", "key", "name", "version", "hash" FROM "Transform" WHERE ${family} AND "isLatest" = ${binds.add(true)} AND "trashedAt" IS NULL`)
+        .map(
+          (family) =>
+            `SELECT "id", "key", "name", "version", "hash" FROM "Transform" WHERE ${family} AND "isLatest" = ${binds.add(true)} AND "trashedAt" IS NULL`,
+        )
         .join(" UNION ALL "),
       binds.values,
     )

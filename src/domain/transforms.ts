@@ -50,7 +50,8 @@ export async function getOrCreateTransform(w: WriteContext, input: TransformInpu
   const key = input.key ?? null;
   const familyWhere = key ? { key } : { name, key: null };
   const hash = sourceHashOf(input);
-  const isNamed = (t: { version: string | null; hash: string | null }) => (input.version != null ? t.version === input.version : hash == null || hash === t.hash);
+  const isNamed = (t: { version: string | null; hash: string | null }) =>
+    input.version != null ? t.version === input.version : hash == null || hash === t.hash;
   // The common case, the family's latest version named again, is one raw read (a Prisma call
   // costs more than the statement) without the family's lock: the lock only keeps two writers
   // from creating the same version (docs/architecture.md, "Writes").

@@ -78,9 +78,12 @@ describe("workflow: track, register outputs, finish", () => {
 
   it("tracks a run of a known transform with known and new param values in four statements", async () => {
     const track = (seed: number) =>
-      svc.gql(`mutation($seed: Int!) { track(input: { transform: { key: "steps/four.py" }, params: { seed: $seed, mode: "fast" }, defineMissingParams: true }) { uid } }`, {
-        seed,
-      });
+      svc.gql(
+        `mutation($seed: Int!) { track(input: { transform: { key: "steps/four.py" }, params: { seed: $seed, mode: "fast" }, defineMissingParams: true }) { uid } }`,
+        {
+          seed,
+        },
+      );
     ok(await track(1));
     let uid = "";
     const { count, statements } = await svc.countStatements(async () => {
@@ -89,7 +92,7 @@ describe("workflow: track, register outputs, finish", () => {
     expect(ok(await svc.gql(`query($uid: String!) { run(uid: $uid) { params } }`, { uid })).run.params).toEqual({ seed: 2, mode: "fast" });
     // the transform (read without its lock), the run, the params' dtypes, then the values with
     // their links; on SQLite the values and the links are statements of their own
-    const sqlite = ["INSERT INTO \"ParamValue\"", "INSERT INTO \"RunParamValue\""];
+    const sqlite = ['INSERT INTO "ParamValue"', 'INSERT INTO "RunParamValue"'];
     expect(count, statements.join("\n")).toBe(svc.db.provider === "postgresql" ? 4 : 4 + sqlite.length);
   });
 
