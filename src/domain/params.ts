@@ -4,6 +4,7 @@ import { conflict, invalid, validationFailed } from "./errors.ts";
 import { DTYPES, hasInexactInteger, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
 import { findArtifact, findRun } from "./lookups.ts";
 import { Binds, insertRows, insertSql, JsonValue, selectRows } from "../openlineage/sql.ts";
+import type { Tx } from "../db/database.ts";
 import type { WriteContext } from "./write-context.ts";
 
 export { canonicalJson, DTYPES, hashValue, inferDtype, isDtype, projections, valueMatchesDtype, type Dtype } from "./dtypes.ts";
@@ -106,6 +107,25 @@ export function paramValueRow(param: Param, value: unknown, hash: string, create
   return { paramId: param.id, value: new JsonValue(value), hash, ...projections(param.dtype as Dtype, value), createdAt, createdById };
 }
 
+/** The params declared under these names, by name: one raw read (a Prisma call costs more than the statement). */
+export async function declaredParams(sql: WriteContext["sql"], tx: Tx, names: readonly string[]): Promise<Map<string, Param>> {
+  const binds = new Binds(sql.provider);
+  const rows = await selectRows<Param>(sql, tx, `SELECT "id", "name", "dtype" FROM "Param" WHERE "name" IN ${binds.list(names, "text")}`, binds.values);
+  return new Map(rows.map((param) => [param.name, { ...param, id: Number(param.id) }]));
+}
+
+/** The stored values of these (param, hash) keys, each with its id: one raw read. */
+export async function storedValues(sql: WriteContext["sql"], tx: Tx, keys: readonly { paramId: number; hash: string }[]) {
+  const binds = new Binds(sql.provider);
+  const paramIds = binds.list([...new Set(keys.map((k) => k.paramId))], "int");
+  const hashes = binds.list([...new Set(keys.map((k) => k.hash))], "text");
+  const sqlText = `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`;
+  const rows = await selectRows<{ id: number | bigint; paramId: number | bigint; hash: string }>(sql, tx, sqlText, binds.values);
+  // the two lists cross: keep the keys asked for
+  const asked = new Set(keys.map((k) => `${k.paramId}:${k.hash}`));
+  return rows.map((row) => ({ id: Number(row.id), paramId: Number(row.paramId), hash: row.hash })).filter((row) => asked.has(`${row.paramId}:${row.hash}`));
+}
+
 type Keyed = { param: Param; value: unknown; hash: string };
 type Stored = { id: number | bigint; paramId: number | bigint; hash: string; created: boolean };
 
@@ -167,19 +187,11 @@ async function storeValues(
   }
   const missing = keyed.filter((k) => !ids.has(key(k.param.id, k.hash)));
   if (missing.length) {
-    const binds = new Binds(w.sql.provider);
-    const paramIds = binds.list([...new Set(missing.map((k) => k.param.id))], "int");
-    const hashes = binds.list([...new Set(missing.map((k) => k.hash))], "text");
-    const found = (
-      await selectRows<Omit<Stored, "created">>(
-        w.sql,
-        w.tx,
-        `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`,
-        binds.values,
-      )
-    )
-      .map((row) => ({ id: Number(row.id), paramId: Number(row.paramId), hash: row.hash }))
-      .filter((row) => missing.some((k) => k.param.id === row.paramId && k.hash === row.hash));
+    const found = await storedValues(
+      w.sql,
+      w.tx,
+      missing.map((k) => ({ paramId: k.param.id, hash: k.hash })),
+    );
     for (const row of found) ids.set(key(row.paramId, row.hash), row.id);
     if (postgres && linkRunId != null) {
       await insertRows(
@@ -227,17 +239,11 @@ export async function addParamValues(w: WriteContext, target: ParamTarget, value
   const field = options.field ?? "values";
   const entries = entriesOf(values, field);
   if (entries.length === 0) return [];
-  const binds = new Binds(w.sql.provider);
-  const declared = await selectRows<Param>(
+  const params = await declaredParams(
     w.sql,
     w.tx,
-    `SELECT "id", "name", "dtype" FROM "Param" WHERE "name" IN ${binds.list(
-      entries.map(([name]) => name),
-      "text",
-    )}`,
-    binds.values,
+    entries.map(([name]) => name),
   );
-  const params = new Map<string, Param>(declared.map((param) => [param.name, { ...param, id: Number(param.id) }]));
   const missing = checkEntries(entries, params, options.defineMissing, field);
   if (missing.length) {
     // Undeclared in this transaction: declared together (a concurrent declaration is a race, retried).

@@ -2,9 +2,9 @@
 // (or declared on the fly with defineMissingParams) as addParamValues does
 // (src/domain/params.ts), each value stored once per (param, value), then linked to its run.
 import type { Database } from "../db/database.ts";
-import { Binds, insertRows, selectRows } from "../openlineage/sql.ts";
+import { insertRows } from "../openlineage/sql.ts";
 import { conflict } from "./errors.ts";
-import { checkEntries, hashValue, paramValueRow, type Dtype, type Param } from "./params.ts";
+import { checkEntries, declaredParams, hashValue, paramValueRow, storedValues, type Dtype, type Param } from "./params.ts";
 import type { Fresh } from "./record-runs-input.ts";
 import type { WriteContext } from "./write-context.ts";
 
@@ -48,9 +48,7 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
   );
   if (!entries.length) return;
   const names = [...new Set(entries.map((entry) => entry.name))];
-  const binds = new Binds(db.provider);
-  const found = await selectRows<Param>(db, w.tx, `SELECT "id", "name", "dtype" FROM "Param" WHERE "name" IN ${binds.list(names, "text")}`, binds.values);
-  const declared = new Map(found.map((param) => [param.name, { ...param, id: Number(param.id) }]));
+  const declared = await declaredParams(db, w.tx, names);
   await declare(w, db, checkAll(entries, declared), declared);
   const now = new Date();
   const values = new Map<string, ReturnType<typeof paramValueRow>>();
@@ -69,19 +67,7 @@ export async function writeParams(w: WriteContext, db: Pick<Database, "provider"
   note(await insertRows<Stored>(db, w.tx, "ParamValue", rows, ["id", "paramId", "hash"], { ignoreConflicts: true }));
   // The values stored before (or by a concurrent write), read by their key.
   const before = rows.filter((row) => !idOf.has(`${row.paramId}:${row.hash}`));
-  if (before.length) {
-    const binds = new Binds(db.provider);
-    const paramIds = binds.list([...new Set(before.map((row) => row.paramId))], "int");
-    const hashes = binds.list([...new Set(before.map((row) => row.hash))], "text");
-    note(
-      await selectRows<Stored>(
-        db,
-        w.tx,
-        `SELECT "id", "paramId", "hash" FROM "ParamValue" WHERE "paramId" IN ${paramIds} AND "hash" IN ${hashes}`,
-        binds.values,
-      ),
-    );
-  }
+  if (before.length) note(await storedValues(db, w.tx, before));
   const links = entries.map(({ run }, i) => ({ runId: run.runId, paramValueId: idOf.get(keys[i])! }));
   await insertRows(db, w.tx, "RunParamValue", links);
 }
