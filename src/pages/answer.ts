@@ -1,6 +1,7 @@
 // Answers a planned query: each list's page of ids read as its connection reads it, then the
 // page's records built as JSON by one statement, then the connection's objects assembled in the
 // order the query asked for (docs/architecture.md, "Pages built in the database").
+import type { ExecutionResult } from "graphql";
 import type { Context } from "../context.ts";
 import type { PageRows } from "./lists.ts";
 import type { ConnectionField, EdgeField, ListPlan, PlainField, RootPlan } from "./plan.ts";
@@ -13,7 +14,7 @@ export async function answerPlan(roots: RootPlan[], ctx: Context): Promise<Recor
   const values = await Promise.all(roots.map(async (root) => (root.kind === "typename" ? root.typename : answerList(root, ctx))));
   const data: Record<string, unknown> = {};
   roots.forEach((root, index) => (data[root.key] = values[index]));
-  return data;
+  return carry(data, values);
 }
 
 function plainObject(source: Record<string, unknown>, typename: string, fields: PlainField[]): Record<string, unknown> {
@@ -44,6 +45,12 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<u
  */
 const jsonTexts = new WeakMap<object, { key: string; text: string }>();
 
+/**
+ * The objects of an answer that hold such a text or contain one that does: the result, its
+ * data and the connections. Everything else is written by JSON.stringify in one call.
+ */
+const carriers = new WeakSet<object>();
+
 /** A value of an answer held as its JSON text: written as it is, parsed once if something reads it. */
 function holdJson(holder: Record<string, unknown>, key: string, text: string): void {
   let value: unknown;
@@ -60,17 +67,23 @@ function holdJson(holder: Record<string, unknown>, key: string, text: string): v
     },
   });
   jsonTexts.set(holder, { key, text });
+  carriers.add(holder);
+}
+
+/** Marks an object of the answer as one whose values may hold JSON text (stringifyAnswer). */
+function carry<T extends object>(object: T, children: unknown[]): T {
+  if (children.some((child) => typeof child === "object" && child !== null && carriers.has(child))) carriers.add(object);
+  return object;
 }
 
 /**
  * Writes a planned answer as JSON.stringify would, the records as the database wrote them
- * (Yoga calls an execution result's own `stringify` when it has one). The rest of the answer
- * is small: the connections, edges, cursors and counts.
+ * (Yoga calls an execution result's own `stringify` when it has one). Only the few objects
+ * above a held text are walked here: the result, its data, the connections; every other value
+ * (the records parsed from PostgreSQL, an edge's cursor, a count) is one JSON.stringify.
  */
 export function stringifyAnswer(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value))
-    return `[${value.map((item: unknown) => (item === undefined || typeof item === "function" ? "null" : stringifyAnswer(item))).join(",")}]`;
+  if (value === null || typeof value !== "object" || !carriers.has(value)) return JSON.stringify(value) ?? "null";
   const held = jsonTexts.get(value);
   const parts: string[] = [];
   // by key: reading the held value's property would parse it
@@ -84,6 +97,14 @@ export function stringifyAnswer(value: unknown): string {
     parts.push(`${JSON.stringify(key)}:${stringifyAnswer(item)}`);
   }
   return `{${parts.join(",")}}`;
+}
+
+/** A planned answer as an execution result, written by stringifyAnswer. */
+export function plannedResult(data: Record<string, unknown>): ExecutionResult {
+  const result = carry({ data }, [data]);
+  // Yoga writes a result with its own stringify: the records go out as the database wrote them.
+  Object.defineProperty(result, "stringify", { value: stringifyAnswer, enumerable: false });
+  return result;
 }
 
 async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, unknown>> {

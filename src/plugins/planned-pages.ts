@@ -6,7 +6,7 @@ import { GraphQLError, OperationTypeNode, type ExecutionResult, type GraphQLSche
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.ts";
 import { DomainError } from "../domain/errors.ts";
-import { answerPlan, PlanAbandoned, stringifyAnswer } from "../pages/answer.ts";
+import { answerPlan, PlanAbandoned, plannedResult } from "../pages/answer.ts";
 import { planQuery, type RootPlan } from "../pages/plan.ts";
 import { documentOf, operationOf } from "./operation.ts";
 
@@ -30,10 +30,7 @@ export function usePlannedPages(): Plugin<Context> {
       // reads) is answered by the resolvers, with their errors.
       setExecuteFn(async (executionArgs) => {
         try {
-          const result: ExecutionResult & { stringify?: (result: unknown) => string } = { data: await answerPlan(plan, ctx) };
-          // Yoga writes a result with its own stringify: the records go out as the database wrote them.
-          Object.defineProperty(result, "stringify", { value: stringifyAnswer, enumerable: false });
-          return result;
+          return plannedResult(await answerPlan(plan, ctx));
         } catch (error) {
           // A refusal is expected (the resolvers repeat it as an error); anything else is the
           // planner's fault, and worth a line in the log.
