@@ -109,7 +109,7 @@ export function plannedResult(data: Record<string, unknown>): ExecutionResult {
 
 async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, unknown>> {
   // Read even for a count alone, as the connection's resolver does: its arguments are checked there.
-  const page: PageRows = await plan.list.page(ctx, plan.args, { id: true });
+  const page: PageRows = await plan.list.page(ctx, plan.args);
   const ids = page.edges.map((edge) => edge.node.id);
   const counts = async (field: ConnectionField): Promise<unknown> => {
     if (field.kind === "totalCount") return plan.list.count(ctx, plan.args);

@@ -18,8 +18,8 @@ export interface PlannedList {
   field: string;
   /** the record type its nodes have */
   model: string;
-  /** the page as the connection reads it (filter, order, cursor, cap), selecting `select`; then its edges and page info */
-  page(ctx: Context, args: ListArgs, select: Record<string, boolean>): Promise<PageRows>;
+  /** the page's ids as the connection reads its page (filter, order, cursor, cap); then its edges and page info */
+  page(ctx: Context, args: ListArgs): Promise<PageRows>;
   /** totalCount of the list's filter */
   count(ctx: Context, args: ListArgs): Promise<number>;
   /** totalCountCapped of the list's filter */

@@ -10,6 +10,7 @@ import { invalid } from "../domain/errors.ts";
 import { lookupWhere } from "../domain/lookups.ts";
 import { orderByOf, type FilterScope } from "../domain/filters.ts";
 import type { AnyRegistry } from "../domain/registries.ts";
+import { pageIdsStatement, type PageQuery } from "../pages/ids.ts";
 import { plannedLists, type ListArgs, type PlannedList } from "../pages/lists.ts";
 import { writeAnnounced, writeContext, type WriteContext } from "../domain/write-context.ts";
 import { DeletePayload } from "./Deletion.ts";
@@ -156,20 +157,25 @@ export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: Inp
  */
 function listReads(list: ListSpec) {
   const where = (ctx: Context, args: ListArgs) => list.where(args.filter, { provider: ctx.db.provider, reader: ctx.db.reader });
+  const orderBy = (args: ListArgs) => orderByOf(list.orderColumns, args.orderBy as Parameters<typeof orderByOf>[1], list.defaultOrder);
   const findMany = async (ctx: Context, args: ListArgs, query: object) =>
-    readerOf(ctx.db.reader, list).findMany({
-      ...query,
-      where: await where(ctx, args),
-      orderBy: orderByOf(list.orderColumns, args.orderBy as Parameters<typeof orderByOf>[1], list.defaultOrder),
-    });
+    readerOf(ctx.db.reader, list).findMany({ ...query, where: await where(ctx, args), orderBy: orderBy(args) });
   const helpers = prismaConnectionHelpers(builder, list.model, { cursor: "id", ...pageSize });
   const planned: PlannedList = {
     field: `${list.name}s`,
     model: list.model,
-    async page(ctx, args, select) {
-      const query = helpers.getQuery(args, ctx, () => ({ select }));
-      const rows = await findMany(ctx, args, query);
-      return helpers.resolve(rows, args, ctx);
+    // The planner reads only the page's ids: as one statement of its own where the list's where
+    // clause allows (pages/ids.ts), otherwise through Prisma.
+    async page(ctx, args) {
+      const query = helpers.getQuery(args, ctx, () => ({ select: { id: true } }));
+      const statement = pageIdsStatement(ctx.db.provider, list.model, await where(ctx, args), orderBy(args), query as PageQuery);
+      let rows: { id: number }[];
+      if (statement) {
+        rows = (await ctx.db.queryRows<{ id: number | bigint }>(statement.sql, statement.params)).map((row) => ({ id: Number(row.id) }));
+        if (statement.reversed) rows.reverse();
+      } else rows = await findMany(ctx, args, query);
+      // the helpers read only the cursor's column of a row
+      return helpers.resolve(rows as Parameters<typeof helpers.resolve>[0], args, ctx);
     },
     count: async (ctx, args) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args) }),
     async countCapped(ctx, args, max) {
