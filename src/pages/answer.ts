@@ -1,8 +1,10 @@
 // Answers a planned query: each list's page of ids read as its connection reads it, then the
-// page's records built as JSON by one statement, then the connection's objects assembled in the
-// order the query asked for (docs/architecture.md, "Pages built in the database").
+// page's records built as JSON by one statement (on PostgreSQL both in one statement), then the
+// connection's objects assembled in the order the query asked for (docs/architecture.md, "Pages
+// built in the database").
 import type { ExecutionResult } from "graphql";
 import type { Context } from "../context.ts";
+import type { IdsStatement } from "./ids.ts";
 import type { PageRows } from "./lists.ts";
 import type { ConnectionField, EdgeField, ListPlan, PlainField, RootPlan } from "./plan.ts";
 import { pageStatement, type RecordPlan } from "./sql.ts";
@@ -37,6 +39,41 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<u
     if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");
     return row.node;
   });
+}
+
+/**
+ * A list's page and its records. On PostgreSQL, where each statement is a round trip, a page
+ * whose ids have a statement of their own is read with its records in one statement: the ids'
+ * statement is its subquery, and the rows come back in the page's order with the one past the
+ * page that tells whether there is a next page. Otherwise the ids, then the records.
+ */
+async function readPage(plan: ListPlan, ctx: Context, statement: IdsStatement | null): Promise<{ page: PageRows; nodes: unknown[] }> {
+  if (statement && plan.record && ctx.db.provider === "postgresql") {
+    const { sql, params } = pageStatement(ctx.db.provider, plan.record, statement);
+    const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(sql, params);
+    if (statement.reversed) rows.reverse();
+    const page = plan.list.resolve(
+      ctx,
+      plan.args,
+      rows.map((row) => ({ id: Number(row.id) })),
+    );
+    const nodes = new Map(rows.map((row) => [Number(row.id), row.node]));
+    return { page, nodes: page.edges.map((edge) => nodes.get(edge.node.id)) };
+  }
+  const rows = statement ? await ctx.db.queryRows<{ id: number | bigint }>(statement.sql, statement.params) : await plan.list.readIds(ctx, plan.args);
+  const ids = rows.map((row) => ({ id: Number(row.id) }));
+  if (statement?.reversed) ids.reverse();
+  const page = plan.list.resolve(ctx, plan.args, ids);
+  return {
+    page,
+    nodes: plan.record
+      ? await records(
+          ctx,
+          plan.record,
+          page.edges.map((edge) => edge.node.id),
+        )
+      : [],
+  };
 }
 
 /**
@@ -108,15 +145,15 @@ export function plannedResult(data: Record<string, unknown>): ExecutionResult {
 }
 
 async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, unknown>> {
-  // Read even for a count alone, as the connection's resolver does: its arguments are checked there.
-  const page: PageRows = await plan.list.page(ctx, plan.args);
-  const ids = page.edges.map((edge) => edge.node.id);
+  // The page's arguments are checked first, as the connection's resolver checks them, and its
+  // page is read even for a count alone.
+  const statement = await plan.list.idsStatement(ctx, plan.args);
   const counts = async (field: ConnectionField): Promise<unknown> => {
     if (field.kind === "totalCount") return plan.list.count(ctx, plan.args);
     if (field.kind === "totalCountCapped") return plan.list.countCapped(ctx, plan.args, field.max);
     return null;
   };
-  const [nodes, values]: [unknown[], unknown[]] = await Promise.all([plan.record ? records(ctx, plan.record, ids) : [], Promise.all(plan.fields.map(counts))]);
+  const [{ page, nodes }, values] = await Promise.all([readPage(plan, ctx, statement), Promise.all(plan.fields.map(counts))]);
   const connection: Record<string, unknown> = {};
   plan.fields.forEach((field, index) => {
     const value = values[index];

@@ -2,6 +2,7 @@
 // registers how it reads a page and counts, so that the planner reads exactly what the resolver
 // would, with the same filter, order, cursor and page cap.
 import type { Context } from "../context.ts";
+import type { IdsStatement } from "./ids.ts";
 
 /** A list's arguments as its connection receives them. */
 export interface ListArgs {
@@ -18,8 +19,15 @@ export interface PlannedList {
   field: string;
   /** the record type its nodes have */
   model: string;
-  /** the page's ids as the connection reads its page (filter, order, cursor, cap); then its edges and page info */
-  page(ctx: Context, args: ListArgs): Promise<PageRows>;
+  /**
+   * The statement of the page's ids as the connection reads its page (filter, order, cursor,
+   * cap; pages/ids.ts), or null when only Prisma reads it (readIds). Checks the arguments.
+   */
+  idsStatement(ctx: Context, args: ListArgs): Promise<IdsStatement | null>;
+  /** the page's rows read through Prisma, in the list's order */
+  readIds(ctx: Context, args: ListArgs): Promise<{ id: number }[]>;
+  /** the edges and page info of the page's rows, as the connection makes them */
+  resolve(ctx: Context, args: ListArgs, rows: { id: number }[]): PageRows;
   /** totalCount of the list's filter */
   count(ctx: Context, args: ListArgs): Promise<number>;
   /** totalCountCapped of the list's filter */

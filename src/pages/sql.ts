@@ -5,6 +5,7 @@
 import type { Provider } from "../db/database.ts";
 import { JSON_NUMBER } from "../db/sqlite-functions.ts";
 import type { ColumnType, FieldSource, Model } from "./catalogue.ts";
+import type { IdsStatement } from "./ids.ts";
 
 /** A record's selection, planned: the model and its fields in response order. */
 export interface RecordPlan {
@@ -46,6 +47,8 @@ interface Dialect {
   page(table: string, alias: string): { from: string; order?: string };
   /** that parameter, from the ids */
   ids(ids: number[]): unknown;
+  /** the page's records in the order of the ids a subquery reads (PostgreSQL) */
+  pageOf?(statement: string, table: string, alias: string): { from: string; order: string };
 }
 
 const POSTGRES: Dialect = {
@@ -60,6 +63,11 @@ const POSTGRES: Dialect = {
   storedJson: (column) => column,
   page: (table, alias) => ({ from: `unnest($1::int[]) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`, order: "page.n" }),
   ids: (ids) => ids,
+  // ARRAY() keeps the order of its subquery's rows, which the ids' ORDER BY sets
+  pageOf: (statement, table, alias) => ({
+    from: `unnest(ARRAY(${statement})) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`,
+    order: "page.n",
+  }),
 };
 
 // SQLite keeps JSON as text, marked as JSON by a subtype. A scalar subquery hands its value to
@@ -86,8 +94,11 @@ const SQLITE: Dialect = {
   ids: (ids) => JSON.stringify(ids),
 };
 
-/** The statement of one page, `SELECT id, <record> AS node FROM <the ids given, in order>`, and its parameters. */
-export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[]): { sql: string; params: unknown[] } {
+/**
+ * The statement of one page, `SELECT id, <record> AS node FROM <the ids, in order>`, and its
+ * parameters: the ids given, or (PostgreSQL) those the page's ids statement reads.
+ */
+export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[] | IdsStatement): { sql: string; params: unknown[] } {
   const dialect = provider === "sqlite" ? SQLITE : POSTGRES;
   let aliases = 0;
   const next = () => `t${++aliases}`;
@@ -131,7 +142,9 @@ export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[
   }
 
   const root = next();
-  const { from, order } = dialect.page(quote(plan.model), root);
+  const subquery = Array.isArray(ids) ? null : ids;
+  if (subquery && !dialect.pageOf) throw new Error("the page's ids are read apart on SQLite");
+  const { from, order } = subquery && dialect.pageOf ? dialect.pageOf(subquery.sql, quote(plan.model), root) : dialect.page(quote(plan.model), root);
   const sql = `SELECT ${root}.id AS id, ${record(plan, root)} AS node FROM ${from}${order ? ` ORDER BY ${order}` : ""}`;
-  return { sql, params: [dialect.ids(ids)] };
+  return { sql, params: subquery ? subquery.params : [dialect.ids(ids as number[])] };
 }

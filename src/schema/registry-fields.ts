@@ -164,19 +164,20 @@ function listReads(list: ListSpec) {
   const planned: PlannedList = {
     field: `${list.name}s`,
     model: list.model,
-    // The planner reads only the page's ids: as one statement of its own where the list's where
+    // The planner reads only the page's ids: with a statement of its own where the list's where
     // clause allows (pages/ids.ts), otherwise through Prisma.
-    async page(ctx, args) {
+    async idsStatement(ctx, args) {
       const query = helpers.getQuery(args, ctx, () => ({ select: { id: true } }));
-      const statement = pageIdsStatement(ctx.db.provider, list.model, await where(ctx, args), orderBy(args), query as PageQuery);
-      let rows: { id: number }[];
-      if (statement) {
-        rows = (await ctx.db.queryRows<{ id: number | bigint }>(statement.sql, statement.params)).map((row) => ({ id: Number(row.id) }));
-        if (statement.reversed) rows.reverse();
-      } else rows = await findMany(ctx, args, query);
-      // the helpers read only the cursor's column of a row
-      return helpers.resolve(rows as Parameters<typeof helpers.resolve>[0], args, ctx);
+      return pageIdsStatement(ctx.db.provider, list.model, await where(ctx, args), orderBy(args), query as PageQuery);
     },
+    readIds: (ctx, args) =>
+      findMany(
+        ctx,
+        args,
+        helpers.getQuery(args, ctx, () => ({ select: { id: true } })),
+      ),
+    // the helpers read only the cursor's column of a row
+    resolve: (ctx, args, rows) => helpers.resolve(rows as Parameters<typeof helpers.resolve>[0], args, ctx),
     count: async (ctx, args) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args) }),
     async countCapped(ctx, args, max) {
       if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_COUNT_CAP)
