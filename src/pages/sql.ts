@@ -70,6 +70,17 @@ const POSTGRES: Dialect = {
   }),
 };
 
+/**
+ * A REAL as JSON.stringify writes it. Where 15 significant digits give the number back and need
+ * no exponent, they are what JSON.stringify writes (the shortest digits that give the number
+ * back: at most one 15-digit decimal does, and printf's %g drops trailing zeros); other numbers
+ * (16 or 17 digits, exponents) go to the service's function, a call into JavaScript each.
+ */
+export function realAsJson(column: string): string {
+  const digits = `printf('%.15g', ${column})`;
+  return `CASE WHEN instr(${digits}, 'e') = 0 AND CAST(${digits} AS REAL) = ${column} THEN json(${digits}) ELSE json(${JSON_NUMBER}(${column})) END`;
+}
+
 // SQLite keeps JSON as text, marked as JSON by a subtype. A scalar subquery hands its value to
 // the enclosing json_object with that mark (SQLite 3.45 and later; a unit spec in
 // test/unit/page-sql.test.ts holds the bundled SQLite to it), so the enclosing object embeds a
@@ -87,7 +98,7 @@ const SQLITE: Dialect = {
   // A JSON column has NUMERIC affinity on SQLite: a stored number came back as an INTEGER or a
   // REAL, which SQLite would write its own way; text is JSON as JSON.stringify wrote it.
   storedJson: (column) =>
-    `CASE typeof(${column}) WHEN 'text' THEN json(${column}) WHEN 'integer' THEN CASE WHEN ${column} BETWEEN -${SAFE} AND ${SAFE} THEN ${column} ELSE json(${JSON_NUMBER}(${column})) END WHEN 'real' THEN json(${JSON_NUMBER}(${column})) ELSE json(CAST(${column} AS TEXT)) END`,
+    `CASE typeof(${column}) WHEN 'text' THEN json(${column}) WHEN 'integer' THEN CASE WHEN ${column} BETWEEN -${SAFE} AND ${SAFE} THEN ${column} ELSE json(${JSON_NUMBER}(${column})) END WHEN 'real' THEN ${realAsJson(column)} ELSE json(CAST(${column} AS TEXT)) END`,
   // json_each gives the ids in their order and each finds its row by its primary key: the plan
   // keeps that order, and a sort of the finished records (some 70 KB for 100 runs) is saved
   page: (table, alias) => ({ from: `json_each(?) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value` }),
