@@ -5,6 +5,7 @@
 import type { ExecutionResult } from "graphql";
 import type { Context } from "../context.ts";
 import type { IdsStatement } from "./ids.ts";
+import { compactJson } from "./json-text.ts";
 import type { PageRows } from "./lists.ts";
 import type { ConnectionField, EdgeField, ListPlan, PlainField, RootPlan } from "./plan.ts";
 import { pageStatement, type RecordPlan } from "./sql.ts";
@@ -26,18 +27,20 @@ function plainObject(source: Record<string, unknown>, typename: string, fields: 
 }
 
 /**
- * The page's records, one per id, in the ids' order: on SQLite the JSON text the database wrote
- * (compact, as JSON.stringify writes), on PostgreSQL the objects node-postgres parsed from its
- * text (which PostgreSQL writes with spaces and line breaks).
+ * A record's JSON text as JSON.stringify writes it: SQLite writes it so, PostgreSQL with spaces
+ * and line breaks and numbers its own way (pages/json-text.ts).
  */
-async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<unknown[]> {
+const node = (ctx: Context, text: string): string => (ctx.db.provider === "postgresql" ? compactJson(text) : text);
+
+/** The page's records as JSON text, one per id, in the ids' order. */
+async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const { sql, params } = pageStatement(ctx.db.provider, plan, ids);
-  const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(sql, params);
+  const rows = await ctx.db.queryRows<{ id: number; node: string }>(sql, params);
   if (rows.length !== ids.length) throw new PlanAbandoned("a record of the page is gone");
   return rows.map((row, index) => {
     if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");
-    return row.node;
+    return node(ctx, row.node);
   });
 }
 
@@ -47,17 +50,17 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<u
  * statement is its subquery, and the rows come back in the page's order with the one past the
  * page that tells whether there is a next page. Otherwise the ids, then the records.
  */
-async function readPage(plan: ListPlan, ctx: Context, statement: IdsStatement | null): Promise<{ page: PageRows; nodes: unknown[] }> {
+async function readPage(plan: ListPlan, ctx: Context, statement: IdsStatement | null): Promise<{ page: PageRows; nodes: (string | undefined)[] }> {
   if (statement && plan.record && ctx.db.provider === "postgresql") {
     const { sql, params } = pageStatement(ctx.db.provider, plan.record, statement);
-    const rows = await ctx.db.queryRows<{ id: number; node: unknown }>(sql, params);
+    const rows = await ctx.db.queryRows<{ id: number; node: string }>(sql, params);
     if (statement.reversed) rows.reverse();
     const page = plan.list.resolve(
       ctx,
       plan.args,
       rows.map((row) => ({ id: Number(row.id) })),
     );
-    const nodes = new Map(rows.map((row) => [Number(row.id), row.node]));
+    const nodes = new Map(rows.map((row) => [Number(row.id), node(ctx, row.node)]));
     return { page, nodes: page.edges.map((edge) => nodes.get(edge.node.id)) };
   }
   const rows = statement ? await ctx.db.queryRows<{ id: number | bigint }>(statement.sql, statement.params) : await plan.list.readIds(ctx, plan.args);
@@ -78,7 +81,7 @@ async function readPage(plan: ListPlan, ctx: Context, statement: IdsStatement | 
 
 /**
  * Answer values kept as the JSON text they are written with (stringifyAnswer), by the object
- * that holds them: a connection's edges built around the records' text from SQLite.
+ * that holds them: a connection's edges built around the records' text.
  */
 const jsonTexts = new WeakMap<object, { key: string; text: string }>();
 
@@ -117,7 +120,7 @@ function carry<T extends object>(object: T, children: unknown[]): T {
  * Writes a planned answer as JSON.stringify would, the records as the database wrote them
  * (Yoga calls an execution result's own `stringify` when it has one). Only the few objects
  * above a held text are walked here: the result, its data, the connections; every other value
- * (the records parsed from PostgreSQL, an edge's cursor, a count) is one JSON.stringify.
+ * (a page's info, an edge's cursor, a count) is one JSON.stringify.
  */
 export function stringifyAnswer(value: unknown): string {
   if (value === null || typeof value !== "object" || !carriers.has(value)) return JSON.stringify(value) ?? "null";
@@ -172,24 +175,15 @@ async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, 
         break;
       case "edges": {
         const plain = (edgeField: EdgeField, cursor: string) => (edgeField.kind === "plain" && edgeField.name === "__typename" ? field.typename : cursor);
-        const texts = nodes.filter((node): node is string => typeof node === "string");
-        if (texts.length === nodes.length) {
-          // SQLite's records are JSON text already: the edges are written around them
-          const edges = page.edges.map((edge, row) => {
-            const members = field.fields.map((edgeField): string => {
-              const value: string = edgeField.kind === "node" ? (texts[row] ?? "null") : JSON.stringify(plain(edgeField, edge.cursor));
-              return `${JSON.stringify(edgeField.key)}:${value}`;
-            });
-            return `{${members.join(",")}}`;
+        // the records are JSON text: the edges are written around them
+        const edges = page.edges.map((edge, row) => {
+          const members = field.fields.map((edgeField): string => {
+            const value: string = edgeField.kind === "node" ? (nodes[row] ?? "null") : JSON.stringify(plain(edgeField, edge.cursor));
+            return `${JSON.stringify(edgeField.key)}:${value}`;
           });
-          holdJson(connection, field.key, `[${edges.join(",")}]`);
-          break;
-        }
-        connection[field.key] = page.edges.map((edge, row) => {
-          const answer: Record<string, unknown> = {};
-          for (const edgeField of field.fields) answer[edgeField.key] = edgeField.kind === "node" ? nodes[row] : plain(edgeField, edge.cursor);
-          return answer;
+          return `{${members.join(",")}}`;
         });
+        holdJson(connection, field.key, `[${edges.join(",")}]`);
         break;
       }
     }

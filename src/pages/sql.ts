@@ -47,6 +47,8 @@ interface Dialect {
   page(table: string, alias: string): { from: string; order?: string };
   /** that parameter, from the ids */
   ids(ids: number[]): unknown;
+  /** a record as its JSON text, which the driver hands over as a string */
+  text(record: string): string;
   /** the page's records in the order of the ids a subquery reads (PostgreSQL) */
   pageOf?(statement: string, table: string, alias: string): { from: string; order: string };
 }
@@ -63,6 +65,8 @@ const POSTGRES: Dialect = {
   storedJson: (column) => column,
   page: (table, alias) => ({ from: `unnest($1::int[]) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`, order: "page.n" }),
   ids: (ids) => ids,
+  // as text: node-postgres would parse a json column
+  text: (record) => `(${record})::text`,
   // ARRAY() keeps the order of its subquery's rows, which the ids' ORDER BY sets
   pageOf: (statement, table, alias) => ({
     from: `unnest(ARRAY(${statement})) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`,
@@ -103,6 +107,7 @@ const SQLITE: Dialect = {
   // keeps that order, and a sort of the finished records (some 70 KB for 100 runs) is saved
   page: (table, alias) => ({ from: `json_each(?) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value` }),
   ids: (ids) => JSON.stringify(ids),
+  text: (record) => record,
 };
 
 /**
@@ -156,6 +161,6 @@ export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[
   const subquery = Array.isArray(ids) ? null : ids;
   if (subquery && !dialect.pageOf) throw new Error("the page's ids are read apart on SQLite");
   const { from, order } = subquery && dialect.pageOf ? dialect.pageOf(subquery.sql, quote(plan.model), root) : dialect.page(quote(plan.model), root);
-  const sql = `SELECT ${root}.id AS id, ${record(plan, root)} AS node FROM ${from}${order ? ` ORDER BY ${order}` : ""}`;
+  const sql = `SELECT ${root}.id AS id, ${dialect.text(record(plan, root))} AS node FROM ${from}${order ? ` ORDER BY ${order}` : ""}`;
   return { sql, params: subquery ? subquery.params : [dialect.ids(ids as number[])] };
 }

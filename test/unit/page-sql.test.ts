@@ -5,6 +5,7 @@
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { registerSqlFunctions } from "../../src/db/sqlite-functions.ts";
+import { compactJson } from "../../src/pages/json-text.ts";
 import { realAsJson } from "../../src/pages/sql.ts";
 
 describe("SQLite JSON built by the page planner", () => {
@@ -41,5 +42,43 @@ describe("SQLite JSON built by the page planner", () => {
     for (let i = 0; i < 5000; i++) values.push((random() - 0.5) * 10 ** Math.floor(random() * 40 - 20));
     for (let i = 0; i < 5000; i++) values.push(Number((random() * 1000).toFixed(1 + Math.floor(random() * 12))));
     for (const value of values) expect(write.get(value)?.text, String(value)).toBe(JSON.stringify(value));
+  });
+});
+
+describe("PostgreSQL's JSON text written as JSON.stringify writes it", () => {
+  it("drops the whitespace between tokens and writes numbers as JSON.stringify, leaving strings and literals alone", () => {
+    const texts = [
+      `{"uid" : "a b", "n" : 1.50, "tiny" : 0.0000001, "huge" : 1000000000000000000000, "neg" : -0, "e" : 2.5E+3, "t" : true, "f" : false, "z" : null}`,
+      String.raw`[{"k" : "quote \" and \\", "s" : " : , [ ] { } 1.0 "}, ` + "\n" + String.raw` {"k" : "\\", "x" : [1, 2,  3]}]`,
+      String.raw`{"esc" : "tab\tnew\nline\u0001é🧬", "end\\" : "\\\""}`,
+      `{ "alpha" : 0.3333333333333333, "config" : {"a": [1, 2], "b": {"c": []}} }`,
+      `[]`,
+      `"plain"`,
+      `12345678901234567890`,
+    ];
+    for (const text of texts) expect(compactJson(text), text).toBe(JSON.stringify(JSON.parse(text)));
+  });
+
+  it("writes random documents, spaced as PostgreSQL spaces them, as JSON.stringify does", () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const characters = ['"', "\\", " ", ":", ",", "{", "}", "[", "]", "a", "é", "\n", "1", "e"];
+    const value = (depth: number): unknown => {
+      const kind = Math.floor(random() * (depth > 3 ? 4 : 6));
+      if (kind === 0) return (random() - 0.5) * 10 ** Math.floor(random() * 50 - 25);
+      if (kind === 1) return Array.from({ length: Math.floor(random() * 8) }, () => characters[Math.floor(random() * characters.length)]).join("");
+      if (kind === 2) return random() < 0.5;
+      if (kind === 3) return null;
+      if (kind === 4) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 4) }, (_, i) => [`k${i}${characters[Math.floor(random() * characters.length)]}`, value(depth + 1)]),
+      );
+    };
+    for (let i = 0; i < 2000; i++) {
+      const compact = JSON.stringify(value(0));
+      // PostgreSQL's spacing: " : " and ", " in built objects, ", \n " between aggregated elements
+      const spaced = JSON.stringify(JSON.parse(compact), null, 1).replace(/\n\s*/g, (space) => (random() < 0.5 ? " " : space));
+      expect(compactJson(spaced), spaced).toBe(compact);
+    }
   });
 });
