@@ -49,37 +49,64 @@ export function keepPreparedStatements(connection: BetterSqlite3.Database): Stat
 
 /** What better-sqlite3 binds, from the values the service passes (Prisma's formats on SQLite). */
 function toSqlite(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
-  if (typeof value === "boolean") return value ? 1 : 0;
-  return value === undefined ? null : value;
-}
-
-/** A column's value as Prisma returns it for the column's declared type (expressions: as stored). */
-function fromSqlite(declared: string | null, value: unknown): unknown {
-  if (value == null || !declared) return value;
-  switch (declared.toUpperCase()) {
-    case "INTEGER":
-    case "INT":
-      // The connection reads integers as bigints (safe integers); Prisma gives INTEGER as numbers.
-      return typeof value === "bigint" ? Number(value) : value;
-    case "DATETIME":
-      return new Date(value as string | number);
-    case "BOOLEAN":
-      return Boolean(value);
-    case "JSONB":
-    case "JSON":
-      return typeof value === "string" ? JSON.parse(value) : value;
-    case "BIGINT":
-      return BigInt(value as number | string);
+  switch (typeof value) {
+    case "object":
+      return value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value;
+    case "boolean":
+      return value ? 1 : 0;
+    case "undefined":
+      return null;
     default:
       return value;
   }
 }
 
+/** How a column's value is read: as Prisma returns it for the column's declared type (expressions: as stored). */
+type Reader = (value: unknown) => unknown;
+
+const asStored: Reader = (value) => value;
+
+function readerOf(declared: string | null): Reader {
+  switch (declared?.toUpperCase()) {
+    case "INTEGER":
+    case "INT":
+      // The connection reads integers as bigints (safe integers); Prisma gives INTEGER as numbers.
+      return (value) => (typeof value === "bigint" ? Number(value) : value);
+    case "DATETIME":
+      return (value) => (value == null ? value : new Date(value as string | number));
+    case "BOOLEAN":
+      return (value) => (value == null ? value : Boolean(value));
+    case "JSONB":
+    case "JSON":
+      return (value) => (typeof value === "string" ? (JSON.parse(value) as unknown) : value);
+    case "BIGINT":
+      return (value) => (value == null ? value : BigInt(value as number | string));
+    default:
+      return asStored;
+  }
+}
+
+/** A statement's columns and how each is read, worked out once per kept statement. */
+const shapes = new WeakMap<Statement, { names: string[]; readers: Reader[] }>();
+
+function shapeOf(statement: Statement) {
+  let shape = shapes.get(statement);
+  if (!shape) {
+    const columns = statement.columns();
+    shape = { names: columns.map((column) => column.name), readers: columns.map((column) => readerOf(column.type)) };
+    shapes.set(statement, shape);
+  }
+  return shape;
+}
+
 function runTyped(statement: Statement, params: unknown[]) {
   if (!statement.reader) return { rows: [], changes: statement.run(...params).changes };
-  const columns = statement.columns();
+  const { names, readers } = shapeOf(statement);
   const values = statement.raw(true).all(...params) as unknown[][];
-  const rows = values.map((row) => Object.fromEntries(columns.map((column, i) => [column.name, fromSqlite(column.type, row[i])])));
+  const rows = values.map((row) => {
+    const typed: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) typed[names[i]] = readers[i](row[i]);
+    return typed;
+  });
   return { rows, changes: rows.length };
 }
