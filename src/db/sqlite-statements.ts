@@ -48,7 +48,7 @@ export function keepPreparedStatements(connection: BetterSqlite3.Database): Stat
 }
 
 /** What better-sqlite3 binds, from the values the service passes (Prisma's formats on SQLite). */
-function toSqlite(value: unknown): unknown {
+export function toSqlite(value: unknown): unknown {
   switch (typeof value) {
     case "object":
       return value instanceof Date ? value.toISOString().replace("Z", "+00:00") : value;

@@ -4,6 +4,7 @@
 // statement it sends; a where clause this file does not know returns null, and the page's ids
 // are read through Prisma.
 import type { Provider } from "../db/database.ts";
+import { toSqlite } from "../db/sqlite-statements.ts";
 import { getDatamodel } from "../generated/pothos-types.ts";
 import { CATALOGUE, isModel, type ColumnType, type Model } from "./catalogue.ts";
 
@@ -199,9 +200,8 @@ function scalar(value: unknown, type: ColumnType): unknown {
   return value;
 }
 
-/** A value as the driver binds it, in the form Prisma stores it (db/sqlite-statements.ts on SQLite). */
+/** A value as the driver binds it, in the form Prisma stores it (on PostgreSQL a datetime is cast from its ISO text). */
 function bindable(provider: Provider, value: unknown): unknown {
-  if (value instanceof Date) return provider === "sqlite" ? value.toISOString().replace("Z", "+00:00") : value.toISOString();
-  if (typeof value === "boolean" && provider === "sqlite") return value ? 1 : 0;
-  return value;
+  if (provider === "sqlite") return toSqlite(value);
+  return value instanceof Date ? value.toISOString() : value;
 }
