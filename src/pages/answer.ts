@@ -4,9 +4,8 @@
 // built in the database").
 import type { ExecutionResult } from "graphql";
 import type { Context } from "../context.ts";
-import type { IdsStatement } from "./ids.ts";
 import { compactJson } from "./json-text.ts";
-import type { PageRows } from "./lists.ts";
+import type { PageIds, PageRows } from "./lists.ts";
 import type { ConnectionField, EdgeField, ListPlan, PlainField, RootPlan } from "./plan.ts";
 import { pageStatement, type RecordPlan } from "./sql.ts";
 
@@ -50,8 +49,9 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<s
  * statement is its subquery, and the rows come back in the page's order with the one past the
  * page that tells whether there is a next page. Otherwise the ids, then the records.
  */
-async function readPage(plan: ListPlan, ctx: Context, statement: IdsStatement | null): Promise<{ page: PageRows; nodes: (string | undefined)[] }> {
-  if (statement && plan.record && ctx.db.provider === "postgresql") {
+async function readPage(plan: ListPlan, ctx: Context, ids: PageIds): Promise<{ page: PageRows; nodes: (string | undefined)[] }> {
+  if ("statement" in ids && plan.record && ctx.db.provider === "postgresql") {
+    const { statement } = ids;
     const { sql, params } = pageStatement(ctx.db.provider, plan.record, statement);
     const rows = await ctx.db.queryRows<{ id: number; node: string }>(sql, params);
     if (statement.reversed) rows.reverse();
@@ -63,10 +63,13 @@ async function readPage(plan: ListPlan, ctx: Context, statement: IdsStatement | 
     const nodes = new Map(rows.map((row) => [Number(row.id), node(ctx, row.node)]));
     return { page, nodes: page.edges.map((edge) => nodes.get(edge.node.id)) };
   }
-  const rows = statement ? await ctx.db.queryRows<{ id: number | bigint }>(statement.sql, statement.params) : await plan.list.readIds(ctx, plan.args);
-  const ids = rows.map((row) => ({ id: Number(row.id) }));
-  if (statement?.reversed) ids.reverse();
-  const page = plan.list.resolve(ctx, plan.args, ids);
+  let read: { id: number }[];
+  if ("statement" in ids) {
+    const { sql, params, reversed } = ids.statement;
+    read = (await ctx.db.queryRows<{ id: number | bigint }>(sql, params)).map((row) => ({ id: Number(row.id) }));
+    if (reversed) read.reverse();
+  } else read = await ids.read();
+  const page = plan.list.resolve(ctx, plan.args, read);
   return {
     page,
     nodes: plan.record
@@ -150,13 +153,13 @@ export function plannedResult(data: Record<string, unknown>): ExecutionResult {
 async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, unknown>> {
   // The page's arguments are checked first, as the connection's resolver checks them, and its
   // page is read even for a count alone.
-  const statement = await plan.list.idsStatement(ctx, plan.args);
+  const ids = await plan.list.pageIds(ctx, plan.args);
   const counts = async (field: ConnectionField): Promise<unknown> => {
     if (field.kind === "totalCount") return plan.list.count(ctx, plan.args);
     if (field.kind === "totalCountCapped") return plan.list.countCapped(ctx, plan.args, field.max);
     return null;
   };
-  const [{ page, nodes }, values] = await Promise.all([readPage(plan, ctx, statement), Promise.all(plan.fields.map(counts))]);
+  const [{ page, nodes }, values] = await Promise.all([readPage(plan, ctx, ids), Promise.all(plan.fields.map(counts))]);
   const connection: Record<string, unknown> = {};
   plan.fields.forEach((field, index) => {
     const value = values[index];

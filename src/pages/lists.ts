@@ -20,12 +20,11 @@ export interface PlannedList {
   /** the record type its nodes have */
   model: string;
   /**
-   * The statement of the page's ids as the connection reads its page (filter, order, cursor,
-   * cap; pages/ids.ts), or null when only Prisma reads it (readIds). Checks the arguments.
+   * How the page's ids are read as the connection reads its page (filter, order, cursor, cap):
+   * their statement (pages/ids.ts), or, where only Prisma reads them, that read, its where
+   * clause already built. Checks the arguments.
    */
-  idsStatement(ctx: Context, args: ListArgs): Promise<IdsStatement | null>;
-  /** the page's rows read through Prisma, in the list's order */
-  readIds(ctx: Context, args: ListArgs): Promise<{ id: number }[]>;
+  pageIds(ctx: Context, args: ListArgs): Promise<PageIds>;
   /** the edges and page info of the page's rows, as the connection makes them */
   resolve(ctx: Context, args: ListArgs, rows: { id: number }[]): PageRows;
   /** totalCount of the list's filter */
@@ -33,6 +32,8 @@ export interface PlannedList {
   /** totalCountCapped of the list's filter */
   countCapped(ctx: Context, args: ListArgs, max: unknown): Promise<{ count: number; more: boolean }>;
 }
+
+export type PageIds = { statement: IdsStatement } | { read(): Promise<{ id: number }[]> };
 
 export interface PageRows {
   edges: { cursor: string; node: { id: number } }[];

@@ -158,24 +158,21 @@ export function listConnection(t: QueryFieldBuilder, list: ListSpec, filter: Inp
 function listReads(list: ListSpec) {
   const where = (ctx: Context, args: ListArgs) => list.where(args.filter, { provider: ctx.db.provider, reader: ctx.db.reader });
   const orderBy = (args: ListArgs) => orderByOf(list.orderColumns, args.orderBy as Parameters<typeof orderByOf>[1], list.defaultOrder);
-  const findMany = async (ctx: Context, args: ListArgs, query: object) =>
-    readerOf(ctx.db.reader, list).findMany({ ...query, where: await where(ctx, args), orderBy: orderBy(args) });
+  const findMany = async (ctx: Context, args: ListArgs, query: object, built?: object) =>
+    readerOf(ctx.db.reader, list).findMany({ ...query, where: built ?? (await where(ctx, args)), orderBy: orderBy(args) });
   const helpers = prismaConnectionHelpers(builder, list.model, { cursor: "id", ...pageSize });
   const planned: PlannedList = {
     field: `${list.name}s`,
     model: list.model,
     // The planner reads only the page's ids: with a statement of its own where the list's where
-    // clause allows (pages/ids.ts), otherwise through Prisma.
-    async idsStatement(ctx, args) {
+    // clause allows (pages/ids.ts), otherwise through Prisma, with the where clause built once
+    // (a filter's look-ups are statements too).
+    async pageIds(ctx, args) {
       const query = helpers.getQuery(args, ctx, () => ({ select: { id: true } }));
-      return pageIdsStatement(ctx.db.provider, list.model, await where(ctx, args), orderBy(args), query as PageQuery);
+      const built = await where(ctx, args);
+      const statement = pageIdsStatement(ctx.db.provider, list.model, built, orderBy(args), query as PageQuery);
+      return statement ? { statement } : { read: () => findMany(ctx, args, query, built) };
     },
-    readIds: (ctx, args) =>
-      findMany(
-        ctx,
-        args,
-        helpers.getQuery(args, ctx, () => ({ select: { id: true } })),
-      ),
     // the helpers read only the cursor's column of a row
     resolve: (ctx, args, rows) => helpers.resolve(rows as Parameters<typeof helpers.resolve>[0], args, ctx),
     count: async (ctx, args) => readerOf(ctx.db.reader, list).count({ where: await where(ctx, args) }),
