@@ -154,7 +154,7 @@ export async function registerArtifact(w: WriteContext, input: RegisterArtifactI
   const { uid } = await nextVersionUid(tx, "artifact", stem, input.version);
   if (stem) await tx.artifact.updateMany({ where: { stem, isLatest: true }, data: { isLatest: false } });
   w.changed({ model: "Artifact", kind: stem ? "VERSIONED" : "CREATED", uid });
-  if (run) w.changed({ model: "Run", kind: "UPDATED", uid: run.uid });
+  if (run) w.changed({ model: "Run", kind: "UPDATED", uid: run.uid, status: run.status });
   return tx.artifact.create({
     data: {
       uid,

@@ -276,7 +276,7 @@ export async function addParamValuesTo(w: WriteContext, input: AddParamValuesInp
   if (input.runUid != null) {
     const run = await findRun(w.tx, input.runUid, "runUid");
     await addParamValues(w, { runId: run.id }, input.values, options);
-    w.changed({ model: "Run", kind: "UPDATED", uid: run.uid });
+    w.changed({ model: "Run", kind: "UPDATED", uid: run.uid, status: run.status });
     return { run, artifact: null };
   }
   const artifact = await findArtifact(w.tx, input.artifactUid ?? "", "artifactUid");

@@ -10,7 +10,7 @@ import { deleteRun, restoreRun } from "./runs.ts";
 import { deleteTransform } from "./transforms.ts";
 import { STEM_LENGTH, UID_LENGTH, type VersionedRegistry } from "./uid.ts";
 import { restoreVersioned } from "./versions.ts";
-import type { WriteContext } from "./write-context.ts";
+import type { Change, WriteContext } from "./write-context.ts";
 
 export interface Registry<Name extends string, Model extends string, Filter, Where, OrderField extends string, Column extends string> {
   /** the Prisma delegate and the registry's name in messages */
@@ -59,20 +59,30 @@ function versioned<Name extends VersionedRegistry, Model extends string, Rules e
   };
 }
 
-/** A registry whose moves to the trash and back its subscribers hear (docs/architecture.md, "Live updates"). */
-function announced<R extends { model: "Run" | "Artifact"; remove: Described<"run", "Run">["remove"]; restore: Described<"run", "Run">["restore"] }>(
-  registry: R,
+/** A registry's moves to the trash and back, each answering the record it moved. */
+interface Movable<Record> {
+  remove(w: WriteContext, uid: string, permanent: boolean): Promise<Record>;
+  restore(w: WriteContext, uid: string): Promise<Record>;
+}
+
+/**
+ * A registry whose moves to the trash and back its subscribers hear (docs/architecture.md, "Live
+ * updates"): `changeOf` names the change a record's move makes.
+ */
+function announced<Record extends { id: number; uid: string }, R>(
+  registry: R & Movable<Record>,
+  changeOf: (kind: "TRASHED" | "RESTORED", record: Record) => Change,
 ): R {
   return {
     ...registry,
     remove: async (w: WriteContext, uid: string, permanent: boolean) => {
       const record = await registry.remove(w, uid, permanent);
-      if (!permanent) w.changed({ model: registry.model, kind: "TRASHED", uid: record.uid });
+      if (!permanent) w.changed(changeOf("TRASHED", record));
       return record;
     },
     restore: async (w: WriteContext, uid: string) => {
       const record = await registry.restore(w, uid);
-      w.changed({ model: registry.model, kind: "RESTORED", uid: record.uid });
+      w.changed(changeOf("RESTORED", record));
       return record;
     },
   };
@@ -84,16 +94,19 @@ export const transforms = versioned("transform", "Transform", {
   remove: deleteTransform,
 });
 
-export const runs = announced({
-  name: "run",
-  model: "Run",
-  uidLength: UID_LENGTH.run,
-  stemLength: null,
-  where: runWhere,
-  orderColumns: { STARTED_AT: "startedAt", FINISHED_AT: "finishedAt", CREATED_AT: "createdAt", ID: "id" },
-  remove: deleteRun,
-  restore: restoreRun,
-} as const satisfies Described<"run", "Run">);
+export const runs = announced(
+  {
+    name: "run",
+    model: "Run",
+    uidLength: UID_LENGTH.run,
+    stemLength: null,
+    where: runWhere,
+    orderColumns: { STARTED_AT: "startedAt", FINISHED_AT: "finishedAt", CREATED_AT: "createdAt", ID: "id" },
+    remove: deleteRun,
+    restore: restoreRun,
+  } as const satisfies Described<"run", "Run">,
+  (kind, run) => ({ model: "Run", kind, uid: run.uid, status: run.status }),
+);
 
 export const artifacts = announced(
   versioned("artifact", "Artifact", {
@@ -101,6 +114,7 @@ export const artifacts = announced(
     orderColumns: { CREATED_AT: "createdAt", UPDATED_AT: "updatedAt", KEY: "key", SIZE: "size", ID: "id" },
     remove: deleteArtifact,
   }),
+  (kind, artifact) => ({ model: "Artifact", kind, uid: artifact.uid }),
 );
 
 export const collections = versioned("collection", "Collection", {

@@ -61,7 +61,7 @@ export async function track(w: WriteContext, input: TrackInput) {
     await addParamValues(w, { runId: run.id, isNew: true }, input.params, { defineMissing: input.defineMissingParams ?? false, field: "params" });
   }
   await linkRunInputs(tx, run.id, inputs, { isNewRun: true });
-  w.changed({ model: "Run", kind: "STARTED", uid: run.uid });
+  w.changed({ model: "Run", kind: "STARTED", uid: run.uid, status: run.status });
   return run;
 }
 
@@ -74,7 +74,7 @@ export async function addRunInputs({ tx, changed }: WriteContext, input: AddRunI
   if (!input.artifactUids?.length && !input.collectionUids?.length) throw invalid("artifactUids", "give at least one artifact or collection");
   const run = await findRun(tx, input.runUid, "runUid");
   await linkRunInputs(tx, run.id, await findInputs(tx, input, { artifacts: "artifactUids", collections: "collectionUids" }));
-  changed({ model: "Run", kind: "UPDATED", uid: run.uid });
+  changed({ model: "Run", kind: "UPDATED", uid: run.uid, status: run.status });
   return run;
 }
 
@@ -108,7 +108,7 @@ export async function finishRunAtOnce(db: Database, input: FinishRunInput): Prom
     `UPDATE "Run" SET "status" = ${binds.add(status)}, "finishedAt" = ${binds.add(new Date())} WHERE "uid" = ${binds.add(uid)} AND "finishedAt" IS NULL AND "status" NOT IN (${FINAL_STATUSES.map((final) => binds.add(final)).join(", ")}) RETURNING *`,
     binds.values,
   );
-  if (finished) announce(db, [{ model: "Run", kind: "FINISHED", uid: finished.uid }]);
+  if (finished) announce(db, [{ model: "Run", kind: "FINISHED", uid: finished.uid, status: finished.status }]);
   return finished ?? null;
 }
 
@@ -137,7 +137,7 @@ export async function finishRun({ tx, changed }: WriteContext, input: FinishRunI
     if (finished.status === status) return finished; // a concurrent retry finished it first
     throw conflict(`run ${run.uid} already finished`, { field: "uid" });
   }
-  changed({ model: "Run", kind: "FINISHED", uid: run.uid });
+  changed({ model: "Run", kind: "FINISHED", uid: run.uid, status });
   return { ...run, ...data };
 }
 

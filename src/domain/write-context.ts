@@ -19,8 +19,13 @@ export type RunChangeKind = "STARTED" | "FINISHED" | "UPDATED" | "TRASHED" | "RE
 /** What happened to an artifact: a new family, a new version of a family, the trash and back. */
 export type ArtifactChangeKind = "CREATED" | "VERSIONED" | "TRASHED" | "RESTORED";
 
-/** A change a write makes, named by the record's uid; announced only after its transaction commits. */
-export type Change = { model: "Run"; kind: RunChangeKind; uid: string } | { model: "Artifact"; kind: ArtifactChangeKind; uid: string };
+/**
+ * A change a write makes, named by the record's uid; announced only after its transaction commits.
+ * A run's change carries the status its write left: the row read once the change is announced may
+ * already hold a later write's (a run finished right after it started), and subscribers filter
+ * each event by the status it had.
+ */
+export type Change = { model: "Run"; kind: RunChangeKind; uid: string; status: string } | { model: "Artifact"; kind: ArtifactChangeKind; uid: string };
 
 export interface WriteContext {
   /** the transaction's client: every read and write of the operation goes through it */

@@ -149,16 +149,18 @@ export function tokenKey(authorization: string | null, userId: number): string {
 async function runEvents(db: Database, changes: Change[]): Promise<RunEvent[]> {
   const wanted = changes.filter((change) => change.model === "Run");
   if (!wanted.length) return [];
-  // The primary's reader: a replica may not have the write that was just committed.
+  // The primary's reader: a replica may not have the write that was just committed. What is
+  // read never changes after the run is created; its status may have, so each event carries
+  // the status its own write left.
   const rows = await db.onPrimary().reader.run.findMany({
     where: { uid: { in: [...new Set(wanted.map((change) => change.uid))] } },
-    select: { id: true, uid: true, status: true, transform: { select: { uid: true } }, createdBy: { select: { handle: true } } },
+    select: { id: true, uid: true, transform: { select: { uid: true } }, createdBy: { select: { handle: true } } },
   });
   const byUid = new Map(rows.map((row) => [row.uid, row]));
   return wanted.flatMap((change) => {
     const row = byUid.get(change.uid);
     if (!row) return []; // removed for good since
-    return [{ kind: change.kind, id: row.id, status: row.status, transformUid: row.transform.uid, createdBy: row.createdBy.handle }];
+    return [{ kind: change.kind, id: row.id, status: change.status, transformUid: row.transform.uid, createdBy: row.createdBy.handle }];
   });
 }
 

@@ -265,10 +265,10 @@ export function runChanges(states: Iterable<RunState>, statusBefore: Map<string,
   for (const state of states) {
     if (!state.changed) continue;
     const before = statusBefore.get(state.uid);
-    if (before === undefined) changes.push({ model: "Run", kind: "STARTED", uid: state.uid });
+    if (before === undefined) changes.push({ model: "Run", kind: "STARTED", uid: state.uid, status: state.status });
     const finished = isTerminal(state.status) && (before === undefined || !isTerminal(before));
-    if (finished) changes.push({ model: "Run", kind: "FINISHED", uid: state.uid });
-    else if (before !== undefined) changes.push({ model: "Run", kind: "UPDATED", uid: state.uid });
+    if (finished) changes.push({ model: "Run", kind: "FINISHED", uid: state.uid, status: state.status });
+    else if (before !== undefined) changes.push({ model: "Run", kind: "UPDATED", uid: state.uid, status: state.status });
   }
   return changes;
 }

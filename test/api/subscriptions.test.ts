@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, createUser } from "../../src/auth/accounts.ts";
-import { track as trackDomain } from "../../src/domain/runs.ts";
+import { finishRun as finishDomain, track as trackDomain } from "../../src/domain/runs.ts";
 import { writeAnnounced, writeContext } from "../../src/domain/write-context.ts";
 import { ok, registerArtifact, startTestService, trackRun, type TestService } from "../harness.ts";
 import { subscribeSse, type SseSubscription } from "../helpers/sse.ts";
@@ -82,6 +82,21 @@ describe("runEvents", () => {
     }
     expect((await runEvent(finished)).runEvents).toMatchObject({ kind: "FINISHED", run: { uid: second, status: "COMPLETED" } });
     expect(await Promise.all([byUid, byStem, finished, byBob].map((subscription) => subscription.quiet(50)))).toEqual([[], [], [], []]);
+  });
+
+  it("filters each event by the status its own write left, not the run's status when it is announced", async () => {
+    const finished = await subscribe(svc, RUN_EVENTS, { filter: { status: ["COMPLETED"] } });
+    const started = await subscribe(svc, RUN_EVENTS, { filter: { status: ["STARTED"] } });
+    // Both writes commit before the hub reads the run: by then its row says COMPLETED.
+    const run = await writeAnnounced(svc.db, async (tx, changes) => {
+      const w = writeContext(svc.db, tx, svc.user as never, tx, changes);
+      const tracked = await trackDomain(w, { transform: { name: "live-status-race" } });
+      await finishDomain(w, { uid: tracked.uid });
+      return tracked.uid;
+    });
+    expect((await runEvent(started)).runEvents).toMatchObject({ kind: "STARTED", run: { uid: run } });
+    expect((await runEvent(finished)).runEvents).toMatchObject({ kind: "FINISHED", run: { uid: run, status: "COMPLETED" } });
+    expect(await Promise.all([started, finished].map((subscription) => subscription.quiet(50)))).toEqual([[], []]);
   });
 
   it("announces nothing for a write that rolled back or was refused", async () => {
