@@ -60,11 +60,12 @@ export async function resolveTransforms(w: WriteContext, pending: Pending): Prom
     await selectRows<{ id: number; key: string | null; name: string; version: string | null; hash: string | null }>(
       w.sql,
       w.tx,
-      // by key, and by name where there is no key: one SELECT each, each through its index
-      [`"key" IN ${binds.list(keys, "text")}`, `"key" IS NULL AND "name" IN ${binds.list(names, "text")}`]
+      // by key, and by name where there is no key: one SELECT each, each through its index. Each
+      // family's binds are added as its text is written: SQLite's "?" are bound in text order.
+      [() => `"key" IN ${binds.list(keys, "text")}`, () => `"key" IS NULL AND "name" IN ${binds.list(names, "text")}`]
         .map(
           (family) =>
-            `SELECT "id", "key", "name", "version", "hash" FROM "Transform" WHERE ${family} AND "isLatest" = ${binds.add(true)} AND "trashedAt" IS NULL`,
+            `SELECT "id", "key", "name", "version", "hash" FROM "Transform" WHERE ${family()} AND "isLatest" = ${binds.add(true)} AND "trashedAt" IS NULL`,
         )
         .join(" UNION ALL "),
       binds.values,
