@@ -46,7 +46,7 @@ export async function openSqlite(dataDir: string | undefined, busyTimeoutMs: num
     states: () => [{ name: "primary", role: "primary", location: file, state: "up", lagSeconds: 0 }],
     async close() {
       for (const client of [reader, writer]) await client.$disconnect();
-      closeRaw();
+      await closeRaw();
       await checkpointer.stop();
     },
   };

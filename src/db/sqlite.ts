@@ -1,12 +1,12 @@
 // The SQLite side of the database: the writer and reader clients on one file and the raw
-// read-only connection of the lineage walks (queryRows), with prepared statements kept.
+// read-only connection of the lineage walks and planned pages (queryRows), on a thread of its own.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import BetterSqlite3 from "better-sqlite3";
 import { PrismaClient } from "../generated/sqlite/client.ts";
 import { migrateSqlite } from "./migrate.ts";
-import { registerSqlFunctions, withSqlFunctions } from "./sqlite-functions.ts";
+import { withSqlFunctions } from "./sqlite-functions.ts";
+import { startSqliteReader } from "./sqlite-reader.ts";
 import type { StatementRunner } from "./sqlite-statements.ts";
 
 /** A client on the file whose statements onQuery hears. */
@@ -38,19 +38,14 @@ export function openSqliteFile(dataDir: string | undefined, busyTimeoutMs: numbe
   };
   // In WAL mode a reader works on the last committed snapshot and never waits for the writer.
   const reader = sqliteClient(file, busyTimeoutMs, true, onQuery);
-  const rawReader = registerSqlFunctions(new BetterSqlite3(file, { readonly: true, timeout: busyTimeoutMs }));
-  const statements = new Map<string, BetterSqlite3.Statement<unknown[], unknown>>();
-  // A statement that fails to prepare rejects, as a query on the other read paths would.
-  const readRows = (sql: string, params: readonly unknown[]) =>
-    new Promise<unknown[]>((resolve) => {
-      let statement = statements.get(sql);
-      if (!statement) {
-        // Statement texts vary only with the shape of a query; the bound keeps odd callers cheap.
-        if (statements.size >= 256) statements.clear();
-        statement = rawReader.prepare<unknown[], unknown>(sql);
-        statements.set(sql, statement);
-      }
-      resolve(statement.all(...params));
-    });
-  return { file, writer, reader, readRows, writerStatement, closeRaw: () => rawReader.close() };
+  // The raw read path (queryRows) runs on a thread of its own (src/db/sqlite-reader.ts).
+  const rawReader = startSqliteReader(file, busyTimeoutMs);
+  return {
+    file,
+    writer,
+    reader,
+    readRows: (sql: string, params: readonly unknown[]) => rawReader.readRows(sql, params),
+    writerStatement,
+    closeRaw: () => rawReader.close(),
+  };
 }

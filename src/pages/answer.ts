@@ -1,5 +1,6 @@
 // Answers a planned query: each list's page of ids read as its connection reads it, then the
-// page's records built as JSON by one statement (on PostgreSQL both in one statement), then the
+// page's records built as JSON by one statement (both in one statement where the ids have a
+// statement of their own), then the
 // connection's objects assembled in the order the query asked for (docs/architecture.md, "Pages
 // built in the database").
 import type { ExecutionResult } from "graphql";
@@ -44,13 +45,14 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<s
 }
 
 /**
- * A list's page and its records. On PostgreSQL, where each statement is a round trip, a page
- * whose ids have a statement of their own is read with its records in one statement: the ids'
- * statement is its subquery, and the rows come back in the page's order with the one past the
- * page that tells whether there is a next page. Otherwise the ids, then the records.
+ * A list's page and its records. A page whose ids have a statement of their own is read with its
+ * records in one statement (one round trip on PostgreSQL, one trip to the reader's thread on
+ * SQLite): the ids' statement is its subquery, and the rows come back in the page's order with
+ * the one past the page that tells whether there is a next page. Otherwise the ids, then the
+ * records.
  */
 async function readPage(plan: ListPlan, ctx: Context, ids: PageIds): Promise<{ page: PageRows; nodes: (string | undefined)[] }> {
-  if ("statement" in ids && plan.record && ctx.db.provider === "postgresql") {
+  if ("statement" in ids && plan.record) {
     const { statement } = ids;
     const { sql, params } = pageStatement(ctx.db.provider, plan.record, statement);
     const rows = await ctx.db.queryRows<{ id: number; node: string }>(sql, params);

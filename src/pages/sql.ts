@@ -49,8 +49,8 @@ interface Dialect {
   ids(ids: number[]): unknown;
   /** a record as its JSON text, which the driver hands over as a string */
   text(record: string): string;
-  /** the page's records in the order of the ids a subquery reads (PostgreSQL) */
-  pageOf?(statement: string, table: string, alias: string): { from: string; order: string };
+  /** the page's records in the order of the ids a subquery reads: one statement for the page */
+  pageOf(statement: string, table: string, alias: string): { from: string; order?: string };
 }
 
 const POSTGRES: Dialect = {
@@ -108,11 +108,17 @@ const SQLITE: Dialect = {
   page: (table, alias) => ({ from: `json_each(?) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value` }),
   ids: (ids) => JSON.stringify(ids),
   text: (record) => record,
+  // The ids' subquery (ORDER BY … LIMIT) hands its rows to json_group_array in its order, and
+  // json_each gives them back in the array's: a unit spec in test/unit/page-sql.test.ts holds
+  // the bundled SQLite to it.
+  pageOf: (statement, table, alias) => ({
+    from: `json_each((SELECT json_group_array(id) FROM (${statement}))) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value`,
+  }),
 };
 
 /**
  * The statement of one page, `SELECT id, <record> AS node FROM <the ids, in order>`, and its
- * parameters: the ids given, or (PostgreSQL) those the page's ids statement reads.
+ * parameters: the ids given, or those the page's ids statement reads (its subquery).
  */
 export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[] | IdsStatement): { sql: string; params: unknown[] } {
   const dialect = provider === "sqlite" ? SQLITE : POSTGRES;
@@ -159,8 +165,7 @@ export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[
 
   const root = next();
   const subquery = Array.isArray(ids) ? null : ids;
-  if (subquery && !dialect.pageOf) throw new Error("the page's ids are read apart on SQLite");
-  const { from, order } = subquery && dialect.pageOf ? dialect.pageOf(subquery.sql, quote(plan.model), root) : dialect.page(quote(plan.model), root);
+  const { from, order } = subquery ? dialect.pageOf(subquery.sql, quote(plan.model), root) : dialect.page(quote(plan.model), root);
   const sql = `SELECT ${root}.id AS id, ${dialect.text(record(plan, root))} AS node FROM ${from}${order ? ` ORDER BY ${order}` : ""}`;
   return { sql, params: subquery ? subquery.params : [dialect.ids(ids as number[])] };
 }

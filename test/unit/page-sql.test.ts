@@ -32,6 +32,32 @@ describe("SQLite JSON built by the page planner", () => {
     ]);
   });
 
+  it("gives a page's records in the order its ids' subquery reads them (ORDER BY … LIMIT), whatever the rows' order on disk", () => {
+    db.exec(`CREATE TABLE item (id INTEGER PRIMARY KEY, rank INTEGER, name TEXT); CREATE INDEX item_rank ON item (rank)`);
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647);
+    const insert = db.prepare("INSERT INTO item VALUES (?, ?, ?)");
+    for (let id = 1; id <= 500; id++) insert.run(id, random() % 1000, `n${id}`);
+    for (const [order, limit] of [
+      ["rank DESC, id DESC", 101],
+      ["rank ASC, id ASC", 7],
+      ["name DESC, id DESC", 250],
+      ["id DESC", 3],
+    ] as const) {
+      const ids = `SELECT id FROM item WHERE rank > 10 ORDER BY ${order} LIMIT ${limit}`;
+      const expected = (db.prepare(ids).all() as { id: number }[]).map((row) => row.id);
+      const rows = db
+        .prepare(
+          `SELECT t.id AS id, json_object('name', t.name) AS node FROM json_each((SELECT json_group_array(id) FROM (${ids}))) AS page JOIN item t ON t.id = page.value`,
+        )
+        .all() as { id: number }[];
+      expect(
+        rows.map((row) => row.id),
+        order,
+      ).toEqual(expected);
+    }
+  });
+
   it("writes every REAL as JSON.stringify does, in SQL where 15 digits give it back and through JavaScript otherwise", () => {
     registerSqlFunctions(db);
     const write = db.prepare<[number], { text: string }>(`WITH given(value) AS (SELECT CAST(? AS REAL)) SELECT ${realAsJson("value")} AS text FROM given`);
