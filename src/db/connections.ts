@@ -8,6 +8,7 @@ import { readRouterFactory, routeRead, type StatementListener } from "./read-rou
 import { ReplicaSet, type DatabaseState, type ReplicaOptions } from "./replicas.ts";
 import { openSqliteFile } from "./sqlite.ts";
 import { startCheckpointer } from "./sqlite-checkpoint.ts";
+import type { ReadOptions } from "./sqlite-reader.ts";
 import type { StatementRunner } from "./sqlite-statements.ts";
 
 export interface Connections {
@@ -18,7 +19,7 @@ export interface Connections {
   /** Reads that must see the primary's last commit. */
   primaryReader: PrismaClient;
   location: string;
-  readRows<T>(sql: string, params: readonly unknown[], onPrimary: boolean): Promise<T[]>;
+  readRows<T>(sql: string, params: readonly unknown[], onPrimary: boolean, options?: ReadOptions): Promise<T[]>;
   /** SQLite: statements of an open write transaction on the writer's connection (Database.writerStatement). */
   writerStatement: StatementRunner | null;
   states(): DatabaseState[];
@@ -38,10 +39,10 @@ export async function openSqlite(dataDir: string | undefined, busyTimeoutMs: num
     primaryReader: reader,
     location: file,
     writerStatement,
-    async readRows<T>(sql: string, params: readonly unknown[]) {
+    async readRows<T>(sql: string, params: readonly unknown[], _onPrimary: boolean, options?: ReadOptions) {
       emit(sql, "primary");
       // The statement's columns are the caller's to know: rows are typed by the caller.
-      return (await readRows(sql, params)) as T[];
+      return (await readRows(sql, params, options)) as T[];
     },
     states: () => [{ name: "primary", role: "primary", location: file, state: "up", lagSeconds: 0 }],
     async close() {

@@ -6,6 +6,7 @@ import { openPostgres, openSqlite, type Connections } from "./connections.ts";
 import { retryOnRace } from "./postgres.ts";
 import type { StatementListener } from "./read-router.ts";
 import type { DatabaseState } from "./replicas.ts";
+import type { ReadOptions } from "./sqlite-reader.ts";
 import type { StatementRunner } from "./sqlite-statements.ts";
 
 export type Provider = "sqlite" | "postgresql";
@@ -52,9 +53,11 @@ export interface Database {
    * prepared statements kept across requests (Prisma's adapter prepares every statement anew,
    * which costs more than a small lineage walk itself); on PostgreSQL it is a small read-only
    * pool per server that runs each text as a named prepared statement, so that repeated walks
-   * skip planning (a few ms for the lineage statement). Routed like `reader`.
+   * skip planning (a few ms for the lineage statement). Routed like `reader`. On SQLite the
+   * connection is on a thread of its own, and `options.bytes` names a text column its rows hold
+   * as UTF-8 bytes (db/sqlite-reader.ts); PostgreSQL's rows hold it as text.
    */
-  queryRows<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
+  queryRows<T>(sql: string, params: readonly unknown[], options?: ReadOptions): Promise<T[]>;
   /**
    * SQLite only (null on PostgreSQL): runs one statement of the open write transaction straight
    * on the writer's connection, with a kept prepared statement and without a trip through
@@ -156,8 +159,8 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
   const writes = writePaths(connections, busyTimeoutMs, committed);
   const readRows =
     <T>(onPrimary: boolean) =>
-    (sql: string, params: readonly unknown[]) =>
-      connections.readRows<T>(sql, params, onPrimary);
+    (sql: string, params: readonly unknown[], options?: ReadOptions) =>
+      connections.readRows<T>(sql, params, onPrimary, options);
 
   const database: Database = {
     provider,
@@ -165,7 +168,7 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
     reader: connections.reader,
     location: connections.location,
     write: writes.write,
-    queryRows: <T>(sql: string, params: readonly unknown[]) => readRows<T>(false)(sql, params),
+    queryRows: <T>(sql: string, params: readonly unknown[], options?: ReadOptions) => readRows<T>(false)(sql, params, options),
     writerStatement: connections.writerStatement,
     writeStatement: writes.writeStatement,
     onPrimary: () => primary,
@@ -192,7 +195,7 @@ function assemble(connections: Connections, listeners: Set<StatementListener>, b
   const primary: Database = {
     ...database,
     reader: connections.primaryReader,
-    queryRows: <T>(sql: string, params: readonly unknown[]) => readRows<T>(true)(sql, params),
+    queryRows: <T>(sql: string, params: readonly unknown[], options?: ReadOptions) => readRows<T>(true)(sql, params, options),
   };
   return database;
 }

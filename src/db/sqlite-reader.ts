@@ -12,6 +12,19 @@ export interface ReaderRequest {
   id: number;
   sql: string;
   params: unknown[];
+  /** a text column handed over as its UTF-8 bytes (ReadOptions.bytes) */
+  bytes?: string;
+}
+
+/** How rows are handed over. */
+export interface ReadOptions {
+  /**
+   * A text column (JSON built by the statement) each row holds as its UTF-8 bytes instead: the
+   * rows' texts are written into one buffer on the reader's thread and handed over without a
+   * copy, each row's value a view of it, so that an answer can be written out as bytes with no
+   * string made of them on the main thread (pages/answer.ts).
+   */
+  bytes?: string;
 }
 
 /** The reader thread's answer to one request: its rows, or the error it raised. */
@@ -30,7 +43,7 @@ import(workerData.module).catch(async (error) => {
 `;
 
 export interface SqliteReader {
-  readRows(sql: string, params: readonly unknown[]): Promise<unknown[]>;
+  readRows(sql: string, params: readonly unknown[], options?: ReadOptions): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -73,13 +86,13 @@ export function startSqliteReader(file: string, busyTimeoutMs: number): SqliteRe
   };
 
   return {
-    readRows(sql, params) {
+    readRows(sql, params, options) {
       if (closing) return Promise.reject(new Error("the SQLite reader is closed"));
       worker ??= start();
       const id = nextId++;
       const promise = new Promise<unknown[]>((resolve, reject) => pending.set(id, { resolve, reject }));
       worker.ref();
-      worker.postMessage({ id, sql, params: [...params] } satisfies ReaderRequest);
+      worker.postMessage({ id, sql, params: [...params], bytes: options?.bytes } satisfies ReaderRequest);
       return promise;
     },
     close() {

@@ -6,7 +6,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/sqlite/client.ts";
 import { migrateSqlite } from "./migrate.ts";
 import { withSqlFunctions } from "./sqlite-functions.ts";
-import { startSqliteReader } from "./sqlite-reader.ts";
+import { startSqliteReader, type ReadOptions } from "./sqlite-reader.ts";
 import type { StatementRunner } from "./sqlite-statements.ts";
 
 /** A client on the file whose statements onQuery hears. */
@@ -44,7 +44,7 @@ export function openSqliteFile(dataDir: string | undefined, busyTimeoutMs: numbe
     file,
     writer,
     reader,
-    readRows: (sql: string, params: readonly unknown[]) => rawReader.readRows(sql, params),
+    readRows: (sql: string, params: readonly unknown[], options?: ReadOptions) => rawReader.readRows(sql, params, options),
     writerStatement,
     closeRaw: () => rawReader.close(),
   };

@@ -5,6 +5,7 @@
 // built in the database").
 import type { ExecutionResult } from "graphql";
 import type { Context } from "../context.ts";
+import { JsonParts, type JsonPiece } from "./json-parts.ts";
 import { compactJson } from "./json-text.ts";
 import type { PageIds, PageRows } from "./lists.ts";
 import type { ConnectionField, EdgeField, ListPlan, PlainField, RootPlan } from "./plan.ts";
@@ -27,16 +28,20 @@ function plainObject(source: Record<string, unknown>, typename: string, fields: 
 }
 
 /**
- * A record's JSON text as JSON.stringify writes it: SQLite writes it so, PostgreSQL with spaces
- * and line breaks and numbers its own way (pages/json-text.ts).
+ * A record's JSON as JSON.stringify writes it: SQLite writes it so (handed over as its UTF-8
+ * bytes by the reader's thread), PostgreSQL with spaces and line breaks and numbers its own way
+ * (pages/json-text.ts).
  */
-const node = (ctx: Context, text: string): string => (ctx.db.provider === "postgresql" ? compactJson(text) : text);
+const node = (ctx: Context, json: JsonPiece): JsonPiece => (typeof json === "string" && ctx.db.provider === "postgresql" ? compactJson(json) : json);
 
-/** The page's records as JSON text, one per id, in the ids' order. */
-async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<string[]> {
+/** The records' statement's rows: the node column as bytes where the database hands them over so. */
+const readRecords = (ctx: Context, sql: string, params: unknown[]) => ctx.db.queryRows<{ id: number; node: JsonPiece }>(sql, params, { bytes: "node" });
+
+/** The page's records as JSON, one per id, in the ids' order. */
+async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<JsonPiece[]> {
   if (ids.length === 0) return [];
   const { sql, params } = pageStatement(ctx.db.provider, plan, ids);
-  const rows = await ctx.db.queryRows<{ id: number; node: string }>(sql, params);
+  const rows = await readRecords(ctx, sql, params);
   if (rows.length !== ids.length) throw new PlanAbandoned("a record of the page is gone");
   return rows.map((row, index) => {
     if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");
@@ -51,11 +56,11 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<s
  * the one past the page that tells whether there is a next page. Otherwise the ids, then the
  * records.
  */
-async function readPage(plan: ListPlan, ctx: Context, ids: PageIds): Promise<{ page: PageRows; nodes: (string | undefined)[] }> {
+async function readPage(plan: ListPlan, ctx: Context, ids: PageIds): Promise<{ page: PageRows; nodes: (JsonPiece | undefined)[] }> {
   if ("statement" in ids && plan.record) {
     const { statement } = ids;
     const { sql, params } = pageStatement(ctx.db.provider, plan.record, statement);
-    const rows = await ctx.db.queryRows<{ id: number; node: string }>(sql, params);
+    const rows = await readRecords(ctx, sql, params);
     if (statement.reversed) rows.reverse();
     const page = plan.list.resolve(
       ctx,
@@ -85,10 +90,10 @@ async function readPage(plan: ListPlan, ctx: Context, ids: PageIds): Promise<{ p
 }
 
 /**
- * Answer values kept as the JSON text they are written with (stringifyAnswer), by the object
- * that holds them: a connection's edges built around the records' text.
+ * Answer values kept as the JSON they are written with (stringifyAnswer), by the object that
+ * holds them: a connection's edges built around the records' JSON.
  */
-const jsonTexts = new WeakMap<object, { key: string; text: string }>();
+const jsonTexts = new WeakMap<object, { key: string; json: JsonParts }>();
 
 /**
  * The objects of an answer that hold such a text or contain one that does: the result, its
@@ -96,8 +101,8 @@ const jsonTexts = new WeakMap<object, { key: string; text: string }>();
  */
 const carriers = new WeakSet<object>();
 
-/** A value of an answer held as its JSON text: written as it is, parsed once if something reads it. */
-function holdJson(holder: Record<string, unknown>, key: string, text: string): void {
+/** A value of an answer held as its JSON: written as it is, parsed once if something reads it. */
+function holdJson(holder: Record<string, unknown>, key: string, json: JsonParts): void {
   let value: unknown;
   let parsed = false;
   Object.defineProperty(holder, key, {
@@ -105,13 +110,13 @@ function holdJson(holder: Record<string, unknown>, key: string, text: string): v
     configurable: true,
     get: () => {
       if (!parsed) {
-        value = JSON.parse(text) as unknown;
+        value = JSON.parse(json.text()) as unknown;
         parsed = true;
       }
       return value;
     },
   });
-  jsonTexts.set(holder, { key, text });
+  jsonTexts.set(holder, { key, json });
   carriers.add(holder);
 }
 
@@ -122,26 +127,40 @@ function carry<T extends object>(object: T, children: unknown[]): T {
 }
 
 /**
- * Writes a planned answer as JSON.stringify would, the records as the database wrote them
- * (Yoga calls an execution result's own `stringify` when it has one). Only the few objects
- * above a held text are walked here: the result, its data, the connections; every other value
- * (a page's info, an edge's cursor, a count) is one JSON.stringify.
+ * Writes a planned answer as JSON.stringify would, the records as the database wrote them. Only
+ * the few objects above a held JSON are walked here: the result, its data, the connections;
+ * every other value (a page's info, an edge's cursor, a count) is one JSON.stringify.
  */
-export function stringifyAnswer(value: unknown): string {
-  if (value === null || typeof value !== "object" || !carriers.has(value)) return JSON.stringify(value) ?? "null";
+function writeAnswer(value: unknown, out: JsonParts): void {
+  if (value === null || typeof value !== "object" || !carriers.has(value)) {
+    out.add(JSON.stringify(value) ?? "null");
+    return;
+  }
   const held = jsonTexts.get(value);
-  const parts: string[] = [];
+  let first = true;
+  out.add("{");
   // by key: reading the held value's property would parse it
   for (const key of Object.keys(value)) {
-    if (held?.key === key) {
-      parts.push(`${JSON.stringify(key)}:${held.text}`);
-      continue;
-    }
-    const item: unknown = (value as Record<string, unknown>)[key];
+    const item: unknown = held?.key === key ? held : (value as Record<string, unknown>)[key];
     if (item === undefined || typeof item === "function") continue;
-    parts.push(`${JSON.stringify(key)}:${stringifyAnswer(item)}`);
+    out.add(`${first ? "" : ","}${JSON.stringify(key)}:`);
+    first = false;
+    if (item === held) out.addAll(held.json);
+    else writeAnswer(item, out);
   }
-  return `{${parts.join(",")}}`;
+  out.add("}");
+}
+
+/**
+ * A planned answer's JSON. Where the records came as bytes (SQLite), the answer is bytes too: a
+ * Buffer, which Yoga hands to the Response as its body unchanged, so that no string is made of
+ * the records and none is encoded again to be sent (a Buffer in a string context, such as an
+ * event stream's `data:`, is its UTF-8 text). Otherwise a string.
+ */
+export function stringifyAnswer(value: unknown): string | Buffer {
+  const out = new JsonParts();
+  writeAnswer(value, out);
+  return out.hasBytes ? out.toBuffer() : out.text();
 }
 
 /** A planned answer as an execution result, written by stringifyAnswer. */
@@ -180,15 +199,17 @@ async function answerList(plan: ListPlan, ctx: Context): Promise<Record<string, 
         break;
       case "edges": {
         const plain = (edgeField: EdgeField, cursor: string) => (edgeField.kind === "plain" && edgeField.name === "__typename" ? field.typename : cursor);
-        // the records are JSON text: the edges are written around them
-        const edges = page.edges.map((edge, row) => {
-          const members = field.fields.map((edgeField): string => {
-            const value: string = edgeField.kind === "node" ? (nodes[row] ?? "null") : JSON.stringify(plain(edgeField, edge.cursor));
-            return `${JSON.stringify(edgeField.key)}:${value}`;
+        // the records are JSON: the edges are written around them
+        const edges = new JsonParts().add("[");
+        page.edges.forEach((edge, row) => {
+          edges.add(row ? ",{" : "{");
+          field.fields.forEach((edgeField, index) => {
+            edges.add(`${index ? "," : ""}${JSON.stringify(edgeField.key)}:`);
+            edges.add(edgeField.kind === "node" ? (nodes[row] ?? "null") : JSON.stringify(plain(edgeField, edge.cursor)));
           });
-          return `{${members.join(",")}}`;
+          edges.add("}");
         });
-        holdJson(connection, field.key, `[${edges.join(",")}]`);
+        holdJson(connection, field.key, edges.add("]"));
         break;
       }
     }

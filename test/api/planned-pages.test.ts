@@ -1,6 +1,8 @@
 // The page planner answers a list query with records built in the database; the answer must be
 // the resolvers' answer, byte for byte. Every query below runs twice on one database: through
 // the service (planner on) and through a second app on the same database with the planner off.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GraphQLObjectType } from "graphql";
 import { createToken } from "../../src/auth/accounts.ts";
@@ -310,6 +312,41 @@ describe("answers built in the database", () => {
       const { ours, theirs, sql } = await both(query, variables);
       expect(ours.text).toBe(theirs.text);
       expect(ownIds(sql)).toBe(false);
+    }
+  });
+
+  it("sends the answer over HTTP as the resolvers' text, with its length, in each media type a client may ask for", async () => {
+    // On SQLite the records reach the answer as bytes and the answer goes out as bytes
+    // (pages/json-parts.ts); a client sees the same text, whatever it accepts, also where a
+    // character takes several bytes.
+    await trackRun(svc, "étape ✓ 😀");
+    const server = createServer((request, response) => void svc.yoga(request, response));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      const query = `{ runs(first: 10) { edges { cursor node { uid status params transform { name } inputArtifacts { key } } } } }`;
+      const expected = (await answer(resolvers, query)).text;
+      for (const accept of ["application/graphql-response+json", "application/json", "*/*"]) {
+        let text = "";
+        let length = "";
+        const { statements } = await svc.countStatements(async () => {
+          const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", accept }, body: JSON.stringify({ query }) });
+          text = await response.text();
+          length = response.headers.get("content-length") ?? "";
+        });
+        expect(planned(statements), accept).toBe(true);
+        expect(text, accept).toBe(expected);
+        expect(Number(length), accept).toBe(Buffer.byteLength(text));
+      }
+      // an event stream writes the result as its data
+      const stream = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ query }),
+      });
+      expect(await stream.text()).toContain(`data: ${expected}`);
+    } finally {
+      server.close();
     }
   });
 

@@ -1,0 +1,53 @@
+// A JSON text kept as the pieces it is written from: text, and records' JSON as the UTF-8 bytes
+// SQLite's reader thread hands over (db/sqlite-reader.ts). An answer made of them is written out
+// as bytes, without a string made of the records (pages/answer.ts); read as text only when
+// something parses it.
+import { Buffer } from "node:buffer";
+
+/** A piece of JSON: text, or its UTF-8 bytes. */
+export type JsonPiece = string | Uint8Array;
+
+const decoder = new TextDecoder();
+
+export class JsonParts {
+  private readonly pieces: JsonPiece[] = [];
+  private bytes = false;
+
+  /** Appends a piece; text next to text is kept as one string. */
+  add(piece: JsonPiece): this {
+    const last = this.pieces.length - 1;
+    if (typeof piece === "string") {
+      if (last >= 0 && typeof this.pieces[last] === "string") this.pieces[last] += piece;
+      else this.pieces.push(piece);
+    } else {
+      this.pieces.push(piece);
+      this.bytes = true;
+    }
+    return this;
+  }
+
+  /** Appends every piece of another. */
+  addAll(other: JsonParts): this {
+    for (const piece of other.pieces) this.add(piece);
+    return this;
+  }
+
+  /** Whether a piece is bytes: then the whole is best written as bytes. */
+  get hasBytes(): boolean {
+    return this.bytes;
+  }
+
+  /** The JSON as a string. */
+  text(): string {
+    return this.pieces.map((piece) => (typeof piece === "string" ? piece : decoder.decode(piece))).join("");
+  }
+
+  /** The JSON as UTF-8 bytes, in one buffer. */
+  toBuffer(): Buffer {
+    const buffers = this.pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece));
+    return Buffer.concat(
+      buffers,
+      buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0),
+    );
+  }
+}
