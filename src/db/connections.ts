@@ -8,7 +8,7 @@ import { readRouterFactory, routeRead, type StatementListener } from "./read-rou
 import { ReplicaSet, type DatabaseState, type ReplicaOptions } from "./replicas.ts";
 import { openSqliteFile } from "./sqlite.ts";
 import { startCheckpointer } from "./sqlite-checkpoint.ts";
-import type { ReadOptions } from "./sqlite-reader.ts";
+import type { ReadOptions } from "./read-options.ts";
 import type { StatementRunner } from "./sqlite-statements.ts";
 
 export interface Connections {
@@ -79,11 +79,11 @@ export async function openPostgres(
     primaryReader: writer,
     location,
     writerStatement: null,
-    readRows: <T>(sql: string, params: readonly unknown[], onPrimary: boolean) =>
+    readRows: <T>(sql: string, params: readonly unknown[], onPrimary: boolean, options?: ReadOptions) =>
       routeRead(
         onPrimary ? undefined : replicas,
-        (replica) => replica.rows.query<T>(sql, params),
-        () => primaryRows.query<T>(sql, params),
+        (replica) => replica.rows.query<T>(sql, params, options),
+        () => primaryRows.query<T>(sql, params, options),
         (served) => emit(sql, served),
       ),
     states: () => [primaryState, ...(replicas?.replicas.map((replica) => replica.state) ?? [])],

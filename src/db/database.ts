@@ -6,7 +6,7 @@ import { openPostgres, openSqlite, type Connections } from "./connections.ts";
 import { retryOnRace } from "./postgres.ts";
 import type { StatementListener } from "./read-router.ts";
 import type { DatabaseState } from "./replicas.ts";
-import type { ReadOptions } from "./sqlite-reader.ts";
+import type { ReadOptions } from "./read-options.ts";
 import type { StatementRunner } from "./sqlite-statements.ts";
 
 export type Provider = "sqlite" | "postgresql";

@@ -6,6 +6,7 @@
 // statement reads the last committed snapshot, so a read sent after a commit sees it. See
 // docs/architecture.md, "Writes", *Reads on SQLite*.
 import { Worker } from "node:worker_threads";
+import type { ReadOptions } from "./read-options.ts";
 
 /** A statement for the reader thread. */
 export interface ReaderRequest {
@@ -13,17 +14,6 @@ export interface ReaderRequest {
   sql: string;
   params: unknown[];
   /** a text column handed over as its UTF-8 bytes (ReadOptions.bytes) */
-  bytes?: string;
-}
-
-/** How rows are handed over. */
-export interface ReadOptions {
-  /**
-   * A text column (JSON built by the statement) each row holds as its UTF-8 bytes instead: the
-   * rows' texts are written into one buffer on the reader's thread and handed over without a
-   * copy, each row's value a view of it, so that an answer can be written out as bytes with no
-   * string made of them on the main thread (pages/answer.ts).
-   */
   bytes?: string;
 }
 

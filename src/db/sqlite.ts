@@ -6,7 +6,8 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "../generated/sqlite/client.ts";
 import { migrateSqlite } from "./migrate.ts";
 import { withSqlFunctions } from "./sqlite-functions.ts";
-import { startSqliteReader, type ReadOptions } from "./sqlite-reader.ts";
+import type { ReadOptions } from "./read-options.ts";
+import { startSqliteReader } from "./sqlite-reader.ts";
 import type { StatementRunner } from "./sqlite-statements.ts";
 
 /** A client on the file whose statements onQuery hears. */

@@ -28,11 +28,13 @@ function plainObject(source: Record<string, unknown>, typename: string, fields: 
 }
 
 /**
- * A record's JSON as JSON.stringify writes it: SQLite writes it so (handed over as its UTF-8
- * bytes by the reader's thread), PostgreSQL with spaces and line breaks and numbers its own way
- * (pages/json-text.ts).
+ * A record's JSON as JSON.stringify writes it, as the UTF-8 bytes the database hands over: SQLite
+ * writes it so, PostgreSQL with spaces and line breaks and numbers its own way (pages/json-text.ts).
  */
-const node = (ctx: Context, json: JsonPiece): JsonPiece => (typeof json === "string" && ctx.db.provider === "postgresql" ? compactJson(json) : json);
+const node = (ctx: Context, json: JsonPiece): JsonPiece => {
+  if (ctx.db.provider !== "postgresql") return json;
+  return compactJson(typeof json === "string" ? Buffer.from(json) : json);
+};
 
 /** The records' statement's rows: the node column as bytes where the database hands them over so. */
 const readRecords = (ctx: Context, sql: string, params: unknown[]) => ctx.db.queryRows<{ id: number; node: JsonPiece }>(sql, params, { bytes: "node" });
@@ -152,7 +154,7 @@ function writeAnswer(value: unknown, out: JsonParts): void {
 }
 
 /**
- * A planned answer's JSON. Where the records came as bytes (SQLite), the answer is bytes too: a
+ * A planned answer's JSON. Where the records came as bytes (a page's do), the answer is bytes too: a
  * Buffer, which Yoga hands to the Response as its body unchanged, so that no string is made of
  * the records and none is encoded again to be sent (a Buffer in a string context, such as an
  * event stream's `data:`, is its UTF-8 text). Otherwise a string.

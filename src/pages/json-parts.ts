@@ -1,5 +1,5 @@
 // A JSON text kept as the pieces it is written from: text, and records' JSON as the UTF-8 bytes
-// SQLite's reader thread hands over (db/sqlite-reader.ts). An answer made of them is written out
+// the database hands over (db/read-options.ts). An answer made of them is written out
 // as bytes, without a string made of the records (pages/answer.ts); read as text only when
 // something parses it.
 import { Buffer } from "node:buffer";

@@ -72,6 +72,11 @@ describe("SQLite JSON built by the page planner", () => {
 });
 
 describe("PostgreSQL's JSON text written as JSON.stringify writes it", () => {
+  // as the page planner meets it: the text's UTF-8 bytes, in a buffer of other rows' bytes
+  const compacted = (text: string) => {
+    const bytes = Buffer.from(`xx${text}yy`);
+    return Buffer.from(compactJson(bytes.subarray(2, bytes.length - 2))).toString("utf8");
+  };
   it("drops the whitespace between tokens and writes numbers as JSON.stringify, leaving strings and literals alone", () => {
     const texts = [
       `{"uid" : "a b", "n" : 1.50, "tiny" : 0.0000001, "huge" : 1000000000000000000000, "neg" : -0, "e" : 2.5E+3, "t" : true, "f" : false, "z" : null}`,
@@ -82,7 +87,7 @@ describe("PostgreSQL's JSON text written as JSON.stringify writes it", () => {
       `"plain"`,
       `12345678901234567890`,
     ];
-    for (const text of texts) expect(compactJson(text), text).toBe(JSON.stringify(JSON.parse(text)));
+    for (const text of texts) expect(compacted(text), text).toBe(JSON.stringify(JSON.parse(text)));
   });
 
   it("writes random documents, spaced as PostgreSQL spaces them, as JSON.stringify does", () => {
@@ -104,7 +109,7 @@ describe("PostgreSQL's JSON text written as JSON.stringify writes it", () => {
       const compact = JSON.stringify(value(0));
       // PostgreSQL's spacing: " : " and ", " in built objects, ", \n " between aggregated elements
       const spaced = JSON.stringify(JSON.parse(compact), null, 1).replace(/\n\s*/g, (space) => (random() < 0.5 ? " " : space));
-      expect(compactJson(spaced), spaced).toBe(compact);
+      expect(compacted(spaced), spaced).toBe(compact);
     }
   });
 });
