@@ -79,11 +79,11 @@ export async function openPostgres(
     primaryReader: writer,
     location,
     writerStatement: null,
-    readRows: <T>(sql: string, params: readonly unknown[], onPrimary: boolean, options?: ReadOptions) =>
+    readRows: <T>(sql: string, params: readonly unknown[], onPrimary: boolean) =>
       routeRead(
         onPrimary ? undefined : replicas,
-        (replica) => replica.rows.query<T>(sql, params, options),
-        () => primaryRows.query<T>(sql, params, options),
+        (replica) => replica.rows.query<T>(sql, params),
+        () => primaryRows.query<T>(sql, params),
         (served) => emit(sql, served),
       ),
     states: () => [primaryState, ...(replicas?.replicas.map((replica) => replica.state) ?? [])],

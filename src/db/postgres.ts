@@ -7,7 +7,6 @@ import pg from "pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "../generated/postgres/client.ts";
 import type { PrismaClient as ServiceClient } from "../generated/sqlite/client.ts";
-import type { ReadOptions } from "./read-options.ts";
 
 /**
  * Connection settings for every PostgreSQL connection of the service. JIT compilation is off:
@@ -89,12 +88,11 @@ export class ReadPool {
    * stands for two texts): PostgreSQL plans it on the first runs and then keeps a generic
    * plan, where an unnamed statement is planned anew every time.
    */
-  async query<T>(sql: string, params: readonly unknown[], options?: ReadOptions): Promise<T[]> {
+  async query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
     const client = await this.pool.connect();
     const name = this.named ? this.nameOn(client, sql) : undefined;
     try {
-      const bytes = options?.bytes ? { binary: true, types: RAW_TEXT } : {};
-      const result = await client.query<T & pg.QueryResultRow>({ name, text: sql, values: [...params], ...bytes });
+      const result = await client.query<T & pg.QueryResultRow>({ name, text: sql, values: [...params] });
       // Statement texts vary with depth and maxNodes; the bound keeps a long-lived connection small.
       client.release((this.prepared.get(client)?.size ?? 0) > PREPARED_PER_CONNECTION);
       return result.rows;
@@ -102,7 +100,7 @@ export class ReadPool {
       client.release(error instanceof Error ? error : true);
       if (name && isPoolerStatementError(error)) {
         this.named = false;
-        return this.query(sql, params, options);
+        return this.query(sql, params);
       }
       throw error;
     }
@@ -120,18 +118,6 @@ export class ReadPool {
     return name;
   }
 }
-
-/**
- * The type parsers of a read whose text columns are wanted as their UTF-8 bytes (ReadOptions.bytes):
- * its rows come in PostgreSQL's binary format, in which a text is its bytes; they are kept as a
- * Buffer instead of being decoded into a string. Every other type is parsed as usual (an int4 id
- * as a number).
- */
-const TEXT_OID = 25;
-const RAW_TEXT = {
-  getTypeParser: (oid: number, format?: "text" | "binary"): ((value: Buffer) => unknown) =>
-    oid === TEXT_OID && format === "binary" ? (value) => value : (pg.types.getTypeParser(oid, format ?? "text") as (value: Buffer) => unknown),
-};
 
 /** Prepared statements one pooled connection may keep; past it the connection is replaced. */
 const PREPARED_PER_CONNECTION = 256;

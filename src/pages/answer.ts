@@ -28,8 +28,9 @@ function plainObject(source: Record<string, unknown>, typename: string, fields: 
 }
 
 /**
- * A record's JSON as JSON.stringify writes it, as the UTF-8 bytes the database hands over: SQLite
- * writes it so, PostgreSQL with spaces and line breaks and numbers its own way (pages/json-text.ts).
+ * A record's JSON as JSON.stringify writes it, as UTF-8 bytes: SQLite writes it so and its reader
+ * thread hands the bytes over; PostgreSQL writes it with spaces and line breaks and numbers its
+ * own way, and its text is encoded as it is compacted (pages/json-text.ts).
  */
 const node = (ctx: Context, json: JsonPiece): JsonPiece => {
   if (ctx.db.provider !== "postgresql") return json;

@@ -1,5 +1,5 @@
 // JSON from PostgreSQL written as JSON.stringify writes it, without building the values: the
-// page planner's records arrive as PostgreSQL's JSON text (its UTF-8 bytes), which puts spaces
+// page planner's records arrive as PostgreSQL's JSON text (taken as its UTF-8 bytes), which puts spaces
 // (and line breaks) around keys and elements and writes numbers its own way (docs/architecture.md,
 // "Pages built in the database").
 import { Buffer } from "node:buffer";
