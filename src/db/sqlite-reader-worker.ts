@@ -58,4 +58,3 @@ port.on("message", (request: ReaderRequest | "close") => {
   }
   port.postMessage(reply, transfer);
 });
-port.postMessage({ ready: true });

@@ -58,8 +58,7 @@ export function startSqliteReader(file: string, busyTimeoutMs: number): SqliteRe
     const started = new Worker(BOOT, { eval: true, workerData });
     // Idle, the thread keeps no process alive; a statement in flight does.
     started.unref();
-    started.on("message", (reply: ReaderReply | { ready: true }) => {
-      if (!("id" in reply)) return;
+    started.on("message", (reply: ReaderReply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);

@@ -1,8 +1,7 @@
 // Answers a planned query: each list's page of ids read as its connection reads it, then the
 // page's records built as JSON by one statement (both in one statement where the ids have a
-// statement of their own), then the
-// connection's objects assembled in the order the query asked for (docs/architecture.md, "Pages
-// built in the database").
+// statement of their own), then the connection's objects assembled in the order the query asked
+// for (docs/architecture.md, "Pages built in the database").
 import type { ExecutionResult } from "graphql";
 import type { Context } from "../context.ts";
 import { JsonParts, type JsonPiece } from "./json-parts.ts";

@@ -71,4 +71,15 @@ describe.runIf(TEST_DB === "sqlite")("statements on the SQLite writer connection
     expect(run.finishedAt).toEqual(new Date("2024-03-01T11:00:00Z"));
     expect((await db.prisma.artifact.findFirstOrThrow({ where: { hash: "h1" } })).isLatest).toBe(true);
   });
+
+  it("reads on the reader's thread: the last commit, a refused statement's error, a text column as its bytes", async () => {
+    await db.write((tx) => tx.run.update({ where: { uid: "run0000000000000000a" }, data: { status: "ERRORED" } }));
+    expect(await db.queryRows(`SELECT status FROM "Run" WHERE uid = ?`, ["run0000000000000000a"])).toEqual([{ status: "ERRORED" }]);
+    await expect(db.queryRows(`SELEC nothing`, [])).rejects.toThrow(/syntax error/);
+    const [row] = await db.queryRows<{ id: number; node: Uint8Array }>(`SELECT id, json_object('uid', uid, 'note', 'étape ✓') AS node FROM "Run"`, [], {
+      bytes: "node",
+    });
+    expect(row.node).toBeInstanceOf(Uint8Array);
+    expect(new TextDecoder().decode(row.node)).toBe('{"uid":"run0000000000000000a","note":"étape ✓"}');
+  });
 });
