@@ -154,7 +154,7 @@ function writeAnswer(value: unknown, out: JsonParts): void {
 }
 
 /**
- * A planned answer's JSON. Where the records came as bytes (a page's do), the answer is bytes too: a
+ * A planned answer's JSON. Where it holds records, which are bytes, it is bytes too: a
  * Buffer, which Yoga hands to the Response as its body unchanged, so that no string is made of
  * the records and none is encoded again to be sent (a Buffer in a string context, such as an
  * event stream's `data:`, is its UTF-8 text). Otherwise a string.

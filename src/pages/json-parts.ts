@@ -11,18 +11,12 @@ const decoder = new TextDecoder();
 
 export class JsonParts {
   private readonly pieces: JsonPiece[] = [];
-  private bytes = false;
 
   /** Appends a piece; text next to text is kept as one string. */
   add(piece: JsonPiece): this {
     const last = this.pieces.length - 1;
-    if (typeof piece === "string") {
-      if (last >= 0 && typeof this.pieces[last] === "string") this.pieces[last] += piece;
-      else this.pieces.push(piece);
-    } else {
-      this.pieces.push(piece);
-      this.bytes = true;
-    }
+    if (typeof piece === "string" && typeof this.pieces[last] === "string") this.pieces[last] += piece;
+    else this.pieces.push(piece);
     return this;
   }
 
@@ -34,7 +28,7 @@ export class JsonParts {
 
   /** Whether a piece is bytes: then the whole is best written as bytes. */
   get hasBytes(): boolean {
-    return this.bytes;
+    return this.pieces.some((piece) => typeof piece !== "string");
   }
 
   /** The JSON as a string. */
@@ -44,10 +38,6 @@ export class JsonParts {
 
   /** The JSON as UTF-8 bytes, in one buffer. */
   toBuffer(): Buffer {
-    const buffers = this.pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece));
-    return Buffer.concat(
-      buffers,
-      buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0),
-    );
+    return Buffer.concat(this.pieces.map((piece) => (typeof piece === "string" ? Buffer.from(piece) : piece)));
   }
 }

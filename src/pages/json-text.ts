@@ -1,7 +1,7 @@
 // JSON from PostgreSQL written as JSON.stringify writes it, without building the values: the
-// page planner's records arrive as PostgreSQL's JSON text (taken as its UTF-8 bytes), which puts spaces
-// (and line breaks) around keys and elements and writes numbers its own way (docs/architecture.md,
-// "Pages built in the database").
+// page planner's records arrive as PostgreSQL's JSON text (taken as its UTF-8 bytes), which puts
+// spaces (and line breaks) around keys and elements and writes numbers its own way
+// (docs/architecture.md, "Pages built in the database").
 import { Buffer } from "node:buffer";
 
 /**
@@ -14,8 +14,7 @@ import { Buffer } from "node:buffer";
  * a character beyond ASCII is never a quote, a backslash or a space, so the bytes are read as
  * they come.
  */
-export function compactJson(json: Uint8Array): Uint8Array {
-  const input = json;
+export function compactJson(input: Uint8Array): Uint8Array {
   const length = input.length;
   // Only a number may come out longer than it went in (by a few bytes): room for some, more on demand.
   let out = Buffer.allocUnsafe(length + 64);
