@@ -85,13 +85,28 @@ export function realAsJson(column: string): string {
   return `CASE WHEN instr(${digits}, 'e') = 0 AND CAST(${digits} AS REAL) = ${column} THEN json(${digits}) ELSE json(${JSON_NUMBER}(${column})) END`;
 }
 
+/** A stored instant as ISO text to the millisecond, in the forms this service's writers store. */
+const ISO_MS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]";
+
+/**
+ * A datetime column as the DateTime scalar writes it (`toISOString()`). SQLite keeps a datetime as
+ * the text its writer gave: Prisma's adapter and the service's own statements write
+ * `2025-01-02T03:04:05.678+00:00`, a bulk load may write `toISOString()`'s `…Z`. Either form is
+ * recognised by one GLOB and given as it is (its zone written `Z`), at a fraction of the cost of
+ * strftime's parse and format; any other form (SQLite's own `CURRENT_TIMESTAMP`, say) goes
+ * through strftime.
+ */
+export function sqliteDatetime(expression: string): string {
+  return `CASE WHEN ${expression} GLOB '${ISO_MS}Z' THEN ${expression} WHEN ${expression} GLOB '${ISO_MS}+00:00' THEN substr(${expression}, 1, 23) || 'Z' ELSE strftime('%Y-%m-%dT%H:%M:%fZ', ${expression}) END`;
+}
+
 // SQLite keeps JSON as text, marked as JSON by a subtype. A scalar subquery hands its value to
 // the enclosing json_object with that mark (SQLite 3.45 and later; a unit spec in
 // test/unit/page-sql.test.ts holds the bundled SQLite to it), so the enclosing object embeds a
 // nested object or list as it is, without parsing it again. Booleans are stored as 0 and 1.
 const SQLITE: Dialect = {
   column(expression, type) {
-    if (type === "datetime") return `strftime('%Y-%m-%dT%H:%M:%fZ', ${expression})`;
+    if (type === "datetime") return sqliteDatetime(expression);
     if (type === "boolean") return `CASE WHEN ${expression} IS NULL THEN NULL WHEN ${expression} THEN json('true') ELSE json('false') END`;
     if (type === "bigint") return `CASE WHEN ${expression} BETWEEN -${SAFE} AND ${SAFE} THEN ${expression} ELSE CAST(${expression} AS TEXT) END`;
     return expression;

@@ -6,7 +6,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { registerSqlFunctions } from "../../src/db/sqlite-functions.ts";
 import { compactJson } from "../../src/pages/json-text.ts";
-import { realAsJson } from "../../src/pages/sql.ts";
+import { realAsJson, sqliteDatetime } from "../../src/pages/sql.ts";
 
 describe("SQLite JSON built by the page planner", () => {
   const db = new BetterSqlite3(":memory:");
@@ -68,6 +68,22 @@ describe("SQLite JSON built by the page planner", () => {
     for (let i = 0; i < 5000; i++) values.push((random() - 0.5) * 10 ** Math.floor(random() * 40 - 20));
     for (let i = 0; i < 5000; i++) values.push(Number((random() * 1000).toFixed(1 + Math.floor(random() * 12))));
     for (const value of values) expect(write.get(value)?.text, String(value)).toBe(JSON.stringify(value));
+  });
+
+  it("writes a stored datetime as toISOString() does, in each form its writers store, and NULL as NULL", () => {
+    const write = db.prepare<[string | null], { text: string | null }>(`WITH given(value) AS (SELECT ?) SELECT ${sqliteDatetime("value")} AS text FROM given`);
+    let seed = 3;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    for (let i = 0; i < 500; i++) {
+      const date = new Date(Math.floor(random() * 4_000_000_000_000));
+      const iso = date.toISOString();
+      // Prisma's adapter and the service's statements; a bulk load; SQLite's CURRENT_TIMESTAMP (seconds)
+      expect(write.get(iso.replace("Z", "+00:00"))?.text).toBe(iso);
+      expect(write.get(iso)?.text).toBe(iso);
+      expect(write.get(iso.slice(0, 19).replace("T", " "))?.text).toBe(`${iso.slice(0, 19)}.000Z`);
+    }
+    expect(write.get("2025-01-02T03:04:05.6+00:00")?.text).toBe("2025-01-02T03:04:05.600Z");
+    expect(write.get(null)?.text).toBeNull();
   });
 });
 
