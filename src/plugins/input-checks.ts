@@ -12,9 +12,11 @@ import {
   TypeInfo,
   visit,
   visitWithTypeInfo,
+  type ArgumentNode,
   type DocumentNode,
   type GraphQLInputType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValueNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -40,18 +42,29 @@ const join = (path: string, name: string) => (path ? `${path}.${name}` : name);
 
 type Variables = Record<string, unknown>;
 
-function checkOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Variables) {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return; // graphql-js reports it
-  const defaults = new Map<string, ValueNode>();
-  for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) defaults.set(definition.variable.name.value, definition.defaultValue);
-  }
-  const resolveVariable = (name: string): { value: unknown } | { node: ValueNode } | null => {
-    if (Object.prototype.hasOwnProperty.call(variables, name)) return { value: variables[name] };
-    const node = defaults.get(name);
-    return node ? { node } : null;
-  };
+/** An argument of an operation, found once per parsed document: what checking its value needs. */
+interface ArgumentSite {
+  node: ArgumentNode;
+  type: GraphQLInputType;
+  /** the path its fields are named from */
+  root: string;
+  /** a connection's `after` or `before`: its strings must be cursors */
+  cursor: boolean;
+}
+
+/**
+ * The arguments of each operation of a document, by schema: the document's walk with the
+ * schema's types is made once per parsed document (Yoga hands the same document for the same
+ * query text), and each request only checks the values.
+ */
+const sitesBySchema = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, ArgumentSite[]>>();
+
+function argumentSites(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ArgumentSite[] {
+  let byOperation = sitesBySchema.get(schema);
+  if (!byOperation) sitesBySchema.set(schema, (byOperation = new WeakMap()));
+  const known = byOperation.get(operation);
+  if (known) return known;
+  const sites: ArgumentSite[] = [];
   const typeInfo = new TypeInfo(schema);
   visit(
     document,
@@ -63,18 +76,41 @@ function checkOperation(schema: GraphQLSchema, document: DocumentNode, operation
         // An argument whose resolver checks each item itself (ingestOpenLineage: one bad event
         // fails only itself) is left to it.
         if (argument.extensions?.checkedByResolver) return;
-        const walker = new ValueWalker(resolveVariable);
-        // Fields are named from inside a mutation's input object ("transform.name"), as the
-        // domain rules name them; other arguments by their own name ("filter.key.contains").
-        const root = node.name.value === "input" ? "" : node.name.value;
-        walker.ast(node.value, argument.type, root, node.name.value);
         const field = typeInfo.getFieldDef();
-        if (field && (node.name.value === "after" || node.name.value === "before") && getNamedType(field.type).name.endsWith("Connection")) {
-          for (const cursor of walker.strings) checkCursor(cursor, node.name.value);
-        }
+        sites.push({
+          node,
+          type: argument.type,
+          // Fields are named from inside a mutation's input object ("transform.name"), as the
+          // domain rules name them; other arguments by their own name ("filter.key.contains").
+          root: node.name.value === "input" ? "" : node.name.value,
+          cursor: !!field && (node.name.value === "after" || node.name.value === "before") && getNamedType(field.type).name.endsWith("Connection"),
+        });
       },
     }),
   );
+  byOperation.set(operation, sites);
+  return sites;
+}
+
+function checkOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Variables) {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return; // graphql-js reports it
+  const sites = argumentSites(schema, document, operation);
+  if (sites.length === 0) return;
+  const defaults = new Map<string, ValueNode>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) defaults.set(definition.variable.name.value, definition.defaultValue);
+  }
+  const resolveVariable = (name: string): { value: unknown } | { node: ValueNode } | null => {
+    if (Object.prototype.hasOwnProperty.call(variables, name)) return { value: variables[name] };
+    const node = defaults.get(name);
+    return node ? { node } : null;
+  };
+  for (const site of sites) {
+    const walker = new ValueWalker(resolveVariable);
+    walker.ast(site.node.value, site.type, site.root, site.node.name.value);
+    if (site.cursor) for (const cursor of walker.strings) checkCursor(cursor, site.node.name.value);
+  }
 }
 
 /** Walks one argument's value with its input type, checking each string it holds. */
