@@ -196,6 +196,14 @@ describe("cursors the server did not issue", () => {
     await refused(`query($c: String) { runs(after: $c) { totalCount } }`, { c: b64("GPC:N:99999999999999999999") }, "after");
   });
 
+  it("one document checks each request's values: a cursor it took once, then a forged one", async () => {
+    const query = `query($c: String) { runs(first: 1, after: $c) { totalCount } }`;
+    const end = ok(await svc.gql(`{ runs(first: 1) { pageInfo { endCursor } } }`)).runs.pageInfo.endCursor;
+    ok(await svc.gql(query, { c: end }));
+    await refused(query, { c: b64("GPC:N:99999999999999999999") }, "after");
+    await refused(query, { c: "not-a-cursor" }, "after");
+  });
+
   it("a well-formed cursor from another list is a valid page", async () => {
     const end = ok(await svc.gql(`{ runs(first: 1) { pageInfo { endCursor } } }`)).runs.pageInfo.endCursor;
     ok(await svc.gql(`query($c: String) { artifacts(first: 2, after: $c) { edges { node { uid } } } }`, { c: end }));
