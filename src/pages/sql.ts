@@ -85,7 +85,7 @@ export function realAsJson(column: string): string {
   return `CASE WHEN instr(${digits}, 'e') = 0 AND CAST(${digits} AS REAL) = ${column} THEN json(${digits}) ELSE json(${JSON_NUMBER}(${column})) END`;
 }
 
-/** A stored instant as ISO text to the millisecond, in the forms this service's writers store. */
+/** A GLOB of an instant as ISO text to the millisecond, before its zone (sqliteDatetime). */
 const ISO_MS = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]";
 
 /**

@@ -1,7 +1,8 @@
 // Unit checks of what the page planner's SQLite statements rely on in the bundled SQLite
 // (src/pages/sql.ts): a scalar subquery keeps the JSON mark of its value, so an enclosing
-// json_object embeds a nested object or list instead of quoting it as a string; and a REAL is
-// written as JSON.stringify writes it.
+// json_object embeds a nested object or list instead of quoting it as a string; a page's records
+// come in its ids' order; a REAL is written as JSON.stringify writes it, and a stored datetime as
+// toISOString() writes it.
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { registerSqlFunctions } from "../../src/db/sqlite-functions.ts";
