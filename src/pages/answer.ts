@@ -5,7 +5,7 @@
 import type { ExecutionResult } from "graphql";
 import type { Context } from "../context.ts";
 import { JsonParts, type JsonPiece } from "./json-parts.ts";
-import { compactJson } from "./json-text.ts";
+import { compactJsonTexts } from "./json-text.ts";
 import type { PageIds, PageRows } from "./lists.ts";
 import type { ConnectionField, EdgeField, ListPlan, PlainField, RootPlan } from "./plan.ts";
 import { pageStatement, type RecordPlan } from "./sql.ts";
@@ -27,13 +27,14 @@ function plainObject(source: Record<string, unknown>, typename: string, fields: 
 }
 
 /**
- * A record's JSON as JSON.stringify writes it, as UTF-8 bytes: SQLite writes it so and its reader
- * thread hands the bytes over; PostgreSQL writes it with spaces and line breaks and numbers its
- * own way, and its text is encoded as it is compacted (pages/json-text.ts).
+ * The records' JSON as JSON.stringify writes it, as UTF-8 bytes: SQLite writes it so and its
+ * reader thread hands the bytes over; PostgreSQL writes it with spaces and line breaks and
+ * numbers its own way, and its texts are encoded as they are compacted, into one buffer
+ * (pages/json-text.ts).
  */
-const node = (ctx: Context, json: JsonPiece): JsonPiece => {
-  if (ctx.db.provider !== "postgresql") return json;
-  return compactJson(typeof json === "string" ? Buffer.from(json) : json);
+const nodes = (ctx: Context, rows: readonly { node: JsonPiece }[]): JsonPiece[] => {
+  if (ctx.db.provider !== "postgresql") return rows.map((row) => row.node);
+  return compactJsonTexts(rows.map((row) => (typeof row.node === "string" ? row.node : Buffer.from(row.node).toString("utf8"))));
 };
 
 /** The records' statement's rows: the node column as bytes where the database hands them over so. */
@@ -45,10 +46,10 @@ async function records(ctx: Context, plan: RecordPlan, ids: number[]): Promise<J
   const { sql, params } = pageStatement(ctx.db.provider, plan, ids);
   const rows = await readRecords(ctx, sql, params);
   if (rows.length !== ids.length) throw new PlanAbandoned("a record of the page is gone");
-  return rows.map((row, index) => {
+  rows.forEach((row, index) => {
     if (Number(row.id) !== ids[index]) throw new PlanAbandoned("the page's records came back out of order");
-    return node(ctx, row.node);
   });
+  return nodes(ctx, rows);
 }
 
 /**
@@ -69,8 +70,9 @@ async function readPage(plan: ListPlan, ctx: Context, ids: PageIds): Promise<{ p
       plan.args,
       rows.map((row) => ({ id: Number(row.id) })),
     );
-    const nodes = new Map(rows.map((row) => [Number(row.id), node(ctx, row.node)]));
-    return { page, nodes: page.edges.map((edge) => nodes.get(edge.node.id)) };
+    const json = nodes(ctx, rows);
+    const byId = new Map(rows.map((row, index) => [Number(row.id), json[index]]));
+    return { page, nodes: page.edges.map((edge) => byId.get(edge.node.id)) };
   }
   let read: { id: number }[];
   if ("statement" in ids) {

@@ -1,12 +1,12 @@
 // Unit checks of what the page planner's SQLite statements rely on in the bundled SQLite
 // (src/pages/sql.ts): a scalar subquery keeps the JSON mark of its value, so an enclosing
 // json_object embeds a nested object or list instead of quoting it as a string; a page's records
-// come in its ids' order; a REAL is written as JSON.stringify writes it, and a stored datetime as
+// come in its ids' order, and a list's elements in its rows' order; a REAL is written as JSON.stringify writes it, and a stored datetime as
 // toISOString() writes it.
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { registerSqlFunctions } from "../../src/db/sqlite-functions.ts";
-import { compactJson } from "../../src/pages/json-text.ts";
+import { compactJsonTexts } from "../../src/pages/json-text.ts";
 import { realAsJson, sqliteDatetime } from "../../src/pages/sql.ts";
 
 describe("SQLite JSON built by the page planner", () => {
@@ -59,6 +59,35 @@ describe("SQLite JSON built by the page planner", () => {
     }
   });
 
+  it("builds a list's elements in the order of its rows' subquery (ORDER BY, no LIMIT), sorted or read in an index's order, nested JSON kept", () => {
+    db.exec(`CREATE TABLE member (id INTEGER PRIMARY KEY, groupId INTEGER, rank INTEGER, name TEXT); CREATE INDEX member_group ON member (groupId)`);
+    let seed = 5;
+    const random = () => (seed = (seed * 16807) % 2147483647);
+    const insert = db.prepare("INSERT INTO member VALUES (?, ?, ?, ?)");
+    // ids inserted out of order, so that neither the table's nor the index's order is the rank's
+    for (let i = 0; i < 400; i++) insert.run(1 + (random() % 100_000), 1 + (i % 4), random() % 1000, `m${i}`);
+    const members = db.prepare("SELECT id, groupId, rank, name FROM member ORDER BY id").all() as { id: number; groupId: number; rank: number; name: string }[];
+    for (const order of ["m.id", "m.rank DESC, m.id", "m.name"]) {
+      const rows = db
+        .prepare(
+          `SELECT (SELECT json_group_array(json_object('name', m.name, 'parent', (SELECT json_object('id', p.id) FROM parent p WHERE p.id = m.groupId)))
+             FROM (SELECT m.name, m.groupId FROM member m WHERE m.groupId = g.value ORDER BY ${order}) m) AS list
+           FROM json_each('[1, 2, 3, 4]') AS g`,
+        )
+        .all() as { list: string }[];
+      const sorted = (group: number) => {
+        const list = members.filter((m) => m.groupId === group);
+        if (order === "m.rank DESC, m.id") list.sort((a, b) => b.rank - a.rank || a.id - b.id);
+        if (order === "m.name") list.sort((a, b) => (a.name < b.name ? -1 : 1));
+        return list.map((m) => ({ name: m.name, parent: m.groupId <= 2 ? { id: m.groupId } : null }));
+      };
+      expect(
+        rows.map((row) => JSON.parse(row.list) as unknown),
+        order,
+      ).toEqual([1, 2, 3, 4].map(sorted));
+    }
+  });
+
   it("writes every REAL as JSON.stringify does, in SQL where 15 digits give it back and through JavaScript otherwise", () => {
     registerSqlFunctions(db);
     const write = db.prepare<[number], { text: string }>(`WITH given(value) AS (SELECT CAST(? AS REAL)) SELECT ${realAsJson("value")} AS text FROM given`);
@@ -89,10 +118,12 @@ describe("SQLite JSON built by the page planner", () => {
 });
 
 describe("PostgreSQL's JSON text written as JSON.stringify writes it", () => {
-  // as the page planner meets it: the text's UTF-8 bytes, in a buffer of other rows' bytes
+  // as the page planner meets it: one of a page's texts, written into one buffer with the others
   const compacted = (text: string) => {
-    const bytes = Buffer.from(`xx${text}yy`);
-    return Buffer.from(compactJson(bytes.subarray(2, bytes.length - 2))).toString("utf8");
+    const [before, bytes, after] = compactJsonTexts(["[1, 2]", text, `{"z" : "é"}`]);
+    expect(Buffer.from(before).toString("utf8")).toBe("[1,2]");
+    expect(Buffer.from(after).toString("utf8")).toBe(`{"z":"é"}`);
+    return Buffer.from(bytes).toString("utf8");
   };
   it("drops the whitespace between tokens and writes numbers as JSON.stringify, leaving strings and literals alone", () => {
     const texts = [
@@ -105,6 +136,21 @@ describe("PostgreSQL's JSON text written as JSON.stringify writes it", () => {
       `12345678901234567890`,
     ];
     for (const text of texts) expect(compacted(text), text).toBe(JSON.stringify(JSON.parse(text)));
+  });
+
+  it("encodes characters beyond ASCII as Buffer.from does, and makes room when the bytes outgrow the text", () => {
+    const texts = [
+      `{"k" : "é ü ß", "cjk" : "漢字", "dna" : "🧬🧬", "mixed" : "a🧬b€c"}`,
+      // each character three or four bytes: the buffer sized by the texts' length must grow
+      JSON.stringify({ long: "漢".repeat(5000), emoji: "🧬".repeat(3000) }, null, 1),
+      // numbers longer than PostgreSQL wrote them
+      `[${Array.from({ length: 500 }, () => "0.0000001").join(", ")}]`,
+    ];
+    const views = compactJsonTexts(texts);
+    views.forEach((view, i) => expect(Buffer.from(view).toString("utf8")).toBe(JSON.stringify(JSON.parse(texts[i]))));
+    // a lone surrogate (not in PostgreSQL's text, which is UTF-8) is written as Buffer.from writes it
+    const lone = `"a${String.fromCharCode(0xd800)}b"`;
+    expect(Buffer.from(compactJsonTexts([lone])[0])).toEqual(Buffer.from(lone));
   });
 
   it("writes random documents, spaced as PostgreSQL spaces them, as JSON.stringify does", () => {
