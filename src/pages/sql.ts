@@ -36,7 +36,12 @@ const SAFE = "9007199254740991";
 interface Dialect {
   column(expression: string, type: ColumnType): string;
   object(pairs: string[]): string;
-  list(element: string, order: string): string;
+  /**
+   * A list's records as one JSON array, in order: `element` (a record built on `alias`) for each
+   * row of `rows` (the FROM and WHERE of the list, `alias` its records' table), whose `columns`
+   * the element reads.
+   */
+  list(element: string, rows: string, order: string, alias: string, columns: string[]): string;
   params(name: string, value: string, order: string): string;
   /** a stored JSON value (ParamValue.value) as the params loader answers it: parsed, then written by JSON.stringify */
   storedJson(column: string): string;
@@ -60,7 +65,7 @@ const POSTGRES: Dialect = {
     return expression;
   },
   object: (pairs) => `json_build_object(${pairs.join(", ")})`,
-  list: (element, order) => `coalesce(json_agg(${element} ORDER BY ${order}), '[]'::json)`,
+  list: (element, rows, order) => `(SELECT coalesce(json_agg(${element} ORDER BY ${order}), '[]'::json) FROM ${rows})`,
   params: (name, value, order) => `coalesce(json_object_agg(${name}, ${value} ORDER BY ${order}), '{}'::json)`,
   storedJson: (column) => column,
   page: (table, alias) => ({ from: `unnest($1::int[]) WITH ORDINALITY AS page(id, n) JOIN ${table} ${alias} ON ${alias}.id = page.id`, order: "page.n" }),
@@ -112,7 +117,13 @@ const SQLITE: Dialect = {
     return expression;
   },
   object: (pairs) => `json_object(${pairs.join(", ")})`,
-  list: (element, order) => `json_group_array(${element} ORDER BY ${order})`,
+  // The rows are ordered by a subquery, which an index usually reads in that order (a list's
+  // links by their key, a parent's children by id), where an ordered aggregate sorts every list;
+  // the elements are built by the aggregate, so that their JSON keeps its mark. SQLite keeps a
+  // FROM subquery's ORDER BY when the outer query aggregates with anything but count(), min()
+  // or max() (select.c; a unit spec in test/unit/page-sql.test.ts holds the bundled SQLite to it).
+  list: (element, rows, order, alias, columns) =>
+    `(SELECT json_group_array(${element}) FROM (SELECT ${columns.map((column) => `${alias}.${column}`).join(", ")} FROM ${rows} ORDER BY ${order}) ${alias})`,
   params: (name, value, order) => `json_group_object(${name}, ${value} ORDER BY ${order})`,
   // A JSON column has NUMERIC affinity on SQLite: a stored number came back as an INTEGER or a
   // REAL, which SQLite would write its own way; text is JSON as JSON.stringify wrote it.
@@ -130,6 +141,16 @@ const SQLITE: Dialect = {
     from: `json_each((SELECT json_group_array(id) FROM (${statement}))) AS page JOIN ${table} ${alias} ON ${alias}.id = page.value`,
   }),
 };
+
+/** The columns of its table a record's fields read (quoted): its own, a relation's key, its id. */
+function columnsRead(plan: RecordPlan): string[] {
+  const columns = new Set<string>();
+  for (const field of plan.fields) {
+    if (field.kind === "column" || field.kind === "one") columns.add(quote(field.column));
+    else if (field.kind !== "typename") columns.add("id");
+  }
+  return columns.size ? [...columns] : ["id"];
+}
 
 /**
  * The statement of one page, `SELECT id, <record> AS node FROM <the ids, in order>`, and its
@@ -157,15 +178,15 @@ export function pageStatement(provider: Provider, plan: RecordPlan, ids: number[
       case "children": {
         const inner = next();
         const trash = field.trashable && !field.includeTrashed ? ` AND ${inner}."trashedAt" IS NULL` : "";
-        const list = dialect.list(record(field.record, inner), `${inner}.id`);
-        return `(SELECT ${list} FROM ${quote(field.model)} ${inner} WHERE ${inner}.${quote(field.column)} = ${alias}.id${trash})`;
+        const rows = `${quote(field.model)} ${inner} WHERE ${inner}.${quote(field.column)} = ${alias}.id${trash}`;
+        return dialect.list(record(field.record, inner), rows, `${inner}.id`, inner, columnsRead(field.record));
       }
       case "links": {
         const link = next();
         const inner = next();
         const trash = field.trashable && !field.includeTrashed ? ` AND ${inner}."trashedAt" IS NULL` : "";
-        const list = dialect.list(record(field.record, inner), `${link}.${quote(field.order)}`);
-        return `(SELECT ${list} FROM ${quote(field.table)} ${link} JOIN ${quote(field.model)} ${inner} ON ${inner}.id = ${link}.${quote(field.target)} WHERE ${link}.${quote(field.owner)} = ${alias}.id${trash})`;
+        const rows = `${quote(field.table)} ${link} JOIN ${quote(field.model)} ${inner} ON ${inner}.id = ${link}.${quote(field.target)} WHERE ${link}.${quote(field.owner)} = ${alias}.id${trash}`;
+        return dialect.list(record(field.record, inner), rows, `${link}.${quote(field.order)}`, inner, columnsRead(field.record));
       }
       case "params": {
         // As loaders/params.ts reads them: in name order, each value as its JSON text.
