@@ -68,6 +68,8 @@ export class ReadPool {
    * missing or taken, the pool runs unnamed statements only.
    */
   private named = true;
+  /** The names of the texts run lately. */
+  private readonly names = new Map<string, string>();
 
   constructor(databaseUrl: string, settings: PoolSettings) {
     const session = postgresSession(databaseUrl);
@@ -111,13 +113,22 @@ export class ReadPool {
   }
 
   private nameOn(client: pg.PoolClient, sql: string): string {
-    const name = `lr_${createHash("sha1").update(sql).digest("hex")}`;
+    let name = this.names.get(sql);
+    if (name === undefined) {
+      // a hash of a page's text (some 2 KB) on every request was 1 % of the server's time per page
+      if (this.names.size >= NAMES_KEPT) this.names.clear();
+      name = `lr_${createHash("sha1").update(sql).digest("hex")}`;
+      this.names.set(sql, name);
+    }
     let names = this.prepared.get(client);
     if (!names) this.prepared.set(client, (names = new Set()));
     names.add(name);
     return name;
   }
 }
+
+/** Statement names the pool keeps by their text; past it they are all made again. */
+const NAMES_KEPT = 1_000;
 
 /** Prepared statements one pooled connection may keep; past it the connection is replaced. */
 const PREPARED_PER_CONNECTION = 256;
