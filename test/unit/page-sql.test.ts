@@ -1,8 +1,9 @@
 // Unit checks of what the page planner's SQLite statements rely on in the bundled SQLite
 // (src/pages/sql.ts): a scalar subquery keeps the JSON mark of its value, so an enclosing
 // json_object embeds a nested object or list instead of quoting it as a string; a page's records
-// come in its ids' order, and a list's elements in its rows' order; a REAL is written as JSON.stringify writes it, and a stored datetime as
-// toISOString() writes it.
+// come in its ids' order, and a list's elements in its rows' order; a REAL is written as
+// JSON.stringify writes it, and a stored datetime as toISOString() writes it. Then PostgreSQL's
+// JSON text compacted as JSON.stringify writes it (src/pages/json-text.ts).
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { registerSqlFunctions } from "../../src/db/sqlite-functions.ts";
